@@ -1,0 +1,85 @@
+using M2M.Device.Core.Crypto;
+using M2M.Device.Core.Messaging;
+using M2M.Device.Core.Tokens;
+using nanoFramework.TestFramework;
+
+namespace M2M.Device.Core.Tests
+{
+    /// <summary>The device core reproduces every test vector of docs/protocol.md section 10.</summary>
+    [TestClass]
+    public class ProtocolVectorsTests
+    {
+        [TestMethod]
+        public void DerivesTheAuthAndMessageKeysOfTheVectors()
+        {
+            var keys = DeviceKeys.Derive(Hex.Decode(ProtocolTestVectors.SecretHex), TestPlatform.Hmac);
+
+            Assert.AreEqual(ProtocolTestVectors.AuthKeyHex, Hex.Encode(keys.AuthKey));
+            Assert.AreEqual(ProtocolTestVectors.MessageKeyHex, Hex.Encode(keys.MessageKey));
+        }
+
+        [TestMethod]
+        public void BuildsTheClientAssertionOfTheVectors()
+        {
+            var keys = DeviceKeys.Derive(Hex.Decode(ProtocolTestVectors.SecretHex), TestPlatform.Hmac);
+
+            var assertion = ClientAssertion.Create(
+                ProtocolTestVectors.DeviceId,
+                ProtocolTestVectors.AssertionAudience,
+                ProtocolTestVectors.AssertionJwtId,
+                ProtocolTestVectors.AssertionIssuedAt,
+                ProtocolTestVectors.AssertionExpiresAt,
+                keys.AuthKey,
+                TestPlatform.Hmac);
+
+            Assert.AreEqual(ProtocolTestVectors.Assertion, assertion);
+        }
+
+        [TestMethod]
+        public void EncodesAndSignsTheJsonTelemetryVector()
+        {
+            var encoded = SignedMessageEncoding.Encode(
+                ProtocolTestVectors.DeviceId,
+                ProtocolTestVectors.Message1Topic,
+                ProtocolTestVectors.Message1Epoch,
+                ProtocolTestVectors.Message1Sequence,
+                ProtocolTestVectors.Message1Timestamp,
+                ProtocolTestVectors.Message1ContentType,
+                Hex.Decode(ProtocolTestVectors.Message1PayloadHex));
+
+            Assert.AreEqual(ProtocolTestVectors.Message1EncodedHex, Hex.Encode(encoded));
+            Assert.AreEqual(ProtocolTestVectors.Message1Signature, Sign(encoded));
+        }
+
+        [TestMethod]
+        public void EncodesAndSignsTheBinaryStreamVector()
+        {
+            var encoded = SignedMessageEncoding.Encode(
+                ProtocolTestVectors.DeviceId,
+                ProtocolTestVectors.Message2Topic,
+                ProtocolTestVectors.Message2Epoch,
+                ProtocolTestVectors.Message2Sequence,
+                ProtocolTestVectors.Message2Timestamp,
+                ProtocolTestVectors.Message2ContentType,
+                Hex.Decode(ProtocolTestVectors.Message2PayloadHex));
+
+            Assert.AreEqual(ProtocolTestVectors.Message2EncodedHex, Hex.Encode(encoded));
+            Assert.AreEqual(ProtocolTestVectors.Message2Signature, Sign(encoded));
+        }
+
+        [TestMethod]
+        public void Base64UrlRejectsWhatIsNotCanonical()
+        {
+            Assert.IsNull(Base64Url.Decode("a"));
+            Assert.IsNull(Base64Url.Decode("ab+/"));
+            Assert.IsNull(Base64Url.Decode("ab=="));
+            Assert.AreEqual("00ff10", Hex.Encode(Base64Url.Decode("AP8Q")!));
+        }
+
+        private static string Sign(byte[] encoded)
+        {
+            var keys = DeviceKeys.Derive(Hex.Decode(ProtocolTestVectors.SecretHex), TestPlatform.Hmac);
+            return Base64Url.Encode(TestPlatform.Hmac.Compute(keys.MessageKey, encoded));
+        }
+    }
+}

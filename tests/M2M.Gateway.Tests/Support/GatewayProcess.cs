@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace M2M.Gateway.Tests.Support;
+
+/// <summary>
+/// The gateway as an operator runs it: its own process, on a free loopback port, with a fresh data
+/// folder. Disposing it stops the process and removes the folder.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringWriter _output = new();
+
+    private GatewayProcess(Process process, Uri baseAddress, string dataDirectory)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        DataDirectory = dataDirectory;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Everything the process printed so far, for assertion messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the gateway and waits until /health answers.</summary>
+    public static async Task<GatewayProcess> StartAsync(params string[] extraArguments)
+    {
+        var port = FreeTcpPort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var dataDirectory = Directory.CreateTempSubdirectory("m2m-gateway-").FullName;
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "M2M.Gateway.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(gatewayDll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(baseAddress.ToString());
+        info.ArgumentList.Add("--Gateway:DataDirectory");
+        info.ArgumentList.Add(dataDirectory);
+        foreach (var argument in extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway process did not start.");
+        var gateway = new GatewayProcess(process, baseAddress, dataDirectory);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with code {process.ExitCode}:\n{gateway.Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative)).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        await gateway.DisposeAsync().ConfigureAwait(false);
+        throw new TimeoutException($"The gateway did not become healthy within 60 s:\n{gateway.Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp folder is cleaned by the OS eventually.
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line == null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.WriteLine(line);
+        }
+    }
+}

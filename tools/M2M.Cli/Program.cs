@@ -1,0 +1,3 @@
+using M2M.Cli;
+
+return await CliApp.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
