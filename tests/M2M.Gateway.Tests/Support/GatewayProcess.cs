@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using M2M.Testing;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -39,7 +38,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway and waits until /health answers.</summary>
     public static async Task<GatewayProcess> StartAsync(params string[] extraArguments)
     {
-        var port = FreeTcpPort();
+        var port = LoopbackPort.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var dataDirectory = Directory.CreateTempSubdirectory("m2m-gateway-").FullName;
         var gatewayDll = Path.Combine(AppContext.BaseDirectory, "M2M.Gateway.dll");
@@ -117,13 +116,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             // Best effort: the temp folder is cleaned by the OS eventually.
         }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

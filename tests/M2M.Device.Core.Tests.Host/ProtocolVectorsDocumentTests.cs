@@ -1,0 +1,55 @@
+using M2M.Testing;
+using Xunit;
+
+namespace M2M.Device.Core.Tests.Host;
+
+/// <summary>
+/// The device tests' vector constants (which a board can hold) equal the vectors of docs/protocol.md,
+/// so the device tests check the same values as the document and the gateway tests.
+/// </summary>
+public class ProtocolVectorsDocumentTests
+{
+    public static TheoryData<string, string> Pairs()
+    {
+        var json = ProtocolDocument.TestVectors;
+        var assertion = json.GetProperty("assertion");
+        var data = new TheoryData<string, string>
+        {
+            { nameof(ProtocolTestVectors.SecretHex), json.GetProperty("secret_hex").GetString()! },
+            { nameof(ProtocolTestVectors.DeviceId), json.GetProperty("device_id").GetString()! },
+            { nameof(ProtocolTestVectors.AuthKeyHex), json.GetProperty("k_auth_hex").GetString()! },
+            { nameof(ProtocolTestVectors.MessageKeyHex), json.GetProperty("k_msg_hex").GetString()! },
+            { nameof(ProtocolTestVectors.AssertionAudience), assertion.GetProperty("aud").GetString()! },
+            { nameof(ProtocolTestVectors.AssertionJwtId), assertion.GetProperty("jti").GetString()! },
+            { nameof(ProtocolTestVectors.AssertionIssuedAt), assertion.GetProperty("iat").GetRawText() },
+            { nameof(ProtocolTestVectors.AssertionExpiresAt), assertion.GetProperty("exp").GetRawText() },
+            { nameof(ProtocolTestVectors.Assertion), assertion.GetProperty("jwt").GetString()! },
+        };
+        var messages = json.GetProperty("messages");
+        for (var i = 0; i < messages.GetArrayLength(); i++)
+        {
+            var message = messages[i];
+            var prefix = $"Message{i + 1}";
+            data.Add(prefix + "Topic", message.GetProperty("topic").GetString()!);
+            data.Add(prefix + "Epoch", message.GetProperty("epoch").GetRawText());
+            data.Add(prefix + "Sequence", message.GetProperty("seq").GetRawText());
+            data.Add(prefix + "Timestamp", message.GetProperty("ts").GetRawText());
+            data.Add(prefix + "ContentType", message.GetProperty("content_type").GetString()!);
+            data.Add(prefix + "PayloadHex", message.GetProperty("payload_hex").GetString()!);
+            data.Add(prefix + "EncodedHex", message.GetProperty("encoded_hex").GetString()!);
+            data.Add(prefix + "Signature", message.GetProperty("signature").GetString()!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void DeviceConstantEqualsTheDocument(string constant, string documented)
+    {
+        var field = typeof(ProtocolTestVectors).GetField(constant);
+
+        Assert.NotNull(field);
+        Assert.Equal(documented, System.Convert.ToString(field.GetValue(null), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
