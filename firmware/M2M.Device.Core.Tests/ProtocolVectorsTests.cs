@@ -38,33 +38,29 @@ namespace M2M.Device.Core.Tests
         [TestMethod]
         public void EncodesAndSignsTheJsonTelemetryVector()
         {
-            var encoded = SignedMessageEncoding.Encode(
-                ProtocolTestVectors.DeviceId,
+            CheckMessageVector(
                 ProtocolTestVectors.Message1Topic,
                 ProtocolTestVectors.Message1Epoch,
                 ProtocolTestVectors.Message1Sequence,
                 ProtocolTestVectors.Message1Timestamp,
                 ProtocolTestVectors.Message1ContentType,
-                Hex.Decode(ProtocolTestVectors.Message1PayloadHex));
-
-            Assert.AreEqual(ProtocolTestVectors.Message1EncodedHex, Hex.Encode(encoded));
-            Assert.AreEqual(ProtocolTestVectors.Message1Signature, Sign(encoded));
+                ProtocolTestVectors.Message1PayloadHex,
+                ProtocolTestVectors.Message1EncodedHex,
+                ProtocolTestVectors.Message1Signature);
         }
 
         [TestMethod]
         public void EncodesAndSignsTheBinaryStreamVector()
         {
-            var encoded = SignedMessageEncoding.Encode(
-                ProtocolTestVectors.DeviceId,
+            CheckMessageVector(
                 ProtocolTestVectors.Message2Topic,
                 ProtocolTestVectors.Message2Epoch,
                 ProtocolTestVectors.Message2Sequence,
                 ProtocolTestVectors.Message2Timestamp,
                 ProtocolTestVectors.Message2ContentType,
-                Hex.Decode(ProtocolTestVectors.Message2PayloadHex));
-
-            Assert.AreEqual(ProtocolTestVectors.Message2EncodedHex, Hex.Encode(encoded));
-            Assert.AreEqual(ProtocolTestVectors.Message2Signature, Sign(encoded));
+                ProtocolTestVectors.Message2PayloadHex,
+                ProtocolTestVectors.Message2EncodedHex,
+                ProtocolTestVectors.Message2Signature);
         }
 
         [TestMethod]
@@ -76,10 +72,13 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual("00ff10", Hex.Encode(Base64Url.Decode("AP8Q")!));
         }
 
-        private static string Sign(byte[] encoded)
+        private static void CheckMessageVector(string topic, uint epoch, uint sequence, long timestamp, string contentType, string payloadHex, string encodedHex, string signature)
         {
+            var encoded = SignedMessageEncoding.Encode(ProtocolTestVectors.DeviceId, topic, epoch, sequence, timestamp, contentType, Hex.Decode(payloadHex));
             var keys = DeviceKeys.Derive(Hex.Decode(ProtocolTestVectors.SecretHex), TestPlatform.Hmac);
-            return Base64Url.Encode(TestPlatform.Hmac.Compute(keys.MessageKey, encoded));
+
+            Assert.AreEqual(encodedHex, Hex.Encode(encoded));
+            Assert.AreEqual(signature, Base64Url.Encode(TestPlatform.Hmac.Compute(keys.MessageKey, encoded)));
         }
     }
 }

@@ -46,14 +46,7 @@ public class SignedMessageVectorsTests
         var payload = Convert.FromHexString(vector.GetProperty("payload_hex").GetString()!);
         payload[^1] ^= 0x01;
 
-        var encoded = SignedMessageEncoding.Encode(
-            ProtocolDocument.TestVectors.GetProperty("device_id").GetString()!,
-            vector.GetProperty("topic").GetString()!,
-            vector.GetProperty("epoch").GetUInt32(),
-            vector.GetProperty("seq").GetUInt32(),
-            vector.GetProperty("ts").GetInt64(),
-            vector.GetProperty("content_type").GetString(),
-            payload);
+        var encoded = Encode(vector, payload);
 
         Assert.False(SignedMessageEncoding.VerifySignature(MessageKey(), encoded, Signature(vector)));
     }
@@ -68,7 +61,7 @@ public class SignedMessageVectorsTests
         Assert.NotEqual(Convert.ToHexString(a), Convert.ToHexString(b));
     }
 
-    private static byte[] Encode(System.Text.Json.JsonElement vector) =>
+    private static byte[] Encode(System.Text.Json.JsonElement vector, byte[]? payload = null) =>
         SignedMessageEncoding.Encode(
             ProtocolDocument.TestVectors.GetProperty("device_id").GetString()!,
             vector.GetProperty("topic").GetString()!,
@@ -76,7 +69,7 @@ public class SignedMessageVectorsTests
             vector.GetProperty("seq").GetUInt32(),
             vector.GetProperty("ts").GetInt64(),
             vector.GetProperty("content_type").GetString(),
-            Convert.FromHexString(vector.GetProperty("payload_hex").GetString()!));
+            payload ?? Convert.FromHexString(vector.GetProperty("payload_hex").GetString()!));
 
     private static byte[] MessageKey() => Convert.FromHexString(ProtocolDocument.TestVectors.GetProperty("k_msg_hex").GetString()!);
 
