@@ -14,15 +14,19 @@ public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessGateway(WebApplication app, TestWorld world, int mqttPort, string dataDirectory)
+    private InProcessGateway(WebApplication app, TestWorld world, int mqttPort, string dataDirectory, Uri baseAddress)
     {
         _app = app;
+        BaseAddress = baseAddress;
         World = world;
         MqttPort = mqttPort;
         DataDirectory = dataDirectory;
     }
 
     public TestWorld World { get; }
+
+    /// <summary>The HTTP address (/health, /metrics).</summary>
+    public Uri BaseAddress { get; }
 
     public int MqttPort { get; }
 
@@ -36,9 +40,10 @@ public sealed class InProcessGateway : IAsyncDisposable
     {
         var mqttPort = LoopbackPort.Free();
         var dataDirectory = System.IO.Directory.CreateTempSubdirectory("m2m-ingress-").FullName;
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         string[] args =
         [
-            "--urls", $"http://127.0.0.1:{LoopbackPort.Free()}",
+            "--urls", baseAddress.ToString(),
             "--Gateway:DataDirectory", dataDirectory,
             "--Gateway:Mqtt:Port", mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
@@ -46,7 +51,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         ];
         var app = TestGateway.Build(args, world, time);
         await app.StartAsync().ConfigureAwait(false);
-        return new InProcessGateway(app, world, mqttPort, dataDirectory);
+        return new InProcessGateway(app, world, mqttPort, dataDirectory, baseAddress);
     }
 
     public TestDevice Device(string id) => new(World, id, MqttPort);
