@@ -25,9 +25,8 @@ public static class MqttIngressExtensions
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section));
         services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
         services.AddHttpClient();
-        services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<GatewayMetrics>();
+        services.AddGatewayMetrics();
         services.AddSingleton<TelemetryJournal>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();

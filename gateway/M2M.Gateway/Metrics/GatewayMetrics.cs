@@ -1,62 +1,78 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace M2M.Gateway.Metrics;
 
 /// <summary>
-/// Every counter and gauge of the ingress, journal and relay, on one <see cref="Meter"/>
-/// ("M2M.Gateway"). Reasons are the stable labels of docs/protocol.md section 9 (docs/ingress.md
-/// maps each to its metric). Exported in Prometheus text format at /metrics.
+/// Every counter and gauge of the ingress, journal and relay, in one prometheus-net registry per
+/// gateway, exported at /metrics. Reasons are the stable labels of docs/protocol.md section 9
+/// (docs/ingress.md maps each to its metric).
 /// </summary>
 public sealed class GatewayMetrics
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "M2M.Gateway";
+    private readonly Counter _connects;
+    private readonly Counter _disconnects;
+    private readonly Counter _tokenValidations;
+    private readonly Counter _messages;
+    private readonly Counter _subscriptions;
+    private readonly Counter _delivered;
+    private readonly Counter _deliveryFailures;
+    private readonly Counter _deadLetters;
+    private readonly Counter _journalDropped;
+    private readonly MetricFactory _factory;
 
-    private readonly Counter<long> _connects;
-    private readonly Counter<long> _disconnects;
-    private readonly Counter<long> _tokenValidations;
-    private readonly Counter<long> _messages;
-    private readonly Counter<long> _subscriptions;
-    private readonly Counter<long> _delivered;
-    private readonly Counter<long> _deliveryFailures;
-    private readonly Counter<long> _deadLetters;
-    private readonly Counter<long> _journalDropped;
-
-    public GatewayMetrics(IMeterFactory meterFactory)
+    public GatewayMetrics()
     {
-        var meter = meterFactory.Create(MeterName);
-        _connects = meter.CreateCounter<long>("m2m_mqtt_connects", description: "MQTT CONNECTs by result (ok or the refusal reason).");
-        _disconnects = meter.CreateCounter<long>("m2m_mqtt_gateway_disconnects", description: "Sessions the gateway ended, by reason.");
-        _tokenValidations = meter.CreateCounter<long>("m2m_token_validations", description: "Access-token and client-assertion validations by kind and result.");
-        _messages = meter.CreateCounter<long>("m2m_mqtt_messages", description: "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).");
-        _subscriptions = meter.CreateCounter<long>("m2m_mqtt_subscriptions", description: "SUBSCRIBE outcomes by reason.");
-        _delivered = meter.CreateCounter<long>("m2m_relay_delivered", description: "Records delivered, by sink.");
-        _deliveryFailures = meter.CreateCounter<long>("m2m_relay_delivery_failures", description: "Failed delivery attempts, by sink.");
-        _deadLetters = meter.CreateCounter<long>("m2m_relay_dead_letters", description: "Records a sink gave up on, by sink.");
-        _journalDropped = meter.CreateCounter<long>("m2m_journal_dropped", description: "Undelivered records deleted because the journal hit Gateway:Journal:MaxRecords.");
-        Meter = meter;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        _factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _connects = _factory.CreateCounter("m2m_mqtt_connects_total", "MQTT CONNECTs by result (ok or the refusal reason).", ["result"]);
+        _disconnects = _factory.CreateCounter("m2m_mqtt_gateway_disconnects_total", "Sessions the gateway ended, by reason.", ["reason"]);
+        _tokenValidations = _factory.CreateCounter("m2m_token_validations_total", "Access-token and client-assertion validations by kind and result.", ["kind", "result"]);
+        _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
+        _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
+        _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
+        _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink.", ["sink"]);
+        _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
+        _journalDropped = _factory.CreateCounter("m2m_journal_dropped_total", "Undelivered records deleted because the journal hit Gateway:Journal:MaxRecords.");
     }
 
-    /// <summary>The meter, for observable gauges registered by their owners.</summary>
-    public Meter Meter { get; }
+    /// <summary>The registry /metrics exports.</summary>
+    public CollectorRegistry Registry { get; }
 
-    public void Connect(string result) => _connects.Add(1, new KeyValuePair<string, object?>("result", result));
+    /// <summary>A gauge whose value is read from <paramref name="read"/> at every scrape.</summary>
+    public void Observe(string name, string help, Func<double> read)
+    {
+        var gauge = _factory.CreateGauge(name, help);
+        Registry.AddBeforeCollectCallback(() => gauge.Set(read()));
+    }
 
-    public void GatewayDisconnect(string reason) => _disconnects.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>A gauge with one label whose values are read at every scrape.</summary>
+    public void Observe(string name, string help, string label, Func<IEnumerable<KeyValuePair<string, double>>> read)
+    {
+        var gauge = _factory.CreateGauge(name, help, [label]);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var (key, value) in read())
+            {
+                gauge.WithLabels(key).Set(value);
+            }
+        });
+    }
 
-    public void TokenValidation(string kind, string result) =>
-        _tokenValidations.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+    public void Connect(string result) => _connects.WithLabels(result).Inc();
 
-    public void Message(string reason) => _messages.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void GatewayDisconnect(string reason) => _disconnects.WithLabels(reason).Inc();
 
-    public void Subscription(string reason) => _subscriptions.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
 
-    public void Delivered(string sink) => _delivered.Add(1, new KeyValuePair<string, object?>("sink", sink));
+    public void Message(string reason) => _messages.WithLabels(reason).Inc();
 
-    public void DeliveryFailed(string sink) => _deliveryFailures.Add(1, new KeyValuePair<string, object?>("sink", sink));
+    public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
 
-    public void DeadLettered(string sink) => _deadLetters.Add(1, new KeyValuePair<string, object?>("sink", sink));
+    public void Delivered(string sink) => _delivered.WithLabels(sink).Inc();
 
-    public void JournalDropped(long count) => _journalDropped.Add(count);
+    public void DeliveryFailed(string sink) => _deliveryFailures.WithLabels(sink).Inc();
 
+    public void DeadLettered(string sink) => _deadLetters.WithLabels(sink).Inc();
+
+    public void JournalDropped(long count) => _journalDropped.Inc(count);
 }

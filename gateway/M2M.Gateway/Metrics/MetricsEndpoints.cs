@@ -3,22 +3,22 @@ using Prometheus;
 namespace M2M.Gateway.Metrics;
 
 /// <summary>
-/// Prometheus exposition at /metrics. The gateway measures with System.Diagnostics.Metrics
-/// (<see cref="GatewayMetrics"/>); prometheus-net's meter adapter publishes those instruments in
-/// the Prometheus text format (docs/ingress.md, "Metrics", says why this library).
+/// Prometheus exposition at /metrics with prometheus-net (docs/ingress.md, "Metrics", says why this
+/// library): the gateway's own registry, so two gateways in one process never mix their counts.
 /// </summary>
 public static class MetricsEndpoints
 {
     /// <summary>Path of the metrics endpoint.</summary>
     public const string Path = "/metrics";
 
+    /// <summary>Registers <see cref="GatewayMetrics"/>.</summary>
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services) => services.AddSingleton<GatewayMetrics>();
+
     /// <summary>Maps <see cref="Path"/>.</summary>
     public static WebApplication MapGatewayMetrics(this WebApplication app)
     {
-        // Only the gateway's own meter: the runtime's meters are prometheus-net's own default
-        // collectors already, and ASP.NET Core's request meters are not this endpoint's concern.
-        Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == GatewayMetrics.MeterName);
-        app.MapMetrics(Path);
+        var registry = app.Services.GetRequiredService<GatewayMetrics>().Registry;
+        app.MapMetrics(Path, registry);
         return app;
     }
 }

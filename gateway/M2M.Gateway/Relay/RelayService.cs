@@ -34,8 +34,8 @@ public sealed partial class RelayService(
 
         var builder = new CloudEventRecord(signer, configuration);
         var sinks = CreateSinks();
-        metrics.Meter.CreateObservableGauge("m2m_journal_position", () => journal.LastPosition, description: "Position of the newest journal record.");
-        metrics.Meter.CreateObservableGauge("m2m_relay_lag", () => Lags(), description: "Journal records not yet delivered, by sink.");
+        metrics.Observe("m2m_journal_position", "Position of the newest journal record.", () => journal.LastPosition);
+        metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", Lags);
         var loops = sinks.Select(sink => Task.Run(() => RelayAsync(sink, builder, stoppingToken), CancellationToken.None)).ToList();
         loops.Add(RetainAsync(sinks.Select(s => s.Name).ToList(), stoppingToken));
         try
@@ -157,12 +157,12 @@ public sealed partial class RelayService(
         }
     }
 
-    private List<System.Diagnostics.Metrics.Measurement<long>> Lags()
+    private List<KeyValuePair<string, double>> Lags()
     {
         var last = journal.LastPosition;
         lock (_positions)
         {
-            return _positions.Select(p => new System.Diagnostics.Metrics.Measurement<long>(last - p.Value, new KeyValuePair<string, object?>("sink", p.Key))).ToList();
+            return _positions.Select(p => new KeyValuePair<string, double>(p.Key, last - p.Value)).ToList();
         }
     }
 

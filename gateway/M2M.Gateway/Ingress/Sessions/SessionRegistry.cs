@@ -37,7 +37,7 @@ public sealed partial class SessionRegistry : IDisposable
             directory.DeviceChanged += OnDeviceChanged;
         }
 
-        metrics.Meter.CreateObservableGauge("m2m_mqtt_sessions", () => _sessions.Count, description: "Authenticated MQTT sessions now open.");
+        metrics.Observe("m2m_mqtt_sessions", "Authenticated MQTT sessions now open.", () => _sessions.Count);
     }
 
     /// <summary>Number of live sessions.</summary>
