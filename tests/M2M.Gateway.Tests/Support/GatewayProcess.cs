@@ -12,9 +12,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringWriter _output = new();
 
-    private GatewayProcess(Process process, Uri baseAddress, string dataDirectory)
+    private readonly bool _ownsDirectory;
+
+    private GatewayProcess(Process process, Uri baseAddress, string dataDirectory, bool ownsDirectory)
     {
         _process = process;
+        _ownsDirectory = ownsDirectory;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
     }
@@ -36,12 +39,20 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway and waits until /health answers.</summary>
-    public static async Task<GatewayProcess> StartAsync(params string[] extraArguments)
+    public static Task<GatewayProcess> StartAsync(params string[] extraArguments) =>
+        StartAsync("M2M.Gateway.dll", null, extraArguments);
+
+    /// <summary>
+    /// Starts <paramref name="assembly"/> (the gateway, or the ingress test host) on
+    /// <paramref name="dataDirectory"/> (a fresh one when null, removed on dispose; a given one is kept).
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(string assembly, string? dataDirectory, params string[] extraArguments)
     {
         var port = LoopbackPort.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var dataDirectory = Directory.CreateTempSubdirectory("m2m-gateway-").FullName;
-        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "M2M.Gateway.dll");
+        var ownsDirectory = dataDirectory == null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("m2m-gateway-").FullName;
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, assembly);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -60,7 +71,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway process did not start.");
-        var gateway = new GatewayProcess(process, baseAddress, dataDirectory);
+        var gateway = new GatewayProcess(process, baseAddress, dataDirectory, ownsDirectory);
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
         process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
         process.BeginOutputReadLine();
@@ -99,15 +110,25 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"The gateway did not become healthy within 60 s:\n{gateway.Output}");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the process at once (SIGKILL on Linux: no shutdown code runs, as in a crash).</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
         _process.Dispose();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -1,0 +1,64 @@
+using M2M.Gateway.Ingress.Authorization;
+using M2M.Gateway.Ingress.Broker;
+using M2M.Gateway.Ingress.Pipeline;
+using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Ingress.Sessions;
+using M2M.Gateway.Journal;
+using M2M.Gateway.Metrics;
+using M2M.Gateway.Relay;
+
+namespace M2M.Gateway.Ingress;
+
+/// <summary>Registers the MQTT ingress, the journal and the relay.</summary>
+public static class MqttIngressExtensions
+{
+    /// <summary>
+    /// Adds the embedded broker, the verification stages, the journal and the relay. The seams
+    /// (<see cref="IAccessTokenValidator"/>, <see cref="IClientAssertionValidator"/>,
+    /// <see cref="IDeviceDirectory"/>, <see cref="IRecordSigner"/>) are registered by whoever
+    /// implements them; without them the gateway starts with the ingress (or relay) off and says so.
+    /// </summary>
+    public static IServiceCollection AddMqttIngress(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MqttIngressOptions>().Bind(configuration.GetSection(MqttIngressOptions.Section));
+        services.AddOptions<TopicPolicyOptions>().Bind(configuration.GetSection(TopicPolicyOptions.Section));
+        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section));
+        services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
+        services.AddHttpClient();
+        services.AddSingleton(TimeProvider.System);
+        services.AddGatewayMetrics();
+        services.AddSingleton<TelemetryJournal>();
+        services.AddSingleton<TopicPolicy>();
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<AuthenticateConnection>();
+        services.AddSingleton<CheckTopic>();
+        services.AddSingleton<AuthorizeTopic>();
+        services.AddSingleton<RenewSession>();
+        services.AddSingleton<ExtractSignedMessage>();
+        services.AddSingleton<VerifySignature>();
+        services.AddSingleton<CheckReplay>();
+        services.AddSingleton<JournalMessage>();
+        services.AddSingleton<PublishPipeline>();
+        services.AddHostedService<MqttBrokerHost>();
+        services.AddHostedService<RelayService>();
+        return services;
+    }
+
+    /// <summary>The ingress seams that have no registered implementation.</summary>
+    public static IReadOnlyList<string> MissingSeams(IServiceProvider services)
+    {
+        var missing = new List<string>();
+        AddIfMissing<IAccessTokenValidator>(services, missing);
+        AddIfMissing<IClientAssertionValidator>(services, missing);
+        AddIfMissing<IDeviceDirectory>(services, missing);
+        return missing;
+    }
+
+    private static void AddIfMissing<T>(IServiceProvider services, List<string> missing)
+    {
+        if (services.GetService(typeof(T)) == null)
+        {
+            missing.Add(typeof(T).Name);
+        }
+    }
+}

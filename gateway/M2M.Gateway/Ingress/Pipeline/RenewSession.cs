@@ -1,0 +1,100 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Ingress.Sessions;
+using M2M.Gateway.Metrics;
+
+namespace M2M.Gateway.Ingress.Pipeline;
+
+/// <summary>
+/// Stage 3, for <c>devices/{id}/auth</c> only: in-band renewal (docs/protocol.md section 7.2). The
+/// payload is one JWT: an HS256 client assertion or an access token. When it validates for this
+/// device and its deadline is later, the session's deadline moves; the auth PUBLISH is never relayed.
+/// </summary>
+public sealed partial class RenewSession(
+    IAccessTokenValidator tokens,
+    IClientAssertionValidator assertions,
+    SessionRegistry sessions,
+    GatewayMetrics metrics,
+    ILogger<RenewSession> logger) : IPublishStage
+{
+    // Large enough for any access token of section 4 (or of an external issuer); bounds the parse.
+    private const int MaxJwtBytes = 8 * 1024;
+
+    public async ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        if (!string.Equals(context.Topic, $"devices/{session.DeviceId}/auth", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var (kind, validation) = await ValidateAsync(context.Payload, cancellationToken).ConfigureAwait(false);
+        metrics.TokenValidation(kind, validation.Reason);
+        string detail;
+        if (!validation.Succeeded)
+        {
+            detail = kind + "_" + validation.Reason;
+        }
+        else if (!string.Equals(validation.DeviceId, session.DeviceId, StringComparison.Ordinal))
+        {
+            detail = "sub_mismatch";
+        }
+        else if (!sessions.Extend(session, validation.ExpiresAt))
+        {
+            detail = "deadline_not_later";
+        }
+        else
+        {
+            LogRenewed(session.DeviceId, kind, validation.ExpiresAt);
+            return PublishOutcome.Renewed;
+        }
+
+        LogRefused(session.DeviceId, detail);
+        return PublishOutcome.RenewalRefused;
+    }
+
+    private async Task<(string Kind, CredentialValidation Validation)> ValidateAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        if (payload.Length > MaxJwtBytes || !TryReadAlgorithm(payload, out var jwt, out var algorithm))
+        {
+            return ("unknown", CredentialValidation.Invalid("malformed_jwt"));
+        }
+
+        // Section 3.2 assertions are HS256 under K_auth; access tokens (section 4, or an external
+        // issuer's) are asymmetric. Each validator refuses every other algorithm itself.
+        return string.Equals(algorithm, "HS256", StringComparison.Ordinal)
+            ? ("client_assertion", await assertions.ValidateClientAssertionAsync(jwt, cancellationToken).ConfigureAwait(false))
+            : ("access_token", await tokens.ValidateAccessTokenAsync(jwt, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static bool TryReadAlgorithm(byte[] payload, out string jwt, out string? algorithm)
+    {
+        jwt = string.Empty;
+        algorithm = null;
+        try
+        {
+            jwt = new UTF8Encoding(false, true).GetString(payload).Trim();
+            var dot = jwt.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0)
+            {
+                return false;
+            }
+
+            using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.AsSpan(0, dot)));
+            algorithm = header.RootElement.TryGetProperty("alg", out var alg) && alg.ValueKind == JsonValueKind.String ? alg.GetString() : null;
+            return algorithm != null;
+        }
+        catch (Exception exception) when (exception is DecoderFallbackException or FormatException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session of {DeviceId} renewed in-band with a {Kind} until {Deadline:O}")]
+    private partial void LogRenewed(string deviceId, string kind, DateTimeOffset deadline);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "In-band renewal refused for {DeviceId}: {Detail}")]
+    private partial void LogRefused(string deviceId, string detail);
+}

@@ -1,0 +1,13 @@
+namespace M2M.Gateway.Ingress.Seams;
+
+/// <summary>
+/// Validates an access token as docs/protocol.md section 5.1 requires: signature (own key ring or a
+/// trusted external issuer's JWKS), <c>iss</c>, <c>aud</c>, <c>exp</c>/<c>nbf</c> with the clock
+/// skew. Implemented by the identity part (issue #4); the ingress checks <c>sub</c> against the
+/// MQTT client identifier and asks <see cref="IDeviceDirectory"/> whether the device is enabled.
+/// </summary>
+public interface IAccessTokenValidator
+{
+    /// <summary>Validates <paramref name="token"/>; never throws for a bad token.</summary>
+    ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken);
+}

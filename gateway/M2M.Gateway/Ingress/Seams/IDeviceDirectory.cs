@@ -1,0 +1,58 @@
+namespace M2M.Gateway.Ingress.Seams;
+
+/// <summary>What the ingress needs to know about one registered device.</summary>
+/// <param name="DeviceId">The device id.</param>
+/// <param name="Enabled">False once an operator disabled it.</param>
+/// <param name="Tenant">Its tenant.</param>
+/// <param name="Roles">Its roles.</param>
+/// <param name="CredentialGeneration">Increases at every secret rotation (docs/protocol.md section 8).</param>
+/// <param name="MessageKey">K_msg = HKDF(S, "m2m/v1/msg"), 32 bytes (section 2.2). Never logged.</param>
+public sealed record DeviceRecord(
+    string DeviceId,
+    bool Enabled,
+    string Tenant,
+    IReadOnlyList<string> Roles,
+    long CredentialGeneration,
+    ReadOnlyMemory<byte> MessageKey);
+
+/// <summary>How a directory look-up ended.</summary>
+public enum DeviceLookupStatus
+{
+    /// <summary>The device exists (it may be disabled).</summary>
+    Found,
+
+    /// <summary>No such device (never registered, or deleted).</summary>
+    NotFound,
+
+    /// <summary>The registry cannot answer now.</summary>
+    Unavailable,
+}
+
+/// <summary>The result of <see cref="IDeviceDirectory.FindAsync"/>.</summary>
+public sealed record DeviceLookup(DeviceLookupStatus Status, DeviceRecord? Device)
+{
+    /// <summary>A found device.</summary>
+    public static DeviceLookup Found(DeviceRecord device) => new(DeviceLookupStatus.Found, device);
+
+    /// <summary>No such device.</summary>
+    public static readonly DeviceLookup NotFound = new(DeviceLookupStatus.NotFound, null);
+
+    /// <summary>The registry cannot answer.</summary>
+    public static readonly DeviceLookup Unavailable = new(DeviceLookupStatus.Unavailable, null);
+}
+
+/// <summary>
+/// The device registry as the ingress sees it. Implemented by the identity part (issue #4, SQLite
+/// registry). <see cref="DeviceChanged"/> lets live sessions be cut at once when a device is
+/// disabled, deleted or rotated (docs/protocol.md section 7.1); the ingress also re-checks every
+/// live session periodically (<c>Gateway:Mqtt:RevalidateInterval</c>), so an implementation that
+/// cannot raise the event (e.g. a registry shared by several gateways) is still honoured within seconds.
+/// </summary>
+public interface IDeviceDirectory
+{
+    /// <summary>Looks up a device by id; never throws for an unknown id.</summary>
+    ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Raised with the device id after a device was disabled, deleted, re-enabled or rotated.</summary>
+    event EventHandler<string>? DeviceChanged;
+}

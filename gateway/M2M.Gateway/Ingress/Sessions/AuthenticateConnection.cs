@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Metrics;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace M2M.Gateway.Ingress.Sessions;
+
+/// <summary>The outcome of a CONNECT check: the CONNACK code, its metric label, and the session when accepted.</summary>
+public sealed record ConnectResult(MqttConnectReasonCode Code, string Reason, DeviceSession? Session);
+
+/// <summary>
+/// Checks an MQTT CONNECT as docs/protocol.md section 5.1 requires and answers with the CONNACK
+/// reason codes of section 9.2.
+/// </summary>
+public sealed partial class AuthenticateConnection(
+    IAccessTokenValidator tokens,
+    IDeviceDirectory directory,
+    GatewayMetrics metrics,
+    ILogger<AuthenticateConnection> logger)
+{
+    /// <summary>Runs the checks in order; the first failing one decides the reason code.</summary>
+    public async Task<ConnectResult> RunAsync(MqttProtocolVersion version, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(version, clientId, userName, password, cancellationToken).ConfigureAwait(false);
+        metrics.Connect(result.Reason);
+        if (result.Session == null)
+        {
+            // The client id is only logged when it is a well-formed device id (no log injection).
+            LogRefused(clientId != null && DeviceIdPattern().IsMatch(clientId) ? clientId : "(invalid)", result.Reason, (int)result.Code);
+        }
+
+        return result;
+    }
+
+    private async Task<ConnectResult> CheckAsync(MqttProtocolVersion version, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
+    {
+        if (version != MqttProtocolVersion.V500)
+        {
+            return Refuse(MqttConnectReasonCode.UnsupportedProtocolVersion, "unsupported_protocol_version");
+        }
+
+        if (clientId == null || !DeviceIdPattern().IsMatch(clientId) || !string.Equals(clientId, userName, StringComparison.Ordinal))
+        {
+            return Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, "client_id_invalid");
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            return Refuse(MqttConnectReasonCode.BadUserNameOrPassword, "no_password");
+        }
+
+        var token = await tokens.ValidateAccessTokenAsync(password, cancellationToken).ConfigureAwait(false);
+        metrics.TokenValidation("access_token", token.Reason);
+        switch (token.Status)
+        {
+            case CredentialStatus.Unavailable:
+                return Refuse(MqttConnectReasonCode.ServerUnavailable, "token_check_unavailable");
+            case CredentialStatus.Invalid:
+                return Refuse(MqttConnectReasonCode.BadUserNameOrPassword, "token_" + token.Reason);
+        }
+
+        if (!string.Equals(token.DeviceId, clientId, StringComparison.Ordinal))
+        {
+            return Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, "token_sub_mismatch");
+        }
+
+        var lookup = await directory.FindAsync(clientId, cancellationToken).ConfigureAwait(false);
+        switch (lookup.Status)
+        {
+            case DeviceLookupStatus.Unavailable:
+                return Refuse(MqttConnectReasonCode.ServerUnavailable, "directory_unavailable");
+            case DeviceLookupStatus.NotFound:
+                return Refuse(MqttConnectReasonCode.NotAuthorized, "device_unknown");
+        }
+
+        var device = lookup.Device!;
+        if (!device.Enabled)
+        {
+            return Refuse(MqttConnectReasonCode.NotAuthorized, "device_disabled");
+        }
+
+        var roles = token.Tenant == null ? device.Roles : token.Roles;
+        return new ConnectResult(MqttConnectReasonCode.Success, "ok", new DeviceSession(device, token.Tenant ?? device.Tenant, roles, token.ExpiresAt));
+    }
+
+    private static ConnectResult Refuse(MqttConnectReasonCode code, string reason) => new(code, reason, null);
+
+    /// <summary>docs/protocol.md section 2.1.</summary>
+    [GeneratedRegex("^[a-z0-9-]{3,64}$", RegexOptions.CultureInvariant)]
+    internal static partial Regex DeviceIdPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CONNECT refused for {ClientId}: {Reason} (CONNACK 0x{Code:X2})")]
+    private partial void LogRefused(string clientId, string reason, int code);
+}

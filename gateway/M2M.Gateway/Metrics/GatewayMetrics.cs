@@ -1,0 +1,78 @@
+using Prometheus;
+
+namespace M2M.Gateway.Metrics;
+
+/// <summary>
+/// Every counter and gauge of the ingress, journal and relay, in one prometheus-net registry per
+/// gateway, exported at /metrics. Reasons are the stable labels of docs/protocol.md section 9
+/// (docs/ingress.md maps each to its metric).
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly Counter _connects;
+    private readonly Counter _disconnects;
+    private readonly Counter _tokenValidations;
+    private readonly Counter _messages;
+    private readonly Counter _subscriptions;
+    private readonly Counter _delivered;
+    private readonly Counter _deliveryFailures;
+    private readonly Counter _deadLetters;
+    private readonly Counter _journalDropped;
+    private readonly MetricFactory _factory;
+
+    public GatewayMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        _factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _connects = _factory.CreateCounter("m2m_mqtt_connects_total", "MQTT CONNECTs by result (ok or the refusal reason).", ["result"]);
+        _disconnects = _factory.CreateCounter("m2m_mqtt_gateway_disconnects_total", "Sessions the gateway ended, by reason.", ["reason"]);
+        _tokenValidations = _factory.CreateCounter("m2m_token_validations_total", "Access-token and client-assertion validations by kind and result.", ["kind", "result"]);
+        _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
+        _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
+        _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
+        _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink.", ["sink"]);
+        _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
+        _journalDropped = _factory.CreateCounter("m2m_journal_dropped_total", "Undelivered records deleted because the journal hit Gateway:Journal:MaxRecords.");
+    }
+
+    /// <summary>The registry /metrics exports.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>A gauge whose value is read from <paramref name="read"/> at every scrape.</summary>
+    public void Observe(string name, string help, Func<double> read)
+    {
+        var gauge = _factory.CreateGauge(name, help);
+        Registry.AddBeforeCollectCallback(() => gauge.Set(read()));
+    }
+
+    /// <summary>A gauge with one label whose values are read at every scrape.</summary>
+    public void Observe(string name, string help, string label, Func<IEnumerable<KeyValuePair<string, double>>> read)
+    {
+        var gauge = _factory.CreateGauge(name, help, [label]);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var (key, value) in read())
+            {
+                gauge.WithLabels(key).Set(value);
+            }
+        });
+    }
+
+    public void Connect(string result) => _connects.WithLabels(result).Inc();
+
+    public void GatewayDisconnect(string reason) => _disconnects.WithLabels(reason).Inc();
+
+    public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
+
+    public void Message(string reason) => _messages.WithLabels(reason).Inc();
+
+    public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
+
+    public void Delivered(string sink) => _delivered.WithLabels(sink).Inc();
+
+    public void DeliveryFailed(string sink) => _deliveryFailures.WithLabels(sink).Inc();
+
+    public void DeadLettered(string sink) => _deadLetters.WithLabels(sink).Inc();
+
+    public void JournalDropped(long count) => _journalDropped.Inc(count);
+}

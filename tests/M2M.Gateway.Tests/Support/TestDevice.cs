@@ -1,0 +1,83 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using M2M.Gateway.Telemetry;
+using M2M.Gateway.TestHost;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace M2M.Gateway.Tests.Support;
+
+/// <summary>A simulated device: connects with its token and publishes telemetry signed as docs/protocol.md section 6 says.</summary>
+public sealed class TestDevice(TestWorld world, string deviceId, int port) : IAsyncDisposable
+{
+    public string Id { get; } = deviceId;
+
+    public IMqttClient Client { get; } = new MqttClientFactory().CreateMqttClient();
+
+    /// <summary>Completes with the DISCONNECT reason when the gateway ends the session.</summary>
+    public TaskCompletionSource<MqttClientDisconnectedEventArgs> Disconnected { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<MqttClientConnectResult> ConnectAsync(string token, string? clientId = null, string? userName = null, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        Client.DisconnectedAsync += e =>
+        {
+            Disconnected.TrySetResult(e);
+            return Task.CompletedTask;
+        };
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithProtocolVersion(version)
+            .WithClientId(clientId ?? Id)
+            .WithCredentials(userName ?? Id, token)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        return await Client.ConnectAsync(options).ConfigureAwait(false);
+    }
+
+    /// <summary>The user properties and topic of a correctly signed telemetry message.</summary>
+    public MqttApplicationMessage Telemetry(uint epoch, uint sequence, byte[] payload, string? contentType = "application/json", string? topic = null, long timestamp = 1767225600123, byte[]? key = null)
+    {
+        topic ??= $"devices/{Id}/telemetry";
+        var signature = Sign(epoch, sequence, payload, contentType, topic, timestamp, key);
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty("m2m-v", Utf8("1"))
+            .WithUserProperty("m2m-epoch", Utf8(epoch.ToString(CultureInfo.InvariantCulture)))
+            .WithUserProperty("m2m-seq", Utf8(sequence.ToString(CultureInfo.InvariantCulture)))
+            .WithUserProperty("m2m-ts", Utf8(timestamp.ToString(CultureInfo.InvariantCulture)))
+            .WithUserProperty("m2m-sig", Utf8(signature));
+        if (contentType != null)
+        {
+            builder = builder.WithContentType(contentType);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>m2m-sig of these fields under the device's K_msg (or <paramref name="key"/>).</summary>
+    public string Sign(uint epoch, uint sequence, byte[] payload, string? contentType, string topic, long timestamp, byte[]? key = null)
+    {
+        var encoding = SignedMessageEncoding.Encode(Id, topic, epoch, sequence, timestamp, contentType, payload);
+        return Base64Url.EncodeToString(HMACSHA256.HashData(key ?? world.Device(Id).MessageKey(), encoding));
+    }
+
+    /// <summary>A user property value as MQTTnet 5 takes it.</summary>
+    public static ReadOnlyMemory<byte> Utf8(string value) => System.Text.Encoding.UTF8.GetBytes(value);
+
+    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message) => Client.PublishAsync(message);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client.IsConnected)
+        {
+            await Client.DisconnectAsync().ConfigureAwait(false);
+        }
+
+        Client.Dispose();
+    }
+}
