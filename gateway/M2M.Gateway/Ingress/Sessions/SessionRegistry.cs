@@ -59,6 +59,10 @@ public sealed partial class SessionRegistry : IDisposable
 
         _sessions[session.DeviceId] = session;
         Arm(session);
+
+        // The CONNECT was checked before the session was registered; an operator action in between
+        // raised DeviceChanged while there was no session to end. Checking once more closes that gap.
+        _ = RevalidateAsync(session);
     }
 
     /// <summary>Forgets a session that ended, unless a newer one took its place.</summary>
