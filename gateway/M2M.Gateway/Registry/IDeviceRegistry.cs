@@ -1,0 +1,72 @@
+namespace M2M.Gateway.Registry;
+
+/// <summary>A registered device as the gateway's identity part sees it.</summary>
+/// <param name="DeviceId">The device id (docs/protocol.md section 2.1).</param>
+/// <param name="Tenant">Its tenant.</param>
+/// <param name="Roles">Its roles.</param>
+/// <param name="Enabled">False once an operator disabled it.</param>
+/// <param name="CredentialGeneration">Starts at 1, increases at every secret rotation (section 8).</param>
+/// <param name="CreatedAt">When it was added.</param>
+/// <param name="LastSeenAt">When it last obtained a token or connected; null if never.</param>
+public sealed record RegisteredDevice(
+    string DeviceId,
+    string Tenant,
+    IReadOnlyList<string> Roles,
+    bool Enabled,
+    long CredentialGeneration,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSeenAt);
+
+/// <summary>A device together with its secret S, decrypted. Never logged, never listed.</summary>
+/// <param name="Device">The device.</param>
+/// <param name="Secret">S, 32 bytes (section 2.1).</param>
+public sealed record DeviceCredential(RegisteredDevice Device, ReadOnlyMemory<byte> Secret);
+
+/// <summary>How a registry change ended; maps to an HTTP status in the admin API.</summary>
+public enum RegistryResult
+{
+    /// <summary>Done.</summary>
+    Ok,
+
+    /// <summary>No such device.</summary>
+    NotFound,
+
+    /// <summary>A device with that id exists already.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// The device registry (SQLite by default, in the gateway's data folder). A PostgreSQL store
+/// implements the same interface. Secrets are encrypted at rest (<see cref="Secrets.ISecretProtector"/>);
+/// only <see cref="FindCredentialAsync"/> returns one decrypted, and only the add and rotate
+/// operations return a new one, once.
+/// </summary>
+public interface IDeviceRegistry
+{
+    /// <summary>Adds a device with a fresh random secret; returns it with the secret, or null on <see cref="RegistryResult.Conflict"/>.</summary>
+    Task<DeviceCredential?> AddAsync(string deviceId, string tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken);
+
+    /// <summary>The device, or null.</summary>
+    Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>The device with its decrypted secret, or null. For the token endpoint and the ingress only.</summary>
+    Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>All devices, ordered by id, without secrets.</summary>
+    Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Enables or disables a device.</summary>
+    Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the secret and increments the credential generation; returns the new credential once, or null when not found.</summary>
+    Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a device.</summary>
+    Task<RegistryResult> DeleteAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Records that the device was seen (token issued, session opened).</summary>
+    Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken);
+
+    /// <summary>Raised with the device id after a device was disabled, enabled, rotated or deleted.</summary>
+    event EventHandler<string>? DeviceChanged;
+}
