@@ -1,0 +1,19 @@
+namespace M2M.Gateway.Audit;
+
+/// <summary>One audited event: an admin action or a refused token request.</summary>
+/// <param name="Action">A stable action name ("device.add", "device.disable", "token.refused"...).</param>
+/// <param name="Actor">Who: the admin key's id (never the key), or "device:{id}" / the remote address for token requests.</param>
+/// <param name="DeviceId">The device concerned, if any.</param>
+/// <param name="Outcome">"ok" or the stable reason code (an OAuth error, "not_found"...).</param>
+/// <param name="RemoteAddress">The client address, if known.</param>
+public sealed record AuditEvent(string Action, string Actor, string? DeviceId, string Outcome, string? RemoteAddress);
+
+/// <summary>
+/// The audit log: append-only, one JSON line per event with the gateway time, in the data folder
+/// (<c>audit.jsonl</c>). Never carries a secret, a token or a key.
+/// </summary>
+public interface IAuditLog
+{
+    /// <summary>Appends an event; never throws for an I/O failure (it is logged instead).</summary>
+    void Record(AuditEvent auditEvent);
+}
