@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Health;
@@ -99,6 +100,16 @@ public sealed class TokenGateway : IAsyncDisposable
 
     /// <summary>An HTTP client for the plain address.</summary>
     public HttpClient Client() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>An HTTP client for the HTTPS address that trusts only <paramref name="caPem"/> (default: the CA file the gateway exported).</summary>
+    public HttpClient HttpsClient(string? caPem = null)
+    {
+        var ca = X509Certificate2.CreateFromPem(caPem ?? File.ReadAllText(Path.Combine(DataDirectory, GatewayCertificate.CaFileName)));
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        handler.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(ca);
+        return new HttpClient(handler) { BaseAddress = HttpsAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
 
     /// <summary>POSTs a token request with these form parameters.</summary>
     public static async Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, params (string Name, string Value)[] parameters)
