@@ -47,7 +47,7 @@ public class SigningKeysArePublishedBeforeSigningAndRetiredAfterExpiryTests
         // Ten days in: the successor signs; the retired key is still published.
         time.SetUtcNow(Start + TimeSpan.FromDays(10));
         Assert.Equal(k2, await SigningKeyAsync(gateway, client, device, time));
-        Assert.Equal([k1, k2], (await KeyIdsAsync(client)).Order());
+        Assert.Equal(new[] { k1, k2 }.Order(StringComparer.Ordinal), (await KeyIdsAsync(client)).Order(StringComparer.Ordinal));
 
         // Just before the last K1 token expires (+ skew), it still validates and K1 is still published.
         time.SetUtcNow(Start + TimeSpan.FromDays(10) + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(58));
