@@ -38,10 +38,10 @@ public sealed class TrustedIssuerOptions
     /// <summary>Fetch metadata over HTTPS only (default). Off only for loopback tests.</summary>
     public bool RequireHttps { get; set; } = true;
 
-    /// <summary>The shortest time between two fetches caused by unknown key ids (default 5 minutes, at least 1 s).</summary>
+    /// <summary>The shortest time between two fetches caused by unknown key ids (default 5 minutes): bounds what forged kids can cost.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the metadata is fetched anyway (default 12 hours, at least 5 minutes).</summary>
+    /// <summary>How often the metadata and keys are fetched anyway (default 12 hours).</summary>
     public TimeSpan AutomaticRefreshInterval { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>Throws when an entry cannot work, so a misconfigured gateway does not start.</summary>
