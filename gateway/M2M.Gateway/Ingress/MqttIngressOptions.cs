@@ -36,6 +36,13 @@ public sealed class MqttIngressOptions
     /// <summary>Longest accepted user property name or value, in characters.</summary>
     public int MaxUserPropertyLength { get; set; } = 128;
 
+    /// <summary>
+    /// How long the broker waits for a whole packet, the CONNECT above all (MQTT 5 section 3.1.4
+    /// lets the server close a connection that sends none). A client that opens a socket and sends
+    /// half a packet holds a connection only this long.
+    /// </summary>
+    public TimeSpan CommunicationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often every live session is re-checked against the device directory.</summary>
     public TimeSpan RevalidateInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -49,7 +49,8 @@ public sealed partial class MqttBrokerHost(
         var policy = services.GetRequiredService<TopicPolicy>();
         var sessions = services.GetRequiredService<SessionRegistry>();
 
-        var builder = new MqttServerFactory().CreateServerOptionsBuilder().WithKeepAlive();
+        var builder = new MqttServerFactory().CreateServerOptionsBuilder().WithKeepAlive()
+            .WithDefaultCommunicationTimeout(_options.CommunicationTimeout);
         var address = IPAddress.Parse(_options.BindAddress);
         builder = _options.Port > 0
             ? builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(_options.Port).WithDefaultEndpointBoundIPV6Address(IPAddress.None)
