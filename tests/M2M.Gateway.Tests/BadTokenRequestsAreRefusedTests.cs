@@ -162,6 +162,7 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         var audited = fixture.Gateway.Audit.Events.Skip(auditedBefore).Where(e => e.Action == "token.refused").ToList();
         // The exact check that failed is in the audit log (and the metrics), never in the answer.
         Assert.Equal(reason, Assert.Single(audited).Outcome);
+        Assert.Contains($"m2m_token_requests_total{{result=\"{reason}\"}}", await fixture.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
         Assert.DoesNotContain(audited, e => e.Outcome.Contains("eyJ", StringComparison.Ordinal) || e.Actor.Contains("eyJ", StringComparison.Ordinal));
 
         // Nothing else disturbed: the device still gets a token.

@@ -15,9 +15,19 @@ public sealed class GatewayIssuer(IOptions<TokenOptions> options, IServiceProvid
     public const string TokenPath = "/oauth2/token";
 
     private string? _issuer;
+    private IReadOnlySet<string>? _assertionAudiences;
 
     /// <summary>The issuer identifier, without a trailing slash.</summary>
     public string Issuer => _issuer ??= Resolve();
+
+    /// <summary>
+    /// The <c>aud</c> values a client assertion may carry (section 3.2): the issuer and the token
+    /// endpoint URL; without a configured issuer, the token endpoint at each address the gateway
+    /// listens on as well (so a development device may use http://127.0.0.1:5080/oauth2/token while
+    /// the issuer is the HTTPS address). Never derived from a request's Host header, which the
+    /// sender chooses.
+    /// </summary>
+    public IReadOnlySet<string> AssertionAudiences => _assertionAudiences ??= ResolveAudiences();
 
     /// <summary>The token endpoint URL, the <c>aud</c> of client assertions (section 3.2).</summary>
     public string TokenEndpoint => Issuer + TokenPath;
@@ -33,11 +43,24 @@ public sealed class GatewayIssuer(IOptions<TokenOptions> options, IServiceProvid
             return configured.TrimEnd('/');
         }
 
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
+        var addresses = ListeningAddresses();
+        return addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Gateway:Issuer is not configured and the server has no address yet.");
-        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal));
-        return uri.GetLeftPart(UriPartial.Authority);
     }
+
+    private HashSet<string> ResolveAudiences()
+    {
+        var audiences = new HashSet<string>(StringComparer.Ordinal) { Issuer, TokenEndpoint };
+        if (string.IsNullOrWhiteSpace(options.Value.Issuer))
+        {
+            audiences.UnionWith(ListeningAddresses().Select(a => a + TokenPath));
+        }
+
+        return audiences;
+    }
+
+    private List<string> ListeningAddresses() =>
+        [.. (services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(a => new Uri(a.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal)).GetLeftPart(UriPartial.Authority))];
 }

@@ -6,7 +6,8 @@ namespace M2M.Gateway.Tokens.Assertion;
 /// <summary>
 /// Stage 4: the claims of a verified assertion (docs/protocol.md section 3.2 rules 2 to 4, RFC 7523
 /// section 3): <c>iss == sub</c> (and <c>== client_id</c> when sent), <c>aud</c> names the token
-/// endpoint or the issuer, and the times hold with the configured skew.
+/// endpoint or the issuer (<see cref="GatewayIssuer.AssertionAudiences"/>), and the times hold with
+/// the configured skew.
 /// </summary>
 public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOptions> options) : IAssertionStage
 {
@@ -27,7 +28,7 @@ public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOpt
             return TokenReason.ClientIdMismatch;
         }
 
-        if (!claims.Audiences.Any(a => string.Equals(a, issuer.TokenEndpoint, StringComparison.Ordinal) || string.Equals(a, issuer.Issuer, StringComparison.Ordinal)))
+        if (!claims.Audiences.Any(issuer.AssertionAudiences.Contains))
         {
             return TokenReason.WrongAudience;
         }
