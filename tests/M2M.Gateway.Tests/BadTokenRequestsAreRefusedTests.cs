@@ -159,6 +159,7 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
         Assert.False(json.RootElement.TryGetProperty("access_token", out _));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal(name == "client_secret_basic", response.Headers.WwwAuthenticate.Any(h => h.Scheme == "Basic"));
         var audited = fixture.Gateway.Audit.Events.Skip(auditedBefore).Where(e => e.Action == "token.refused").ToList();
         // The exact check that failed is in the audit log (and the metrics), never in the answer.
         Assert.Equal(reason, Assert.Single(audited).Outcome);

@@ -94,7 +94,22 @@ public static partial class TokenEndpoint
             response.Headers.RetryAfter = TokenRateLimits.Seconds(retryAfter.Value);
         }
 
+        // RFC 6749 section 5.2: a 401 to a client that authenticated with the Authorization header
+        // names the scheme it used.
+        if (reason.Status == StatusCodes.Status401Unauthorized && AuthenticationScheme(http.Request) is { } scheme)
+        {
+            response.Headers.WWWAuthenticate = scheme + " realm=\"m2m-gateway\"";
+        }
+
         await response.WriteAsJsonAsync(new TokenError(reason.Error, reason.Description), TokenJson.Default.TokenError, contentType: null, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The scheme of the request's Authorization header when it is a plain token (never echoes anything else).</summary>
+    private static string? AuthenticationScheme(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var scheme = header.Split(' ', 2)[0];
+        return scheme.Length is > 0 and <= 32 && scheme.All(char.IsAsciiLetterOrDigit) ? scheme : null;
     }
 
     /// <summary>RFC 6749 section 5.1: token responses are never cached.</summary>
