@@ -78,6 +78,8 @@ public class BadAccessTokensAreRefusedWithStableReasonsTests(AccessTokenGateway 
         ["not yet valid"] = ("not_yet_valid", f => f.Sign(f.Claims(600))),
         ["no exp"] = ("missing_exp", f => f.Sign(Without(f.Claims(), "exp"))),
         ["no sub"] = ("missing_device_id", f => f.Sign(Without(f.Claims(), "sub"))),
+        ["exp a string"] = ("malformed_token", f => f.Sign(With(f.Claims(), "exp", "tomorrow"))),
+        ["sub a number"] = ("missing_device_id", f => f.Sign(With(f.Claims(), "sub", 42))),
         ["garbage"] = ("malformed_token", _ => "!!!.###.$$$"),
         ["truncated"] = ("malformed_token", f => string.Join('.', f.Sign(f.Claims()).Split('.').Take(2))),
         ["JWE"] = ("malformed_token", f => f.Sign(f.Claims()) + ".a.b"),

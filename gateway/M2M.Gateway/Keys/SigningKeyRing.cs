@@ -137,7 +137,7 @@ public sealed class SigningKeyRing : IRecordSigner, IDisposable
             var retiredAt = i + 1 < ordered.Count && ordered[i + 1].ActivatesAt <= now ? ordered[i + 1].ActivatesAt : (DateTimeOffset?)null;
             if (retiredAt != null && now >= retiredAt.Value + retention)
             {
-                ordered[i].Key.Dispose();
+                // Not disposed here: a validation may still hold it; the collector frees it.
                 changed = true;
                 continue;
             }

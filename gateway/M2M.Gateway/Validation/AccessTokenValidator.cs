@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text.Json;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Tokens;
 using Microsoft.Extensions.Options;
@@ -36,6 +38,7 @@ public sealed partial class AccessTokenValidator(
     private const int MaxTokenLength = 16 * 1024;
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private AcceptedIssuer? _own;
     private readonly TimeSpan _skew = options.Value.ClockSkew;
 
     public async ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken)
@@ -73,8 +76,9 @@ public sealed partial class AccessTokenValidator(
         {
             keys = await issuer.Keys.GetKeysAsync(string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or IOException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Unreachable, unparsable or inconsistent metadata: the token cannot be judged now.
             LogKeysUnavailable(exception, issuer.Issuer);
             return CredentialValidation.Unavailable("issuer_unavailable");
         }
@@ -109,7 +113,8 @@ public sealed partial class AccessTokenValidator(
 
         if (string.Equals(iss, ownIssuer.Issuer, StringComparison.Ordinal))
         {
-            return new AcceptedIssuer(ownIssuer.Issuer, ownIssuer.Audience, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", "tenant", "roles", "at+jwt");
+            // docs/protocol.md section 4: ES256 only, typ at+jwt, tenant and roles in the token.
+            return _own ??= new AcceptedIssuer(ownIssuer.Issuer, ownIssuer.Audience, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", "tenant", "roles", "at+jwt");
         }
 
         return trusted.Find(iss);
@@ -134,14 +139,18 @@ public sealed partial class AccessTokenValidator(
             return Invalid("not_yet_valid");
         }
 
-        if (!jwt.TryGetPayloadValue<string>(issuer.DeviceIdClaim, out var deviceId) || string.IsNullOrEmpty(deviceId))
+        // The payload as JSON: Microsoft.IdentityModel reads sub, iss and jti as text even when they
+        // are numbers; a device id must be a JSON string.
+        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
+        var deviceId = StringClaim(payload.RootElement, issuer.DeviceIdClaim);
+        if (deviceId == null)
         {
             return Invalid("missing_device_id");
         }
 
         string? tenant = null;
         IReadOnlyList<string> roles = [];
-        if (issuer.TenantClaim != null && jwt.TryGetPayloadValue<string>(issuer.TenantClaim, out var tenantValue) && !string.IsNullOrEmpty(tenantValue))
+        if (issuer.TenantClaim != null && StringClaim(payload.RootElement, issuer.TenantClaim) is { } tenantValue)
         {
             tenant = tenantValue;
             roles = issuer.RolesClaim == null ? [] : [.. jwt.Claims.Where(c => c.Type == issuer.RolesClaim).Select(c => c.Value)];
@@ -151,6 +160,10 @@ public sealed partial class AccessTokenValidator(
     }
 
     private static CredentialValidation Invalid(string reason) => CredentialValidation.Invalid(reason);
+
+    /// <summary>A claim that is a non-empty JSON string; a number or an object is not taken for one.</summary>
+    private static string? StringClaim(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     /// <summary>Stable labels for Microsoft.IdentityModel's refusals.</summary>
     private static string Reason(Exception? exception) => exception switch
