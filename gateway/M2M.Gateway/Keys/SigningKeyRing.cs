@@ -47,7 +47,6 @@ public sealed class SigningKeyRing : IRecordSigner, IDisposable
     public SigningKeyRing(IOptions<SigningKeyOptions> options, IOptions<TokenOptions> tokens, ISecretProtector protector, DataDirectory data, TimeProvider time)
     {
         _options = options.Value;
-        _options.Validate();
         _tokens = tokens.Value;
         _protector = protector;
         _time = time;

@@ -33,8 +33,16 @@ public static class TokenServiceExtensions
             {
                 o.Validate();
                 return true;
-            });
-        services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.Section));
+            })
+            .ValidateOnStart();
+        services.AddOptions<SigningKeyOptions>()
+            .Bind(configuration.GetSection(SigningKeyOptions.Section))
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(s => new DataDirectory(s.GetRequiredService<IConfiguration>()));
         services.AddGatewayMetricsIfMissing();

@@ -94,8 +94,18 @@ public sealed class TokenGateway : IAsyncDisposable
         app.MapGatewayMetrics();
         app.MapTokenService();
         app.MapGatewayHttps();
-        await app.StartAsync().ConfigureAwait(false);
-        return new TokenGateway(app, dataDirectory, ownsDirectory, baseAddress, httpsAddress, mqttPort, mqttTlsPort);
+        var gateway = new TokenGateway(app, dataDirectory, ownsDirectory, baseAddress, httpsAddress, mqttPort, mqttTlsPort);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return gateway;
     }
 
     /// <summary>An HTTP client for the plain address.</summary>
@@ -148,7 +158,15 @@ public sealed class TokenGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It never started.
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
         if (_ownsDirectory)
         {
