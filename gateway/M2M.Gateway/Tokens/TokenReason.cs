@@ -43,7 +43,10 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     public static readonly TokenReason NotYetValid = Client("not_yet_valid");
     public static readonly TokenReason BadLifetime = Client("bad_lifetime");
     public static readonly TokenReason JtiReused = Client("jti_reused");
-    public static readonly TokenReason RegistryUnavailable = new("registry_unavailable", StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "try again later");
+    public static readonly TokenReason RegistryUnavailable = Unavailable503("registry_unavailable");
+    public static readonly TokenReason JtiStoreUnavailable = Unavailable503("jti_store_unavailable");
+
+    private static TokenReason Unavailable503(string label) => new(label, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "try again later");
 
     private static TokenReason BadRequest(string label, string description) => new(label, StatusCodes.Status400BadRequest, "invalid_request", description);
 

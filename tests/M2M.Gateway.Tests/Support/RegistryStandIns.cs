@@ -14,6 +14,9 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
 
     public event EventHandler<string>? DeviceChanged;
 
+    /// <summary>When true, credential look-ups fail as a broken database would.</summary>
+    public bool Down { get; set; }
+
     public Task<DeviceCredential?> AddAsync(string deviceId, string tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         var credential = new DeviceCredential(new RegisteredDevice(deviceId, tenant, roles, true, 1, DateTimeOffset.UtcNow, null), RandomNumberGenerator.GetBytes(32));
@@ -23,8 +26,9 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
     public Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken) =>
         Task.FromResult(_devices.TryGetValue(deviceId, out var c) ? c.Device : null);
 
-    public Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken) =>
-        Task.FromResult(_devices.TryGetValue(deviceId, out var c) ? c : null);
+    public Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken) => Down
+        ? throw new InvalidOperationException("The registry is down.")
+        : Task.FromResult(_devices.TryGetValue(deviceId, out var c) ? c : null);
 
     public Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RegisteredDevice>>([.. _devices.Values.Select(c => c.Device).OrderBy(d => d.DeviceId, StringComparer.Ordinal)]);

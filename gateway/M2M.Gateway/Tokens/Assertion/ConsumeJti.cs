@@ -23,7 +23,7 @@ public sealed partial class ConsumeJti(JtiStore store, IOptions<TokenOptions> op
         catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             LogStoreFailed(exception);
-            return TokenReason.RegistryUnavailable;
+            return TokenReason.JtiStoreUnavailable;
         }
     }
 
