@@ -1,5 +1,5 @@
 using System.Net;
-using M2M.Gateway.Credentials;
+using M2M.Gateway.Registry;
 using M2M.Gateway.Tests.Support;
 
 namespace M2M.Gateway.Tests;
@@ -39,7 +39,7 @@ public class AssertionsMayNameAnyOfTheGatewaysOwnAudiencesTests
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, Registry.DeviceCredential device, string audience)
     {
-        var assertion = TestAssertion.Sign(DeviceKeys.AuthKey(device.Secret.Span), TestAssertion.Claims(device.Device.DeviceId, audience, DateTimeOffset.UtcNow));
+        var assertion = TestAssertion.Sign(DeviceKeyDerivation.DeriveAuthKey(device.Secret.Span), TestAssertion.Claims(device.Device.DeviceId, audience, DateTimeOffset.UtcNow));
         using var response = await TokenGateway.RequestTokenAsync(client, TokenGateway.Form(assertion));
         return response.StatusCode;
     }

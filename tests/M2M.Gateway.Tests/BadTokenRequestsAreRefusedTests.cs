@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using M2M.Gateway.Credentials;
 using M2M.Gateway.Registry;
 using M2M.Gateway.Tests.Support;
 
@@ -43,7 +42,7 @@ public sealed class BadInputGateway : IAsyncLifetime
     public Dictionary<string, object> Claims() => TestAssertion.Claims("sensor-0001", Gateway.TokenEndpoint, DateTimeOffset.UtcNow);
 
     public string Sign(Dictionary<string, object> claims, DeviceCredential? device = null, string header = """{"alg":"HS256","typ":"JWT"}""") =>
-        TestAssertion.Sign(DeviceKeys.AuthKey((device ?? Device).Secret.Span), claims, header);
+        TestAssertion.Sign(DeviceKeyDerivation.DeriveAuthKey((device ?? Device).Secret.Span), claims, header);
 
     public Task<HttpResponseMessage> PostAsync(params (string, string)[] form) => TokenGateway.RequestTokenAsync(Client, form);
 
@@ -205,7 +204,7 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
     private static string Raw(BadInputGateway f, string payloadJson)
     {
         var signingInput = TestAssertion.Encode("""{"alg":"HS256","typ":"JWT"}""") + "." + TestAssertion.Encode(payloadJson);
-        return signingInput + "." + Base64Url.EncodeToString(HMACSHA256.HashData(DeviceKeys.AuthKey(f.Device.Secret.Span), Encoding.ASCII.GetBytes(signingInput)));
+        return signingInput + "." + Base64Url.EncodeToString(HMACSHA256.HashData(DeviceKeyDerivation.DeriveAuthKey(f.Device.Secret.Span), Encoding.ASCII.GetBytes(signingInput)));
     }
 
     private static string Alter(string assertion, BadInputGateway f)

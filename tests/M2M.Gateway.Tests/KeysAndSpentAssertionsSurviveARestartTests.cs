@@ -7,9 +7,9 @@ using M2M.Gateway.Tests.Support;
 namespace M2M.Gateway.Tests;
 
 /// <summary>
-/// A restarted gateway on the same data folder keeps its signing keys (tokens issued before still
-/// validate, the JWKS is unchanged), its development CA, and the assertion ids already spent; the
-/// key ring file holds no private key in the clear.
+/// A restarted gateway on the same data folder (and so the same master key and registry) keeps its
+/// signing keys (tokens issued before still validate, the JWKS is unchanged), its development CA, and
+/// the assertion ids already spent; the key ring file holds no private key in the clear.
 /// </summary>
 public class KeysAndSpentAssertionsSurviveARestartTests
 {
@@ -17,12 +17,11 @@ public class KeysAndSpentAssertionsSurviveARestartTests
     public async Task RestartKeepsKeysCaAndSpentJtis()
     {
         var data = Directory.CreateTempSubdirectory("m2m-restart-").FullName;
-        var registry = new InMemoryDeviceRegistry();
-        var device = (await registry.AddAsync("sensor-0001", "acme", [], default))!;
         string token, assertion, caBefore, privateKeyBefore;
         List<string> keysBefore;
-        await using (var before = await TokenGateway.StartAsync(null, data, registry, "--Gateway:Issuer", "https://gateway.example"))
+        await using (var before = await TokenGateway.StartAsync(null, data, null, "--Gateway:Issuer", "https://gateway.example"))
         {
+            var device = (await before.Registry.AddAsync("sensor-0001", "acme", [], default))!;
             using var client = before.Client();
             token = await before.GetAccessTokenAsync(client, device, DateTimeOffset.UtcNow);
             assertion = TestAssertion.Create(device, before.TokenEndpoint, DateTimeOffset.UtcNow);
@@ -35,7 +34,7 @@ public class KeysAndSpentAssertionsSurviveARestartTests
 
         try
         {
-            await using var after = await TokenGateway.StartAsync(null, data, registry, "--Gateway:Issuer", "https://gateway.example");
+            await using var after = await TokenGateway.StartAsync(null, data, null, "--Gateway:Issuer", "https://gateway.example");
             using var client = after.Client();
 
             Assert.Equal(keysBefore, (await TokenGateway.JwksAsync(client)).Keys.Select(k => k.Kid));

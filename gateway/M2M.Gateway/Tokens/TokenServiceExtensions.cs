@@ -1,4 +1,3 @@
-using M2M.Gateway.Credentials;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
@@ -17,7 +16,7 @@ public static class TokenServiceExtensions
     /// Adds the key ring (also the relay's <see cref="IRecordSigner"/>), the token endpoint's stages,
     /// <see cref="IClientAssertionValidator"/> and <see cref="IAccessTokenValidator"/>. Needs the
     /// registry part's <see cref="Registry.IDeviceRegistry"/>, <see cref="Secrets.ISecretProtector"/>
-    /// and <see cref="Audit.IAuditLog"/>; gives the MQTT ingress its <see cref="IDeviceDirectory"/> over that registry.
+    /// and <see cref="Audit.IAuditLog"/> (<c>AddDeviceRegistry</c> and the audit log's registration).
     /// </summary>
     public static IServiceCollection AddTokenService(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,7 +43,7 @@ public static class TokenServiceExtensions
             })
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(s => new DataDirectory(s.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton<DataDirectory>();
         services.AddGatewayMetricsIfMissing();
         services.AddHttpClient(TrustedIssuers.HttpClientName);
 
@@ -72,7 +71,6 @@ public static class TokenServiceExtensions
         services.AddSingleton<TrustedIssuers>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<IAccessTokenValidator>(s => s.GetRequiredService<AccessTokenValidator>());
-        services.TryAddSingleton<IDeviceDirectory, RegistryDeviceDirectory>();
         return services;
     }
 

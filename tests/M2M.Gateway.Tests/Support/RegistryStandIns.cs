@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Registry;
-using M2M.Gateway.Secrets;
 
 namespace M2M.Gateway.Tests.Support;
 
-/// <summary>In-memory device registry for token tests, until the registry part's SQLite one is merged.</summary>
+/// <summary>An in-memory device registry for the cases the SQLite one cannot stage: a device with a given secret (the protocol vector), an outage.</summary>
 public sealed class InMemoryDeviceRegistry : IDeviceRegistry
 {
     private readonly ConcurrentDictionary<string, DeviceCredential> _devices = new(StringComparer.Ordinal);
@@ -74,41 +72,6 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
     /// <summary>A device with a given secret (the protocol's test vector).</summary>
     public void Add(string deviceId, byte[] secret, string tenant = "acme") =>
         _devices[deviceId] = new DeviceCredential(new RegisteredDevice(deviceId, tenant, [], true, 1, DateTimeOffset.UtcNow, null), secret);
-}
-
-/// <summary>AES-GCM under a key shared by every gateway of a test run (so a restart decrypts), until the registry part's protector is merged.</summary>
-public sealed class TestSecretProtector : ISecretProtector
-{
-    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
-
-    public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose)
-    {
-        var output = new byte[12 + 16 + plaintext.Length];
-        RandomNumberGenerator.Fill(output.AsSpan(0, 12));
-        using var aes = new AesGcm(Key, 16);
-        aes.Encrypt(output.AsSpan(0, 12), plaintext, output.AsSpan(28), output.AsSpan(12, 16), Encoding.UTF8.GetBytes(purpose));
-        return output;
-    }
-
-    public byte[]? Unprotect(ReadOnlySpan<byte> protectedData, string purpose)
-    {
-        if (protectedData.Length < 28)
-        {
-            return null;
-        }
-
-        var plaintext = new byte[protectedData.Length - 28];
-        using var aes = new AesGcm(Key, 16);
-        try
-        {
-            aes.Decrypt(protectedData[..12], protectedData[28..], protectedData.Slice(12, 16), plaintext, Encoding.UTF8.GetBytes(purpose));
-            return plaintext;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>Keeps the audited events for assertions.</summary>

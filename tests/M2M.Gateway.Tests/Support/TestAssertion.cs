@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using M2M.Gateway.Credentials;
 using M2M.Gateway.Registry;
 
 namespace M2M.Gateway.Tests.Support;
@@ -23,7 +22,7 @@ public static class TestAssertion
 
     /// <summary>A valid assertion of <paramref name="device"/>.</summary>
     public static string Create(DeviceCredential device, string audience, DateTimeOffset now) =>
-        Sign(DeviceKeys.AuthKey(device.Secret.Span), Claims(device.Device.DeviceId, audience, now));
+        Sign(DeviceKeyDerivation.DeriveAuthKey(device.Secret.Span), Claims(device.Device.DeviceId, audience, now));
 
     /// <summary>HS256 over these claims (and header) under <paramref name="key"/>.</summary>
     public static string Sign(byte[] key, object claims, string header = """{"alg":"HS256","typ":"JWT"}""")

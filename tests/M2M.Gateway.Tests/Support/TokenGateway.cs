@@ -8,7 +8,6 @@ using M2M.Gateway.Https;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Registry;
-using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens;
 using M2M.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace M2M.Gateway.Tests.Support;
 
 /// <summary>
-/// The gateway with its real token service, key ring, validators and HTTPS, in the test process on
+/// The gateway with its real registry, token service, key ring, validators and HTTPS, in the test process on
 /// free loopback ports (HTTP, HTTPS, MQTT, MQTT over TLS) and a data folder the test may keep for a
 /// restart. The clock is the test's.
 /// </summary>
@@ -56,7 +55,10 @@ public sealed class TokenGateway : IAsyncDisposable
     /// <summary>The token endpoint URL, the <c>aud</c> of client assertions.</summary>
     public string TokenEndpoint => Service<GatewayIssuer>().TokenEndpoint;
 
-    /// <summary>Starts a gateway; <paramref name="dataDirectory"/> null means a fresh one, removed on dispose.</summary>
+    /// <summary>
+    /// Starts a gateway; <paramref name="dataDirectory"/> null means a fresh one, removed on dispose;
+    /// <paramref name="registry"/> replaces the SQLite registry for cases it cannot stage.
+    /// </summary>
     public static async Task<TokenGateway> StartAsync(TimeProvider? time = null, string? dataDirectory = null, IDeviceRegistry? registry = null, params string[] extraArguments)
     {
         var ownsDirectory = dataDirectory == null;
@@ -76,18 +78,22 @@ public sealed class TokenGateway : IAsyncDisposable
             .. extraArguments,
         ];
         var builder = WebApplication.CreateBuilder(args);
+        if (registry != null)
+        {
+            builder.Services.AddSingleton(registry);
+        }
+
+        builder.Services.AddSingleton<IAuditLog, CollectingAuditLog>();
         builder.Services.AddGatewayHealth();
+        builder.Services.AddDeviceRegistry(builder.Configuration);
         builder.Services.AddMqttIngress(builder.Configuration);
         builder.Services.AddTokenService(builder.Configuration);
         builder.Services.AddGatewayHttps(builder.Configuration);
         if (time != null)
         {
+            // Last, so it replaces the system clock the parts registered.
             builder.Services.AddSingleton(time);
         }
-
-        builder.Services.AddSingleton(registry ?? new InMemoryDeviceRegistry());
-        builder.Services.AddSingleton<ISecretProtector, TestSecretProtector>();
-        builder.Services.AddSingleton<IAuditLog, CollectingAuditLog>();
 
         var app = builder.Build();
         app.MapGatewayHealth();

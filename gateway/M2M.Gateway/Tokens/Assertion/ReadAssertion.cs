@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
-using M2M.Gateway.Ingress.Sessions;
+using M2M.Gateway.Registry;
 
 namespace M2M.Gateway.Tokens.Assertion;
 
@@ -92,7 +92,7 @@ public sealed class ReadAssertion : IAssertionStage
         }
 
         var subject = sub.GetString()!;
-        context.DeviceId = AuthenticateConnection.DeviceIdPattern().IsMatch(subject) ? subject : null;
+        context.DeviceId = DeviceNames.IsValidDeviceId(subject) ? subject : null;
         context.Claims = new AssertionClaims(iss.GetString()!, subject, audiences, jwtId, iat, exp, nbf);
         return null;
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using M2M.Gateway.Credentials;
+using M2M.Gateway.Registry;
 
 namespace M2M.Gateway.Tokens.Assertion;
 
@@ -12,7 +12,7 @@ public sealed class VerifyAssertion : IAssertionStage
 {
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken)
     {
-        var authKey = DeviceKeys.AuthKey(context.Credential!.Secret.Span);
+        var authKey = DeviceKeyDerivation.DeriveAuthKey(context.Credential!.Secret.Span);
         try
         {
             var expected = HMACSHA256.HashData(authKey, Encoding.ASCII.GetBytes(context.SigningInput));
