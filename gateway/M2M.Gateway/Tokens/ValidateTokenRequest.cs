@@ -1,5 +1,4 @@
 using System.Text;
-using M2M.Device.Core.Protocol;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -17,6 +16,12 @@ public sealed record TokenRequest(string Assertion, string? ClientId);
 /// </summary>
 public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
 {
+    /// <summary>RFC 6749 section 4.4.2; the gateway's copy of the device core's ProtocolV1 constants, held to them by the test vectors.</summary>
+    public const string ClientCredentialsGrant = "client_credentials";
+
+    /// <summary>RFC 7523 section 2.2.</summary>
+    public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private readonly int _maxBytes = options.Value.MaxRequestBytes;
 
@@ -72,7 +77,7 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
             return (null, TokenReason.MissingParameter);
         }
 
-        if (!string.Equals(grantType, ProtocolV1.ClientCredentialsGrant, StringComparison.Ordinal))
+        if (!string.Equals(grantType, ClientCredentialsGrant, StringComparison.Ordinal))
         {
             return (null, TokenReason.UnsupportedGrantType);
         }
@@ -87,7 +92,7 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
             return (null, TokenReason.NoClientAuthentication);
         }
 
-        if (assertionType != null && !string.Equals(assertionType, ProtocolV1.JwtBearerAssertionType, StringComparison.Ordinal))
+        if (assertionType != null && !string.Equals(assertionType, JwtBearerAssertionType, StringComparison.Ordinal))
         {
             return (null, TokenReason.UnsupportedAssertionType);
         }

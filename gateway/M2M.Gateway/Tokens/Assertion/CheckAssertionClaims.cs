@@ -1,4 +1,3 @@
-using M2M.Device.Core.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Tokens.Assertion;
@@ -11,6 +10,9 @@ namespace M2M.Gateway.Tokens.Assertion;
 /// </summary>
 public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOptions> options) : IAssertionStage
 {
+    /// <summary>Longest assertion lifetime, <c>exp - iat</c>, in seconds (section 3.2).</summary>
+    public const int MaxAssertionLifetimeSeconds = 300;
+
     private readonly long _skew = (long)options.Value.ClockSkew.TotalSeconds;
 
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Check(context));
@@ -35,7 +37,7 @@ public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOpt
 
         var now = context.Now.ToUnixTimeSeconds();
         var lifetime = claims.ExpiresAt - claims.IssuedAt;
-        if (lifetime <= 0 || lifetime > ProtocolV1.MaxAssertionLifetimeSeconds)
+        if (lifetime <= 0 || lifetime > MaxAssertionLifetimeSeconds)
         {
             return TokenReason.BadLifetime;
         }
