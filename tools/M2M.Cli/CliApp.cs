@@ -1,4 +1,7 @@
 using System.CommandLine;
+using M2M.Cli.Common;
+using M2M.Cli.Devices;
+using M2M.Cli.Tokens;
 
 namespace M2M.Cli;
 
@@ -9,7 +12,11 @@ public static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).");
+            "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).\n"
+            + ExitCodes.Help);
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(DeviceCommands.Build());
+        root.Subcommands.Add(TokenCommands.Build());
         return root;
     }
 }
