@@ -116,7 +116,8 @@ public sealed class CompatibilityGate(ReferenceDeclarations declarations)
             trees,
             references,
             new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
+                // An application must have the static Main the nanoFramework runtime starts.
+                project.IsExecutable ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable));
 
         using var image = new MemoryStream();
