@@ -15,6 +15,9 @@ public sealed record GateDiagnostic(string File, int Line, int Column, string Id
     /// <summary>A &lt;Compile&gt; or &lt;ProjectReference&gt; item that points to no file.</summary>
     public const string MissingFile = "NFG003";
 
+    /// <summary>A generic type or method declared in the device code: Roslyn compiles it, the nanoFramework 1.x runtime cannot run it.</summary>
+    public const string GenericDeclaration = "NFG004";
+
     public static GateDiagnostic From(Diagnostic diagnostic)
     {
         var span = diagnostic.Location.GetMappedLineSpan();
