@@ -137,13 +137,19 @@ public sealed class CompatibilityGate(ReferenceDeclarations declarations)
     /// </summary>
     private static IEnumerable<GateDiagnostic> FindGenericDeclarations(IEnumerable<SyntaxTree> trees) =>
         trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<TypeParameterListSyntax>())
-            .Select(list =>
-            {
-                var span = list.GetLocation().GetLineSpan();
-                return new GateDiagnostic(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1,
-                    GateDiagnostic.GenericDeclaration,
-                    $"'{list.Parent switch { BaseTypeDeclarationSyntax t => t.Identifier.Text, MethodDeclarationSyntax m => m.Identifier.Text, DelegateDeclarationSyntax d => d.Identifier.Text, LocalFunctionStatementSyntax f => f.Identifier.Text, _ => "?" }}' declares type parameters: the nanoFramework 1.x runtime does not support generics.");
-            });
+            .Select(list => GateDiagnostic.At(
+                list.GetLocation(),
+                GateDiagnostic.GenericDeclaration,
+                $"'{NameOf(list.Parent)}' declares type parameters: the nanoFramework 1.x runtime does not support generics."));
+
+    private static string NameOf(SyntaxNode? declaration) => declaration switch
+    {
+        BaseTypeDeclarationSyntax type => type.Identifier.Text,
+        MethodDeclarationSyntax method => method.Identifier.Text,
+        DelegateDeclarationSyntax @delegate => @delegate.Identifier.Text,
+        LocalFunctionStatementSyntax function => function.Identifier.Text,
+        _ => "?",
+    };
 }
 
 /// <summary>The outcome for one project: passed when there is no diagnostic at all.</summary>
