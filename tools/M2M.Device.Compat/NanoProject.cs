@@ -11,6 +11,7 @@ public sealed record NanoProject(
     string Path,
     string Name,
     string LanguageVersion,
+    bool IsExecutable,
     IReadOnlyList<string> CompileFiles,
     IReadOnlyList<string> References,
     IReadOnlyList<string> ProjectReferences,
@@ -46,11 +47,14 @@ public sealed record NanoProject(
         var name = elements.FirstOrDefault(e => e.Name.LocalName == "AssemblyName")?.Value
             ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
         var languageVersion = elements.FirstOrDefault(e => e.Name.LocalName == "LangVersion")?.Value ?? "default";
+        var isExecutable = string.Equals(
+            elements.FirstOrDefault(e => e.Name.LocalName == "OutputType")?.Value, "Exe", StringComparison.OrdinalIgnoreCase);
 
         return new NanoProject(
             fullPath,
             name,
             languageVersion,
+            isExecutable,
             Items("Compile", Resolve),
             Items("Reference", include => include.Split(',')[0].Trim()),
             Items("ProjectReference", Resolve),

@@ -20,7 +20,7 @@ namespace System.Collections
         public virtual object Clone() => throw null;
         public virtual bool Contains(object value) => throw null;
         public virtual void CopyTo(Array array) => throw null;
-        public virtual void CopyTo(Array array, int arrayIndex) => throw null;
+        public virtual void CopyTo(Array array, int index) => throw null;
         public virtual IEnumerator GetEnumerator() => throw null;
         public virtual int IndexOf(object value) => throw null;
         public virtual int IndexOf(object value, int startIndex) => throw null;
