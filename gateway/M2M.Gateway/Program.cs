@@ -16,6 +16,7 @@ builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
 app.MapAdminApi();
