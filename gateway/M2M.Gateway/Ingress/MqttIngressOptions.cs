@@ -12,10 +12,10 @@ public sealed class MqttIngressOptions
     /// <summary>Plain TCP port; 0 disables the plain listener.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>TLS port, used only when <see cref="CertificatePath"/> is set; 0 disables it.</summary>
+    /// <summary>TLS port, used when a certificate is available (<see cref="CertificatePath"/> or the gateway's own, docs/tokens.md); 0 disables it.</summary>
     public int TlsPort { get; set; } = 8883;
 
-    /// <summary>PKCS#12 (.pfx) or PEM certificate with its private key for the TLS listener.</summary>
+    /// <summary>PKCS#12 (.pfx) or PEM certificate with its private key for the TLS listener; default the gateway's HTTPS certificate.</summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>Password of the PKCS#12 file, or the PEM private-key file path when PEM.</summary>
@@ -35,6 +35,13 @@ public sealed class MqttIngressOptions
 
     /// <summary>Longest accepted user property name or value, in characters.</summary>
     public int MaxUserPropertyLength { get; set; } = 128;
+
+    /// <summary>
+    /// How long the broker waits for a whole packet, the CONNECT above all (MQTT 5 section 3.1.4
+    /// lets the server close a connection that sends none). A client that opens a socket and sends
+    /// half a packet holds a connection only this long.
+    /// </summary>
+    public TimeSpan CommunicationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often every live session is re-checked against the device directory.</summary>
     public TimeSpan RevalidateInterval { get; set; } = TimeSpan.FromSeconds(5);
