@@ -16,26 +16,33 @@ namespace M2M.Gateway.Tests;
 /// sets an unset clock from the gateway's Date header and retries (section 3.4), and stops on
 /// invalid_client once the device is disabled (section 9.1).
 /// </summary>
-public sealed class DeviceCoreTokenClientGetsTokensFromTheGatewayTests
+public sealed class DeviceCoreTokenClientGetsTokensFromTheGatewayTests : IAsyncLifetime
 {
     private const string DeviceId = "sensor-0007";
+    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
+    private readonly InMemoryDeviceRegistry _registry = new();
+    private TokenGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry.Add(DeviceId, _secret);
+        _gateway = await TokenGateway.StartAsync(null, null, _registry);
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     [Fact]
     public async Task TheTokenClientGetsATokenAndIsRefusedOnceTheDeviceIsDisabled()
     {
-        var secret = RandomNumberGenerator.GetBytes(32);
-        var registry = new InMemoryDeviceRegistry();
-        registry.Add(DeviceId, secret);
-        await using var gateway = await TokenGateway.StartAsync(null, null, registry);
-        using var transport = Transport(gateway);
-        var client = CreateClient(gateway, secret, new HostClock(), transport, out var clock);
+        using var transport = Transport(_gateway);
+        var client = CreateClient(_gateway, _secret, new HostClock(), transport, out var clock);
 
         Assert.True(client.RefreshIfDue());
         Assert.Equal(TokenState.Valid, client.State);
         Assert.Equal(3, client.AccessToken.Split('.').Length);
         Assert.True(client.ExpiresAtUptime > clock.UptimeMilliseconds);
 
-        await registry.SetEnabledAsync(DeviceId, false, CancellationToken.None);
+        await _registry.SetEnabledAsync(DeviceId, false, CancellationToken.None);
         client.Invalidate();
 
         Assert.False(client.RefreshIfDue());
@@ -46,12 +53,8 @@ public sealed class DeviceCoreTokenClientGetsTokensFromTheGatewayTests
     [Fact]
     public async Task ADeviceWithoutTimeTakesItFromTheGatewayAndThenGetsAToken()
     {
-        var secret = RandomNumberGenerator.GetBytes(32);
-        var registry = new InMemoryDeviceRegistry();
-        registry.Add(DeviceId, secret);
-        await using var gateway = await TokenGateway.StartAsync(null, null, registry);
-        using var transport = Transport(gateway);
-        var client = CreateClient(gateway, secret, new BootedIn1970Clock(), transport, out var clock);
+        using var transport = Transport(_gateway);
+        var client = CreateClient(_gateway, _secret, new BootedIn1970Clock(), transport, out var clock);
         Assert.False(clock.IsSynchronized);
 
         Assert.True(client.RefreshIfDue());
