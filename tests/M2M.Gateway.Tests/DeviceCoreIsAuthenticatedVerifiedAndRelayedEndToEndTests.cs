@@ -1,0 +1,91 @@
+using System.Security.Cryptography.X509Certificates;
+using M2M.Device.Core.Crypto;
+using M2M.Device.Core.Host.Platform;
+using M2M.Device.Core.Messaging;
+using M2M.Device.Core.Session;
+using M2M.Device.Core.Time;
+using M2M.Device.Core.Tokens;
+using M2M.Gateway.Https;
+using M2M.Gateway.Tests.Support;
+using DeviceCredential = M2M.Device.Core.Storage.DeviceCredential;
+
+namespace M2M.Gateway.Tests;
+
+/// <summary>
+/// The whole path with nothing stood in: a device registered in the gateway's SQLite registry runs
+/// the real device core (host build: token client, session manager, signer, outbox, MQTTnet
+/// transport), gets its access token from the gateway's token endpoint over HTTPS with its client
+/// assertion, opens an MQTT 5 session over TLS trusting only the gateway's development CA, and its
+/// signed telemetry is verified, journaled and relayed to the JSON-lines sink, in order, once.
+/// </summary>
+public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : IAsyncLifetime
+{
+    private const string DeviceId = "meter-0042";
+    private TokenGateway _gateway = null!;
+
+    public async Task InitializeAsync() =>
+        _gateway = await TokenGateway.StartAsync(null, null, null, "--Gateway:Relay:File:Enabled", "true");
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task ARegisteredDeviceGetsATokenConnectsOverTlsAndItsTelemetryIsRelayed()
+    {
+        var added = await _gateway.Registry.AddAsync(DeviceId, "acme", ["meter"], CancellationToken.None);
+        Assert.NotNull(added);
+        var secret = added.Secret.ToArray();
+        var caPem = File.ReadAllText(Path.Combine(_gateway.DataDirectory, GatewayCertificate.CaFileName));
+
+        var hmac = new HostHmacSha256();
+        var random = new HostRandom();
+        var clock = new DeviceClock(new HostClock());
+        var keys = DeviceKeys.Derive(secret, hmac);
+        var credential = new DeviceCredential(DeviceId, secret, _gateway.TokenEndpoint, "127.0.0.1", _gateway.MqttTlsPort);
+        using var http = new HostHttpTransport(TimeSpan.FromSeconds(10), caPem);
+        var tokens = new TokenClient(credential, keys, hmac, random, clock, http, new HostJsonParser(), new TokenPolicy());
+        using var transport = new MqttNetTransport("127.0.0.1", _gateway.MqttTlsPort, X509Certificate2.CreateFromPem(caPem), TimeSpan.FromSeconds(10));
+        var outbox = new Outbox(16);
+        var session = new SessionManager(
+            DeviceId,
+            transport,
+            tokens,
+            new AssertionRenewalCredential(DeviceId, _gateway.TokenEndpoint, keys.AuthKey, hmac, clock, random),
+            outbox,
+            clock,
+            null,
+            random,
+            new SessionOptions());
+        var signer = new MessageSigner(DeviceId, keys.MessageKey, hmac, clock, 1);
+        var thread = new Thread(session.Run) { IsBackground = true };
+        thread.Start();
+        try
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                session.Submit(signer.Sign("application/json", System.Text.Encoding.UTF8.GetBytes($$"""{"kwh":{{i}}}""")));
+            }
+
+            var events = await FileSink.ReadAsync(Path.Combine(_gateway.DataDirectory, "telemetry.jsonl"), 5);
+            Assert.Equal(
+                Enumerable.Range(1, 5).Select(i => $"{DeviceId}/1/1/{i}"),
+                events.Select(e => e.GetProperty("id").GetString()));
+            Assert.All(events, e => Assert.Equal("acme", e.GetProperty("m2mtenant").GetString()));
+            Assert.Equal(TokenState.Valid, tokens.State);
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (session.Acknowledged < 5 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(5, session.Acknowledged);
+            Assert.Equal(0, session.Refused);
+            Assert.Equal(1, session.Connects);
+        }
+        finally
+        {
+            session.Stop();
+            thread.Join(TimeSpan.FromSeconds(10));
+        }
+    }
+}
