@@ -4,11 +4,11 @@ using System.Text;
 namespace M2M.Device.Core.App
 {
     /// <summary>
-    /// The device's configuration file (<c>I:\m2m.conf</c> on the board), written by
-    /// <c>m2m device provision</c> and read at every boot. Wi-Fi is not in it: nanoff's network
-    /// deployment stores the Wi-Fi profile and the gateway's CA certificate in the board's own
-    /// configuration block (hardware.md). The secret is not in it either: it lives in the credential
-    /// file (docs/device-credential.md). Format (docs/device-config.md): UTF-8 text, one
+    /// The device's configuration file (<c>I:\m2m.conf</c> on the board): how the application
+    /// behaves, written by <c>m2m device provision</c> and read at every boot. Where the gateway is and
+    /// who the device is live in the credential (docs/device-credential.md); Wi-Fi and the gateway's CA
+    /// certificate are stored by nanoff's network deployment in the board's configuration block
+    /// (hardware.md). Format (docs/device-config.md): UTF-8 text, one
     /// <c>key=value</c> per line, <c>#</c> comments, the first key <c>format=1</c>; unknown keys are
     /// refused so that a typo never silently falls back to a default.
     /// </summary>
@@ -29,10 +29,6 @@ namespace M2M.Device.Core.App
 
         public DeviceConfig()
         {
-            GatewayUrl = string.Empty;
-            MqttHost = string.Empty;
-            MqttPort = 8883;
-            MqttTls = true;
             TelemetryIntervalSeconds = 60;
             OutboxCapacity = 32;
             InflightWindow = 4;
@@ -41,17 +37,9 @@ namespace M2M.Device.Core.App
             SignalScanSeconds = 300;
         }
 
-        /// <summary>The gateway's HTTPS base URL; the token endpoint is <see cref="TokenEndpoint"/>.</summary>
-        public string GatewayUrl { get; set; }
 
-        /// <summary>The MQTT host name; with TLS it must match a name in the gateway's certificate.</summary>
-        public string MqttHost { get; set; }
 
-        /// <summary>The MQTT port (8883 for MQTT over TLS).</summary>
-        public int MqttPort { get; set; }
 
-        /// <summary>MQTT over TLS, verified against the CA certificate nanoff stored on the board.</summary>
-        public bool MqttTls { get; set; }
 
         /// <summary>Seconds between two telemetry messages.</summary>
         public int TelemetryIntervalSeconds { get; set; }
@@ -71,18 +59,18 @@ namespace M2M.Device.Core.App
         /// <summary>Seconds between two Wi-Fi scans for the signal strength (0: never scan).</summary>
         public int SignalScanSeconds { get; set; }
 
-        /// <summary>The token endpoint URL, also the audience of client assertions (docs/protocol.md section 3.2).</summary>
-        public string TokenEndpoint
-        {
-            get { return GatewayUrl.TrimEnd('/') + "/oauth2/token"; }
-        }
 
-        /// <summary>Reads the file's bytes; never throws on bad input.</summary>
+        /// <summary>
+        /// Reads the file's bytes; never throws on bad input. A missing file gives the defaults with
+        /// <see cref="DeviceConfigResult.Missing"/> as a note (every key is optional); any other
+        /// problem gives no configuration, so the board reports the file rather than running on
+        /// settings nobody chose.
+        /// </summary>
         public static DeviceConfigResult Parse(byte[]? data)
         {
             if (data == null)
             {
-                return DeviceConfigResult.Fail(DeviceConfigResult.Missing, null);
+                return DeviceConfigResult.Defaults(new DeviceConfig());
             }
 
             string text;
@@ -97,8 +85,6 @@ namespace M2M.Device.Core.App
 
             var config = new DeviceConfig();
             var sawFormat = false;
-            var sawGateway = false;
-            var sawHost = false;
             var lines = text.Split('\n');
             for (var i = 0; i < lines.Length; i++)
             {
@@ -135,29 +121,7 @@ namespace M2M.Device.Core.App
                 // An if chain rather than a string switch: Roslyn compiles larger string switches to a
                 // hash helper the nanoFramework MetadataProcessor is not guaranteed to accept.
                 var ok = true;
-                if (key == "gateway_url")
-                {
-                    ok = value.StartsWith("https://") || value.StartsWith("http://");
-                    config.GatewayUrl = value;
-                    sawGateway = true;
-                }
-                else if (key == "mqtt_host")
-                {
-                    ok = value.Length > 0;
-                    config.MqttHost = value;
-                    sawHost = true;
-                }
-                else if (key == "mqtt_port")
-                {
-                    config.MqttPort = ParseInt(value, 1, 65535);
-                    ok = config.MqttPort > 0;
-                }
-                else if (key == "mqtt_tls")
-                {
-                    ok = value == "true" || value == "false";
-                    config.MqttTls = value == "true";
-                }
-                else if (key == "telemetry_interval_s")
+                if (key == "telemetry_interval_s")
                 {
                     config.TelemetryIntervalSeconds = ParseInt(value, MinIntervalSeconds, MaxIntervalSeconds);
                     ok = config.TelemetryIntervalSeconds > 0;
@@ -202,16 +166,6 @@ namespace M2M.Device.Core.App
                 return DeviceConfigResult.Fail(DeviceConfigResult.Malformed, null);
             }
 
-            if (!sawGateway)
-            {
-                return DeviceConfigResult.Fail(DeviceConfigResult.MissingKey, "gateway_url");
-            }
-
-            if (!sawHost)
-            {
-                return DeviceConfigResult.Fail(DeviceConfigResult.MissingKey, "mqtt_host");
-            }
-
             return DeviceConfigResult.Success(config);
         }
 
@@ -221,10 +175,6 @@ namespace M2M.Device.Core.App
             var text = new StringBuilder(512);
             text.Append("# M2M.Device configuration (docs/device-config.md). Wi-Fi and the CA certificate are stored by nanoff.\n");
             AppendLine(text, "format", FormatVersion.ToString());
-            AppendLine(text, "gateway_url", GatewayUrl);
-            AppendLine(text, "mqtt_host", MqttHost);
-            AppendLine(text, "mqtt_port", MqttPort.ToString());
-            AppendLine(text, "mqtt_tls", MqttTls ? "true" : "false");
             AppendLine(text, "telemetry_interval_s", TelemetryIntervalSeconds.ToString());
             AppendLine(text, "outbox_capacity", OutboxCapacity.ToString());
             AppendLine(text, "inflight_window", InflightWindow.ToString());

@@ -3,7 +3,7 @@ namespace M2M.Device.Core.App
     /// <summary>The outcome of reading <see cref="DeviceConfig"/>: the configuration, or a stable reason and the key at fault.</summary>
     public sealed class DeviceConfigResult
     {
-        /// <summary>No configuration file.</summary>
+        /// <summary>No configuration file: the defaults apply (a note, not a failure).</summary>
         public const string Missing = "config_missing";
 
         /// <summary>Not UTF-8, a line without '=', or no leading format line.</summary>
@@ -18,9 +18,6 @@ namespace M2M.Device.Core.App
         /// <summary>A value out of range or of the wrong form.</summary>
         public const string InvalidValue = "config_invalid_value";
 
-        /// <summary>A required key is absent.</summary>
-        public const string MissingKey = "config_missing_key";
-
         private DeviceConfigResult(DeviceConfig? config, string? error, string? key)
         {
             Config = config;
@@ -28,10 +25,10 @@ namespace M2M.Device.Core.App
             Key = key;
         }
 
-        /// <summary>The configuration, or null on failure.</summary>
+        /// <summary>The configuration (the defaults when the file is missing), or null when the file is bad.</summary>
         public DeviceConfig? Config { get; private set; }
 
-        /// <summary>The stable reason (one of the constants above), or null on success.</summary>
+        /// <summary>The stable reason (one of the constants above), or null when the file was read as it is.</summary>
         public string? Error { get; private set; }
 
         /// <summary>The key at fault, when there is one.</summary>
@@ -40,6 +37,11 @@ namespace M2M.Device.Core.App
         internal static DeviceConfigResult Success(DeviceConfig config)
         {
             return new DeviceConfigResult(config, null, null);
+        }
+
+        internal static DeviceConfigResult Defaults(DeviceConfig config)
+        {
+            return new DeviceConfigResult(config, Missing, null);
         }
 
         internal static DeviceConfigResult Fail(string error, string? key)
