@@ -27,7 +27,10 @@ namespace M2M.Device.Core.Platform
         /// </summary>
         ushort Publish(string topic, byte[] payload, string? contentType, string[]? propertyNames, string[]? propertyValues);
 
-        /// <summary>Sends DISCONNECT (normal disconnection) if connected and closes the network connection.</summary>
+        /// <summary>
+        /// Sends DISCONNECT (normal disconnection) if connected and closes the network connection. The end of a
+        /// connection the device closes itself is not reported to the listener.
+        /// </summary>
         void Disconnect();
     }
 }
