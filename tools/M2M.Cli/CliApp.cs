@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M2M.Cli.Provisioning;
 
 namespace M2M.Cli;
 
@@ -10,6 +11,10 @@ public static class CliApp
     {
         var root = new RootCommand(
             "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).");
+        var device = new Command("device", "Devices: register, list, disable, rotate, provision and flash boards.");
+        device.Add(ProvisionCommand.Create());
+        device.Add(FlashCommand.Create());
+        root.Add(device);
         return root;
     }
 }
