@@ -25,7 +25,7 @@ public static class ProvisionCommand
     public const string WifiPasswordVariable = "M2M_WIFI_PASSWORD";
 
     private static readonly Option<string> Id = new("--id") { Description = "Device id (a-z, 0-9, '-', 3 to 64 characters).", Required = true };
-    private static readonly Option<Uri> Gateway = new("--gateway") { Description = "Gateway base URL, e.g. https://gateway.local:5443 (admin API and token endpoint).", Required = true };
+    private static readonly Option<string> Gateway = new("--gateway") { Description = "Gateway base URL, e.g. https://gateway.local:5443 (admin API and token endpoint).", Required = true };
     private static readonly Option<string> SerialPort = new("--serial-port") { Description = "Serial port of the board (e.g. /dev/ttyUSB0, COM3).", Required = true };
     private static readonly Option<string> Tenant = new("--tenant") { Description = "Tenant of a newly registered device.", DefaultValueFactory = _ => "default" };
     private static readonly Option<string[]> Roles = new("--role") { Description = "Role of a newly registered device (repeatable).", AllowMultipleArgumentsPerToken = false };
@@ -60,11 +60,17 @@ public static class ProvisionCommand
         var output = result.InvocationConfiguration.Output;
         var error = result.InvocationConfiguration.Error;
         var id = result.GetValue(Id)!;
-        var gateway = result.GetValue(Gateway)!;
+        var gatewayText = result.GetValue(Gateway)!;
         var serialPort = result.GetValue(SerialPort)!;
         var tls = !result.GetValue(MqttPlain);
 
         // Checks that need no network come first, so a typo never leaves a registered device behind.
+        // The trailing slash makes relative paths (admin/v1/devices, oauth2/token) keep a base path.
+        if (!Uri.TryCreate(gatewayText.TrimEnd('/') + "/", UriKind.Absolute, out var gateway) || (gateway.Scheme != Uri.UriSchemeHttps && gateway.Scheme != Uri.UriSchemeHttp))
+        {
+            return Fail(error, InputErrorExitCode, $"--gateway must be an http(s) URL, e.g. https://gateway.local:5443.");
+        }
+
         if (!DeviceCredential.IsDeviceId(id))
         {
             return Fail(error, InputErrorExitCode, $"'{id}' is not a device id: 3 to 64 of a-z, 0-9 and '-'.");
