@@ -256,6 +256,29 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        public void PacketTooLargeDropsTheOversizedMessageAndResendsTheRest()
+        {
+            var rig = new SessionRig();
+            rig.Connect();
+            var small = rig.Collect(1);
+            var large = rig.Signer.Sign(null, new byte[512]);
+            rig.Session.Submit(large);
+            var after = rig.Collect(2);
+            rig.Settle();
+
+            rig.Transport.Close(MqttCodes.PacketTooLarge);
+            rig.Clock.Advance(rig.Settle());
+            rig.Settle();
+
+            rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(1L, rig.Session.Refused);
+            Assert.AreEqual(MqttCodes.PacketTooLarge, rig.Session.LastReasonCode);
+            Assert.AreEqual(5, rig.Transport.Published.Count);
+            Assert.AreEqual(small.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
+            Assert.AreEqual(after.Signature, rig.Transport.PublishedAt(4).Property("m2m-sig"));
+        }
+
+        [TestMethod]
         public void MaximumConnectTimeGetsANewTokenAndReconnectsAtOnce()
         {
             var rig = new SessionRig();

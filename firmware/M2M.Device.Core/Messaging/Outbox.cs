@@ -158,6 +158,36 @@ namespace M2M.Device.Core.Messaging
         }
 
         /// <summary>
+        /// Removes the in-flight message with the largest payload and returns it, or null when none is in
+        /// flight. Used when the gateway ends the session with 0x95 (Packet too large, docs/protocol.md
+        /// section 9.3): that message would be refused again at every reconnect.
+        /// </summary>
+        public SignedMessage? RemoveLargestInflight()
+        {
+            lock (_sync)
+            {
+                var largest = -1;
+                for (var i = 0; i < _count; i++)
+                {
+                    var slot = Slot(i);
+                    if (_packetIds[slot] != NotSent && (largest < 0 || _messages[slot]!.Payload.Length > _messages[Slot(largest)]!.Payload.Length))
+                    {
+                        largest = i;
+                    }
+                }
+
+                if (largest < 0)
+                {
+                    return null;
+                }
+
+                var message = _messages[Slot(largest)];
+                RemoveAt(largest);
+                return message;
+            }
+        }
+
+        /// <summary>
         /// Forgets every packet id after the session ended, so the next session sends every message not
         /// acknowledged again, oldest first (section 6.4). A message whose PUBACK was lost is then a QoS 1
         /// redelivery the gateway acknowledges without relaying it twice (section 8 rule 2).

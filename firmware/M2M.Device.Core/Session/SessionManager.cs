@@ -428,7 +428,13 @@ namespace M2M.Device.Core.Session
         private void HandleDisconnect(int reasonCode)
         {
             var now = _clock.UptimeMilliseconds;
-            LastReasonCode = reasonCode;
+            if (reasonCode == MqttCodes.PacketTooLarge && _outbox.RemoveLargestInflight() != null)
+            {
+                // Section 9.3: a message over the gateway's Maximum Packet Size would end every session
+                // again; it is dropped and counted like a refused one.
+                Refused++;
+            }
+
             EndSession(reasonCode);
             switch (reasonCode)
             {
