@@ -12,10 +12,10 @@ public sealed class MqttIngressOptions
     /// <summary>Plain TCP port; 0 disables the plain listener.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>TLS port, used only when <see cref="CertificatePath"/> is set; 0 disables it.</summary>
+    /// <summary>TLS port, used when a certificate is available (<see cref="CertificatePath"/> or the gateway's own, docs/tokens.md); 0 disables it.</summary>
     public int TlsPort { get; set; } = 8883;
 
-    /// <summary>PKCS#12 (.pfx) or PEM certificate with its private key for the TLS listener.</summary>
+    /// <summary>PKCS#12 (.pfx) or PEM certificate with its private key for the TLS listener; default the gateway's HTTPS certificate.</summary>
     public string? CertificatePath { get; set; }
 
     /// <summary>Password of the PKCS#12 file, or the PEM private-key file path when PEM.</summary>

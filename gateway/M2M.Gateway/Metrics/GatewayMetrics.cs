@@ -12,6 +12,7 @@ public sealed class GatewayMetrics
     private readonly Counter _connects;
     private readonly Counter _disconnects;
     private readonly Counter _tokenValidations;
+    private readonly Counter _tokenRequests;
     private readonly Counter _messages;
     private readonly Counter _subscriptions;
     private readonly Counter _delivered;
@@ -27,6 +28,7 @@ public sealed class GatewayMetrics
         _connects = _factory.CreateCounter("m2m_mqtt_connects_total", "MQTT CONNECTs by result (ok or the refusal reason).", ["result"]);
         _disconnects = _factory.CreateCounter("m2m_mqtt_gateway_disconnects_total", "Sessions the gateway ended, by reason.", ["reason"]);
         _tokenValidations = _factory.CreateCounter("m2m_token_validations_total", "Access-token and client-assertion validations by kind and result.", ["kind", "result"]);
+        _tokenRequests = _factory.CreateCounter("m2m_token_requests_total", "Token endpoint requests by result (ok or the refusal reason, docs/tokens.md).", ["result"]);
         _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
         _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
@@ -63,6 +65,8 @@ public sealed class GatewayMetrics
     public void GatewayDisconnect(string reason) => _disconnects.WithLabels(reason).Inc();
 
     public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
+
+    public void TokenRequest(string result) => _tokenRequests.WithLabels(result).Inc();
 
     public void Message(string reason) => _messages.WithLabels(reason).Inc();
 

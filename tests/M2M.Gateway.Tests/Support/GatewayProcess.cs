@@ -65,6 +65,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.ArgumentList.Add(baseAddress.ToString());
         info.ArgumentList.Add("--Gateway:DataDirectory");
         info.ArgumentList.Add(dataDirectory);
+
+        // Free ports for the MQTT listeners (plain and TLS) unless the test names its own (later
+        // command-line arguments win): fixed defaults would collide between parallel runs.
+        foreach (var listener in new[] { "--Gateway:Mqtt:Port", "--Gateway:Mqtt:TlsPort" })
+        {
+            info.ArgumentList.Add(listener);
+            info.ArgumentList.Add(LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         foreach (var argument in extraArguments)
         {
             info.ArgumentList.Add(argument);

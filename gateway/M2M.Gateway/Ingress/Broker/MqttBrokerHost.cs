@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using M2M.Gateway.Https;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Pipeline;
 using M2M.Gateway.Ingress.Sessions;
@@ -54,10 +55,11 @@ public sealed partial class MqttBrokerHost(
         builder = _options.Port > 0
             ? builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(_options.Port).WithDefaultEndpointBoundIPV6Address(IPAddress.None)
             : builder.WithoutDefaultEndpoint();
-        if (!string.IsNullOrEmpty(_options.CertificatePath) && _options.TlsPort > 0)
+        var certificate = _options.TlsPort > 0 ? Certificate() : null;
+        if (certificate != null)
         {
             builder = builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(_options.TlsPort)
-                .WithEncryptedEndpointBoundIPV6Address(IPAddress.None).WithEncryptionCertificate(LoadCertificate());
+                .WithEncryptedEndpointBoundIPV6Address(IPAddress.None).WithEncryptionCertificate(certificate);
         }
 
         var server = new MqttServerFactory().CreateMqttServer(builder.Build());
@@ -148,7 +150,7 @@ public sealed partial class MqttBrokerHost(
         _server = server;
         sessions.AttachBroker(DisconnectAsync);
         await server.StartAsync().ConfigureAwait(false);
-        LogListening(_options.BindAddress, _options.Port, string.IsNullOrEmpty(_options.CertificatePath) ? 0 : _options.TlsPort);
+        LogListening(_options.BindAddress, _options.Port, certificate == null ? 0 : _options.TlsPort);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -177,12 +179,21 @@ public sealed partial class MqttBrokerHost(
         }
     }
 
-    private X509Certificate2 LoadCertificate()
+    /// <summary>
+    /// The TLS listener's certificate: the configured file, else the gateway's own (docs/tokens.md,
+    /// "HTTPS": the operator's or one from the development CA), else none (TLS off).
+    /// </summary>
+    private X509Certificate2? Certificate()
     {
-        var path = _options.CertificatePath!;
-        return path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase)
-            ? X509Certificate2.CreateFromPemFile(path, _options.CertificatePassword)
-            : X509CertificateLoader.LoadPkcs12FromFile(path, _options.CertificatePassword);
+        var path = _options.CertificatePath;
+        if (string.IsNullOrEmpty(path))
+        {
+            return services.GetService<GatewayCertificate>()?.Server;
+        }
+
+        // For a PEM certificate, CertificatePassword names its private-key file.
+        var pem = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase);
+        return GatewayCertificate.LoadCertificate(path, pem ? _options.CertificatePassword : null, pem ? null : _options.CertificatePassword);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT ingress disabled: no implementation registered for {Seams} (see docs/ingress.md, \"Seams\")")]

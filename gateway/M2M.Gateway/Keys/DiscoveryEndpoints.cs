@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using M2M.Gateway.Tokens;
+
+namespace M2M.Gateway.Keys;
+
+/// <summary>Authorization server metadata (RFC 8414 section 2), identical at both well-known paths.</summary>
+public sealed record ServerMetadata(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
+    [property: JsonPropertyName("jwks_uri")] string JwksUri,
+    [property: JsonPropertyName("grant_types_supported")] IReadOnlyList<string> GrantTypesSupported,
+    [property: JsonPropertyName("token_endpoint_auth_methods_supported")] IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
+    [property: JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] IReadOnlyList<string> TokenEndpointAuthSigningAlgValuesSupported,
+    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported);
+
+[JsonSerializable(typeof(ServerMetadata))]
+[JsonSerializable(typeof(JwkSet))]
+internal sealed partial class DiscoveryJson : JsonSerializerContext;
+
+/// <summary>The JWKS (docs/protocol.md section 4) and the server metadata of RFC 8414 / OpenID Connect Discovery.</summary>
+public static class DiscoveryEndpoints
+{
+    public const string JwksPath = "/.well-known/jwks.json";
+    public const string OAuthMetadataPath = "/.well-known/oauth-authorization-server";
+    public const string OpenIdMetadataPath = "/.well-known/openid-configuration";
+
+    // Verifiers may cache the JWKS this long; SigningKeyOptions.PublishAhead must stay well above it
+    // so a new key is in every cache before it signs.
+    private const string JwksCacheControl = "public, max-age=300";
+
+    /// <summary>Maps the three well-known documents.</summary>
+    public static IEndpointRouteBuilder MapDiscovery(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(JwksPath, (SigningKeyRing keys, HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = JwksCacheControl;
+            return Results.Json(keys.Jwks(), DiscoveryJson.Default.JwkSet, "application/jwk-set+json");
+        });
+        endpoints.MapGet(OAuthMetadataPath, Metadata);
+        endpoints.MapGet(OpenIdMetadataPath, Metadata);
+        return endpoints;
+    }
+
+    private static IResult Metadata(GatewayIssuer issuer) => Results.Json(
+        new ServerMetadata(
+            issuer.Issuer,
+            issuer.TokenEndpoint,
+            issuer.Issuer + JwksPath,
+            // RFC 6749 section 4.4 only; devices authenticate with an RFC 7523 HS256 assertion,
+            // which RFC 8414 names client_secret_jwt (OpenID Connect Core section 9).
+            ["client_credentials"],
+            ["client_secret_jwt"],
+            ["HS256"],
+            // No authorization endpoint, so no response types.
+            []),
+        DiscoveryJson.Default.ServerMetadata);
+}

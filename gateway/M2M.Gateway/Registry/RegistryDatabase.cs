@@ -1,0 +1,163 @@
+using M2M.Gateway.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace M2M.Gateway.Registry;
+
+/// <summary>
+/// The SQLite file <c>registry.db</c> in the data folder: devices and admin API keys. Its schema
+/// version is SQLite's <c>PRAGMA user_version</c>; <see cref="Migrations"/> takes any older file
+/// forward, one step per version, each in its own transaction, and a file written by a newer gateway
+/// is refused rather than misread.
+/// </summary>
+public sealed class RegistryDatabase
+{
+    /// <summary>The file's name in the data folder.</summary>
+    public const string FileName = "registry.db";
+
+    /// <summary>
+    /// Forward migrations: entry i takes the schema from version i to i + 1. Only ever append; a
+    /// released step is never edited, since files in the field are already past it.
+    /// </summary>
+    internal static readonly string[] Migrations =
+    [
+        // 1: devices. The secret column holds only AES-GCM ciphertext (Secrets/AesGcmSecretProtector).
+        """
+        CREATE TABLE devices (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            generation INTEGER NOT NULL,
+            secret BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_seen_at INTEGER NULL
+        ) STRICT;
+        """,
+
+        // 2: admin API keys, stored as SHA-256 hashes only.
+        """
+        CREATE TABLE admin_keys (
+            id TEXT NOT NULL PRIMARY KEY,
+            hash BLOB NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        """,
+    ];
+
+    private readonly Lock _migrateLock = new();
+    private bool _migrated;
+
+    public RegistryDatabase(DataDirectory dataDirectory)
+        : this(dataDirectory.Combine(FileName))
+    {
+    }
+
+    public RegistryDatabase(string path)
+    {
+        Path = path;
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 10,
+        }.ToString();
+    }
+
+    /// <summary>The schema version this gateway writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; }
+
+    private string ConnectionString { get; }
+
+    /// <summary>Opens a connection to a migrated database.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureMigrated();
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the file if needed and applies the migrations it lacks; idempotent.</summary>
+    /// <exception cref="InvalidOperationException">The file's schema is newer than this gateway's.</exception>
+    public void EnsureMigrated()
+    {
+        lock (_migrateLock)
+        {
+            if (!_migrated)
+            {
+                MigrateTo(CurrentVersion);
+                _migrated = true;
+            }
+        }
+    }
+
+    /// <summary>Applies the migrations up to <paramref name="targetVersion"/> (tests build older files with it).</summary>
+    internal void MigrateTo(int targetVersion)
+    {
+        CreateOwnerOnly(Path);
+        using var connection = OpenRawAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        var version = ReadVersion(connection);
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"{Path} has schema version {version}, newer than this gateway's {CurrentVersion}: it was written by a newer gateway. Upgrade the gateway.");
+        }
+
+        for (; version < targetVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, Migrations[version], transaction);
+            Execute(connection, $"PRAGMA user_version = {version + 1};", transaction);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The schema version of the file.</summary>
+    internal static long ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // SQLite creates files with the process umask (often 0644); the registry is created 0600 first.
+    private static void CreateOwnerOnly(string path)
+    {
+        if (File.Exists(path) || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created concurrently.
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using M2M.Gateway.Secrets;
+using Microsoft.Data.Sqlite;
+
+namespace M2M.Gateway.Registry;
+
+/// <summary>
+/// The device registry in <c>registry.db</c> (SQLite). Each secret S is generated with
+/// <see cref="RandomNumberGenerator"/> and stored only as AES-GCM ciphertext whose purpose names the
+/// device and its credential generation, so a ciphertext copied onto another row, or kept from
+/// before a rotation, does not decrypt.
+/// </summary>
+public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProtector protector, TimeProvider time) : IDeviceRegistry
+{
+    private const string Columns = "id, tenant, roles, enabled, generation, created_at, last_seen_at";
+
+    /// <inheritdoc />
+    public event EventHandler<string>? DeviceChanged;
+
+    /// <summary>The purpose the secret of <paramref name="deviceId"/> at <paramref name="generation"/> is encrypted for.</summary>
+    public static string SecretPurpose(string deviceId, long generation) => $"m2m/device-secret/{deviceId}/{generation}";
+
+    /// <inheritdoc />
+    public async Task<DeviceCredential?> AddAsync(string deviceId, string tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
+        if (!DeviceNames.IsValidDeviceId(deviceId))
+        {
+            throw new ArgumentException("Not a valid device id (docs/protocol.md section 2.1).", nameof(deviceId));
+        }
+
+        if (!DeviceNames.IsValidTenant(tenant))
+        {
+            throw new ArgumentException("Not a valid tenant.", nameof(tenant));
+        }
+
+        if (!DeviceNames.AreValidRoles(roles))
+        {
+            throw new ArgumentException("Not a valid role list.", nameof(roles));
+        }
+
+        var device = new RegisteredDevice(deviceId, tenant, roles.ToArray(), true, 1, Now(), null);
+        var secret = RandomNumberGenerator.GetBytes(DeviceKeyDerivation.KeyLength);
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "INSERT INTO devices (id, tenant, roles, enabled, generation, secret, created_at, last_seen_at) "
+                + "VALUES ($id, $tenant, $roles, 1, 1, $secret, $created, NULL) ON CONFLICT (id) DO NOTHING;";
+            command.Parameters.AddWithValue("$id", deviceId);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$roles", JsonSerializer.Serialize(device.Roles));
+            command.Parameters.AddWithValue("$secret", protector.Protect(secret, SecretPurpose(deviceId, 1)));
+            command.Parameters.AddWithValue("$created", device.CreatedAt.ToUnixTimeMilliseconds());
+            var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return inserted == 1 ? new DeviceCredential(device, secret) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM devices WHERE id = $id;", deviceId, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    /// <inheritdoc />
+    public async Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns}, secret FROM devices WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", deviceId);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var device = ReadDevice(reader);
+                var secret = protector.Unprotect((byte[])reader["secret"], SecretPurpose(device.DeviceId, device.CredentialGeneration))
+                    ?? throw new CryptographicException(
+                        $"The secret of device {device.DeviceId} does not decrypt: the master key is not the one the registry was written with, or the row was altered.");
+                return new DeviceCredential(device, secret);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {Columns} FROM devices ORDER BY id;", null, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken)
+    {
+        var changed = await ExecuteAsync("UPDATE devices SET enabled = $enabled WHERE id = $id;", deviceId, cancellationToken, ("$enabled", enabled ? 1 : 0)).ConfigureAwait(false);
+        return Changed(deviceId, changed);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var secret = RandomNumberGenerator.GetBytes(DeviceKeyDerivation.KeyLength);
+        RegisteredDevice? device;
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // BEGIN IMMEDIATE: the generation read and the update are one step even with another writer.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = $"SELECT {Columns} FROM devices WHERE id = $id;";
+            read.Parameters.AddWithValue("$id", deviceId);
+            using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                device = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDevice(reader) : null;
+            }
+
+            if (device == null)
+            {
+                return null;
+            }
+
+            device = device with { CredentialGeneration = device.CredentialGeneration + 1 };
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE devices SET generation = $generation, secret = $secret WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", deviceId);
+            update.Parameters.AddWithValue("$generation", device.CredentialGeneration);
+            update.Parameters.AddWithValue("$secret", protector.Protect(secret, SecretPurpose(deviceId, device.CredentialGeneration)));
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        DeviceChanged?.Invoke(this, deviceId);
+        return new DeviceCredential(device, secret);
+    }
+
+    /// <inheritdoc />
+    public async Task<RegistryResult> DeleteAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var changed = await ExecuteAsync("DELETE FROM devices WHERE id = $id;", deviceId, cancellationToken).ConfigureAwait(false);
+        return Changed(deviceId, changed);
+    }
+
+    /// <inheritdoc />
+    public Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id;", deviceId, cancellationToken, ("$seen", seenAt.ToUnixTimeMilliseconds()));
+
+    private RegistryResult Changed(string deviceId, int rows)
+    {
+        if (rows == 0)
+        {
+            return RegistryResult.NotFound;
+        }
+
+        DeviceChanged?.Invoke(this, deviceId);
+        return RegistryResult.Ok;
+    }
+
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private async Task<int> ExecuteAsync(string sql, string deviceId, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$id", deviceId);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<RegisteredDevice>> QueryAsync(string sql, string? deviceId, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            if (deviceId != null)
+            {
+                command.Parameters.AddWithValue("$id", deviceId);
+            }
+
+            var devices = new List<RegisteredDevice>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    devices.Add(ReadDevice(reader));
+                }
+            }
+
+            return devices;
+        }
+    }
+
+    private static RegisteredDevice ReadDevice(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+        reader.GetInt64(3) != 0,
+        reader.GetInt64(4),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)));
+}

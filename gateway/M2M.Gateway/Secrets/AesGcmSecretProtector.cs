@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace M2M.Gateway.Secrets;
+
+/// <summary>
+/// AES-256-GCM (NIST SP 800-38D) under the master key. Layout of a protected value:
+/// version (1 byte, <see cref="Version"/>) || nonce (12 random bytes) || ciphertext || tag (16 bytes).
+/// The associated data is the version byte followed by the UTF-8 purpose, so a value made for one
+/// purpose (one device and credential generation, a signing key...) does not decrypt as another.
+/// A random 96-bit nonce per value keeps the nonce-reuse probability negligible for the number of
+/// values a gateway stores (SP 800-38D section 8.3).
+/// </summary>
+public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
+{
+    /// <summary>The format version written as the first byte.</summary>
+    public const byte Version = 1;
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int Overhead = 1 + NonceSize + TagSize;
+
+    private readonly AesGcm _aes;
+
+    public AesGcmSecretProtector(MasterKey masterKey)
+    {
+        ArgumentNullException.ThrowIfNull(masterKey);
+        _aes = new AesGcm(masterKey.Bytes, TagSize);
+    }
+
+    /// <inheritdoc />
+    public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        var output = new byte[Overhead + plaintext.Length];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        var ciphertext = output.AsSpan(1 + NonceSize, plaintext.Length);
+        var tag = output.AsSpan(1 + NonceSize + plaintext.Length, TagSize);
+        _aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(purpose));
+        return output;
+    }
+
+    /// <inheritdoc />
+    public byte[]? Unprotect(ReadOnlySpan<byte> protectedData, string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        if (protectedData.Length < Overhead || protectedData[0] != Version)
+        {
+            return null;
+        }
+
+        var length = protectedData.Length - Overhead;
+        var plaintext = new byte[length];
+        try
+        {
+            _aes.Decrypt(
+                protectedData.Slice(1, NonceSize),
+                protectedData.Slice(1 + NonceSize, length),
+                protectedData.Slice(1 + NonceSize + length, TagSize),
+                plaintext,
+                AssociatedData(purpose));
+            return plaintext;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _aes.Dispose();
+
+    private static byte[] AssociatedData(string purpose)
+    {
+        var data = new byte[1 + Encoding.UTF8.GetByteCount(purpose)];
+        data[0] = Version;
+        Encoding.UTF8.GetBytes(purpose, data.AsSpan(1));
+        return data;
+    }
+}

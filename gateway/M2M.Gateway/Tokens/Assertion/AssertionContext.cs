@@ -1,0 +1,39 @@
+using M2M.Gateway.Registry;
+
+namespace M2M.Gateway.Tokens.Assertion;
+
+/// <summary>What the assertion stages learn about one client assertion, in order.</summary>
+/// <param name="assertion">The compact JWS as received.</param>
+/// <param name="clientId">The request's <c>client_id</c>, if any (section 3.1: it must equal <c>sub</c>).</param>
+/// <param name="now">The gateway time the whole check uses.</param>
+public sealed class AssertionContext(string assertion, string? clientId, DateTimeOffset now)
+{
+    public string Assertion { get; } = assertion;
+
+    public string? ClientId { get; } = clientId;
+
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>The claims, set by <see cref="ReadAssertion"/>.</summary>
+    public AssertionClaims? Claims { get; set; }
+
+    /// <summary>The JWS signing input (header.payload, RFC 7515 section 5.1) and signature; set by <see cref="ReadAssertion"/>.</summary>
+    public string SigningInput { get; set; } = string.Empty;
+
+    public byte[] Signature { get; set; } = [];
+
+    /// <summary>The assertion's <c>sub</c> once it is a well-formed device id (for the audit log).</summary>
+    public string? DeviceId { get; set; }
+
+    /// <summary>Set by <see cref="FindDevice"/>. Holds S: never logged.</summary>
+    public DeviceCredential? Credential { get; set; }
+}
+
+/// <summary>The claims of section 3.2; times in Unix seconds.</summary>
+public sealed record AssertionClaims(string Issuer, string Subject, IReadOnlyList<string> Audiences, string JwtId, long IssuedAt, long ExpiresAt, long? NotBefore);
+
+/// <summary>One check of a client assertion: null to go on, or the reason it is refused.</summary>
+public interface IAssertionStage
+{
+    ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken);
+}

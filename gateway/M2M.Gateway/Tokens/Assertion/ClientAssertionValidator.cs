@@ -1,0 +1,49 @@
+using M2M.Gateway.Ingress.Seams;
+using Microsoft.Extensions.Options;
+
+namespace M2M.Gateway.Tokens.Assertion;
+
+/// <summary>
+/// The one validation of a client assertion (docs/protocol.md section 3.2): the token endpoint runs
+/// it, and in-band renewal (section 7.2) reaches it as <see cref="IClientAssertionValidator"/>. The
+/// stages, in order, are listed once here.
+/// </summary>
+public sealed class ClientAssertionValidator(
+    ReadAssertion readAssertion,
+    FindDevice findDevice,
+    VerifyAssertion verifyAssertion,
+    CheckAssertionClaims checkClaims,
+    ConsumeJti consumeJti,
+    TimeProvider time,
+    IOptions<TokenOptions> options) : IClientAssertionValidator
+{
+    private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, checkClaims, consumeJti];
+
+    /// <summary>Runs every stage until one refuses; null when the assertion is valid (then <see cref="AssertionContext.Credential"/> is set).</summary>
+    public async ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken)
+    {
+        foreach (var stage in _stages)
+        {
+            var reason = await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            if (reason != null)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, CancellationToken cancellationToken)
+    {
+        var context = new AssertionContext(assertion, null, time.GetUtcNow());
+        var reason = await RunAsync(context, cancellationToken).ConfigureAwait(false);
+        if (reason == null)
+        {
+            // The deadline a token issued now would get (section 7.2), the token lifetime set in one place.
+            return CredentialValidation.Valid(context.Credential!.Device.DeviceId, null, [], context.Now + options.Value.AccessTokenLifetime);
+        }
+
+        return reason.Unavailable ? CredentialValidation.Unavailable(reason.Label) : CredentialValidation.Invalid(reason.Label);
+    }
+}

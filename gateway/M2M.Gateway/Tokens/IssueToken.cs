@@ -1,0 +1,47 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using M2M.Gateway.Keys;
+using M2M.Gateway.Registry;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace M2M.Gateway.Tokens;
+
+/// <summary>An issued access token and its lifetime in seconds (RFC 6749 section 5.1).</summary>
+public sealed record IssuedToken(string AccessToken, long ExpiresIn);
+
+/// <summary>
+/// The last stage: an access token in the profile of RFC 9068 (docs/protocol.md section 4), signed
+/// ES256 with the key ring's current key, by Microsoft.IdentityModel's <see cref="JsonWebTokenHandler"/>.
+/// </summary>
+public sealed class IssueToken(SigningKeyRing keys, GatewayIssuer issuer, IOptions<TokenOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly TimeSpan _lifetime = options.Value.AccessTokenLifetime;
+
+    public IssuedToken Run(RegisteredDevice device)
+    {
+        var now = time.GetUtcNow();
+        var key = keys.Current;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer.Issuer,
+            Audience = issuer.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + _lifetime).UtcDateTime,
+            TokenType = "at+jwt",
+            SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.EcdsaSha256),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = device.DeviceId,
+                ["client_id"] = device.DeviceId,
+                ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+                ["tenant"] = device.Tenant,
+                ["roles"] = device.Roles.ToArray(),
+            },
+        });
+        return new IssuedToken(token, (long)_lifetime.TotalSeconds);
+    }
+}

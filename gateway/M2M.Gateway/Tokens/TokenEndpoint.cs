@@ -1,0 +1,137 @@
+using System.Text.Json.Serialization;
+using M2M.Gateway.Audit;
+using M2M.Gateway.Metrics;
+using M2M.Gateway.Registry;
+using M2M.Gateway.Tokens.Assertion;
+
+namespace M2M.Gateway.Tokens;
+
+/// <summary>The successful response (RFC 6749 section 5.1).</summary>
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] long ExpiresIn);
+
+/// <summary>The error response (RFC 6749 section 5.2).</summary>
+public sealed record TokenError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string Description);
+
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(TokenError))]
+internal sealed partial class TokenJson : JsonSerializerContext;
+
+/// <summary>
+/// POST /oauth2/token (docs/protocol.md section 3; RFC 6749 section 4.4, RFC 7523 section 2.2). The
+/// stages, in order: ValidateRequest, LimitClientRate, the assertion stages of
+/// <see cref="ClientAssertionValidator"/> (ReadAssertion, FindDevice, VerifyAssertion,
+/// CheckAssertionClaims, ConsumeJti), IssueToken. Each outcome is counted by its reason
+/// (<c>m2m_token_requests_total</c>); each refusal goes to the audit log without the assertion.
+/// </summary>
+public static partial class TokenEndpoint
+{
+    /// <summary>Maps the endpoint with the per-address rate limit.</summary>
+    public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(GatewayIssuer.TokenPath, HandleAsync).RequireRateLimiting(TokenRateLimits.AddressPolicy).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task HandleAsync(
+        HttpContext http,
+        ValidateTokenRequest validateRequest,
+        TokenRateLimits rateLimits,
+        ClientAssertionValidator assertions,
+        IssueToken issueToken,
+        IDeviceRegistry registry,
+        TimeProvider time,
+        GatewayMetrics metrics,
+        IAuditLog audit,
+        ILoggerFactory loggers)
+    {
+        var cancellationToken = http.RequestAborted;
+        var (request, refused) = await validateRequest.RunAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (request == null)
+        {
+            await RefuseAsync(http, refused!, null, null, metrics, audit).ConfigureAwait(false);
+            return;
+        }
+
+        var retryAfter = rateLimits.LimitClient(request);
+        if (retryAfter != null)
+        {
+            await RefuseAsync(http, TokenReason.RateLimited, null, retryAfter, metrics, audit).ConfigureAwait(false);
+            return;
+        }
+
+        var context = new AssertionContext(request.Assertion, request.ClientId, time.GetUtcNow());
+        refused = await assertions.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        if (refused != null)
+        {
+            await RefuseAsync(http, refused, context.DeviceId, null, metrics, audit).ConfigureAwait(false);
+            return;
+        }
+
+        var device = context.Credential!.Device;
+        var token = issueToken.Run(device);
+        await TouchAsync(registry, device.DeviceId, context.Now, loggers, cancellationToken).ConfigureAwait(false);
+        metrics.TokenRequest("ok");
+        NoStore(http.Response);
+        await http.Response.WriteAsJsonAsync(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresIn), TokenJson.Default.TokenResponse, contentType: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a refusal (RFC 6749 section 5.2), counts it and writes it to the audit log.</summary>
+    internal static async Task RefuseAsync(HttpContext http, TokenReason reason, string? deviceId, TimeSpan? retryAfter, GatewayMetrics metrics, IAuditLog audit)
+    {
+        var remote = http.Connection.RemoteIpAddress?.ToString();
+        metrics.TokenRequest(reason.Label);
+        audit.Record(new AuditEvent("token.refused", deviceId != null ? "device:" + deviceId : remote ?? "unknown", deviceId, reason.Label, remote));
+        var response = http.Response;
+        response.StatusCode = reason.Status;
+        NoStore(response);
+        if (retryAfter != null)
+        {
+            response.Headers.RetryAfter = TokenRateLimits.Seconds(retryAfter.Value);
+        }
+
+        // RFC 6749 section 5.2: a 401 to a client that authenticated with the Authorization header
+        // names the scheme it used.
+        if (reason.Status == StatusCodes.Status401Unauthorized && AuthenticationScheme(http.Request) is { } scheme)
+        {
+            response.Headers.WWWAuthenticate = scheme + " realm=\"m2m-gateway\"";
+        }
+
+        await response.WriteAsJsonAsync(new TokenError(reason.Error, reason.Description), TokenJson.Default.TokenError, contentType: null, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The scheme of the request's Authorization header when it is a plain token (never echoes anything else).</summary>
+    private static string? AuthenticationScheme(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var scheme = header.Split(' ', 2)[0];
+        return scheme.Length is > 0 and <= 32 && scheme.All(char.IsAsciiLetterOrDigit) ? scheme : null;
+    }
+
+    /// <summary>RFC 6749 section 5.1: token responses are never cached.</summary>
+    private static void NoStore(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
+    }
+
+    private static async Task TouchAsync(IDeviceRegistry registry, string deviceId, DateTimeOffset now, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.TouchAsync(deviceId, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Last-seen is bookkeeping: the token is valid whether or not it was recorded.
+            LogTouchFailed(loggers.CreateLogger(typeof(TokenEndpoint)), exception, deviceId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that {DeviceId} was seen")]
+    private static partial void LogTouchFailed(ILogger logger, Exception exception, string deviceId);
+}

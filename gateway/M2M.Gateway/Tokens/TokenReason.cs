@@ -1,0 +1,54 @@
+namespace M2M.Gateway.Tokens;
+
+/// <summary>
+/// Why a token request or client assertion was refused: a stable label (metric label, audit
+/// outcome, <see cref="Ingress.Seams.CredentialValidation.Reason"/>) with the HTTP status and the
+/// OAuth error of docs/protocol.md section 9.1 (RFC 6749 section 5.2). <c>invalid_client</c> answers
+/// never say which check failed; the label does, in metrics and the audit log only.
+/// </summary>
+public sealed record TokenReason(string Label, int Status, string Error, string Description)
+{
+    private const string ClientFailed = "client authentication failed";
+
+    /// <summary>True when the refusal means the gateway could not check (registry or store down).</summary>
+    public bool Unavailable => Status == StatusCodes.Status503ServiceUnavailable;
+
+    // ValidateRequest (RFC 6749 sections 3.2, 4.4.2 and 5.2).
+    public static readonly TokenReason WrongContentType = BadRequest("wrong_content_type", "the body must be application/x-www-form-urlencoded");
+    public static readonly TokenReason BodyTooLarge = new("body_too_large", StatusCodes.Status413PayloadTooLarge, "invalid_request", "the request body is too large");
+    public static readonly TokenReason MalformedBody = BadRequest("malformed_body", "the body is not a valid form");
+    public static readonly TokenReason RepeatedParameter = BadRequest("repeated_parameter", "a parameter appears more than once");
+    public static readonly TokenReason MissingParameter = BadRequest("missing_parameter", "a required parameter is missing");
+    public static readonly TokenReason UnsupportedGrantType = new("unsupported_grant_type", StatusCodes.Status400BadRequest, "unsupported_grant_type", "only client_credentials is supported");
+    public static readonly TokenReason InvalidScope = new("invalid_scope", StatusCodes.Status400BadRequest, "invalid_scope", "no scopes are defined");
+    public static readonly TokenReason NoClientAuthentication = Client("no_client_authentication");
+    public static readonly TokenReason UnsupportedClientAuthentication = Client("unsupported_client_authentication");
+    public static readonly TokenReason UnsupportedAssertionType = Client("unsupported_assertion_type");
+    public static readonly TokenReason RateLimited = new("rate_limited", StatusCodes.Status429TooManyRequests, "temporarily_unavailable", "too many requests");
+
+    // ReadAssertion (RFC 7515, RFC 7519, RFC 7523 section 3).
+    public static readonly TokenReason MalformedAssertion = BadRequest("malformed_assertion", "the client assertion is not a well-formed JWT");
+    public static readonly TokenReason MissingClaim = BadRequest("missing_claim", "the client assertion lacks a required claim");
+    public static readonly TokenReason InvalidClaim = BadRequest("invalid_claim", "a claim of the client assertion has the wrong type or form");
+    public static readonly TokenReason UnsupportedAlgorithm = Client("unsupported_alg");
+
+    // FindDevice, VerifyAssertion, CheckAssertionClaims, ConsumeJti (docs/protocol.md section 3.2).
+    public static readonly TokenReason UnknownDevice = Client("unknown_device");
+    public static readonly TokenReason DeviceDisabled = Client("device_disabled");
+    public static readonly TokenReason BadSignature = Client("bad_signature");
+    public static readonly TokenReason IssuerMismatch = Client("issuer_mismatch");
+    public static readonly TokenReason ClientIdMismatch = Client("client_id_mismatch");
+    public static readonly TokenReason WrongAudience = Client("wrong_audience");
+    public static readonly TokenReason Expired = Client("expired");
+    public static readonly TokenReason NotYetValid = Client("not_yet_valid");
+    public static readonly TokenReason BadLifetime = Client("bad_lifetime");
+    public static readonly TokenReason JtiReused = Client("jti_reused");
+    public static readonly TokenReason RegistryUnavailable = Unavailable503("registry_unavailable");
+    public static readonly TokenReason JtiStoreUnavailable = Unavailable503("jti_store_unavailable");
+
+    private static TokenReason Unavailable503(string label) => new(label, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "try again later");
+
+    private static TokenReason BadRequest(string label, string description) => new(label, StatusCodes.Status400BadRequest, "invalid_request", description);
+
+    private static TokenReason Client(string label) => new(label, StatusCodes.Status401Unauthorized, "invalid_client", ClientFailed);
+}

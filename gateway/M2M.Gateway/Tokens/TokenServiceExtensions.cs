@@ -1,0 +1,87 @@
+using M2M.Gateway.Hosting;
+using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Keys;
+using M2M.Gateway.Relay;
+using M2M.Gateway.Tokens.Assertion;
+using M2M.Gateway.Validation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace M2M.Gateway.Tokens;
+
+/// <summary>Registers the token service: key ring, token endpoint, assertion and access-token validation.</summary>
+public static class TokenServiceExtensions
+{
+    /// <summary>
+    /// Adds the key ring (also the relay's <see cref="IRecordSigner"/>), the token endpoint's stages,
+    /// <see cref="IClientAssertionValidator"/> and <see cref="IAccessTokenValidator"/>. Needs the
+    /// registry part's <see cref="Registry.IDeviceRegistry"/>, <see cref="Secrets.ISecretProtector"/>
+    /// and <see cref="Audit.IAuditLog"/> (<c>AddDeviceRegistry</c> and the audit log's registration).
+    /// </summary>
+    public static IServiceCollection AddTokenService(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TokenOptions>()
+            .Bind(configuration.GetSection(TokenOptions.Section))
+            .Configure(o =>
+            {
+                // docs/protocol.md section 4 names these two Gateway:Issuer and Gateway:Audience.
+                o.Issuer = configuration["Gateway:Issuer"] ?? o.Issuer;
+                o.Audience = configuration["Gateway:Audience"] ?? o.Audience;
+            })
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
+        services.AddOptions<SigningKeyOptions>()
+            .Bind(configuration.GetSection(SigningKeyOptions.Section))
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataDirectory>();
+        services.AddGatewayMetricsIfMissing();
+        services.AddHttpClient(TrustedIssuers.HttpClientName);
+
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<IRecordSigner>(s => s.GetRequiredService<SigningKeyRing>());
+        services.AddSingleton<GatewayIssuer>();
+
+        services.AddSingleton<JtiStore>();
+        services.AddSingleton<ReadAssertion>();
+        services.AddSingleton<FindDevice>();
+        services.AddSingleton<VerifyAssertion>();
+        services.AddSingleton<CheckAssertionClaims>();
+        services.AddSingleton<ConsumeJti>();
+        services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<IClientAssertionValidator>(s => s.GetRequiredService<ClientAssertionValidator>());
+
+        services.AddSingleton<ValidateTokenRequest>();
+        services.AddSingleton<TokenRateLimits>();
+        services.AddSingleton<IssueToken>();
+        services.AddRateLimiter(limiter => { });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IOptions<TokenOptions>>((limiter, tokens) => TokenRateLimits.AddAddressPolicy(limiter, tokens.Value));
+
+        services.AddSingleton<OwnIssuerKeys>();
+        services.AddSingleton<TrustedIssuers>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<IAccessTokenValidator>(s => s.GetRequiredService<AccessTokenValidator>());
+        return services;
+    }
+
+    /// <summary>Maps the token endpoint, the JWKS and the metadata documents.</summary>
+    public static WebApplication MapTokenService(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapTokenEndpoint();
+        app.MapDiscovery();
+        return app;
+    }
+
+    private static void AddGatewayMetricsIfMissing(this IServiceCollection services) => services.TryAddSingleton<Metrics.GatewayMetrics>();
+}
