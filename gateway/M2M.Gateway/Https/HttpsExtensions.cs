@@ -24,7 +24,7 @@ public static class HttpsExtensions
     public static IEndpointRouteBuilder MapGatewayHttps(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(GatewayCertificate.CaPath, (GatewayCertificate certificate) =>
-            certificate.CaPem == null ? Results.NotFound() : Results.Text(certificate.CaPem, "application/x-pem-file"));
+            certificate.CaPem == null ? Results.NotFound() : Results.Text(certificate.CaPem, "application/x-pem-file")).WithName("GetDevelopmentCaCertificate");
         return endpoints;
     }
 

@@ -35,9 +35,9 @@ public static class DiscoveryEndpoints
         {
             context.Response.Headers.CacheControl = JwksCacheControl;
             return Results.Json(keys.Jwks(), DiscoveryJson.Default.JwkSet, "application/jwk-set+json");
-        });
-        endpoints.MapGet(OAuthMetadataPath, Metadata);
-        endpoints.MapGet(OpenIdMetadataPath, Metadata);
+        }).WithName("GetJwks");
+        endpoints.MapGet(OAuthMetadataPath, Metadata).WithName("GetAuthorizationServerMetadata");
+        endpoints.MapGet(OpenIdMetadataPath, Metadata).WithName("GetOpenIdConfiguration");
         return endpoints;
     }
 

@@ -33,7 +33,7 @@ public static partial class TokenEndpoint
     /// <summary>Maps the endpoint with the per-address rate limit.</summary>
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(GatewayIssuer.TokenPath, HandleAsync).RequireRateLimiting(TokenRateLimits.AddressPolicy).DisableAntiforgery();
+        endpoints.MapPost(GatewayIssuer.TokenPath, HandleAsync).RequireRateLimiting(TokenRateLimits.AddressPolicy).DisableAntiforgery().WithName("RequestToken");
         return endpoints;
     }
 
