@@ -21,7 +21,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     public async Task WritesCredentialConfigurationWifiAndCaWithNanoffThenDeletesThem()
     {
         var result = await M2mCommand.RunAsync(
-            "device", "provision", "--id", "sensor-0001", "--gateway", "https://gw.example:5443", "--serial-port", "/dev/ttyUSB7",
+            "device", "provision", "sensor-0001", "--gateway", "https://gw.example:5443", "--serial-port", "/dev/ttyUSB7",
             "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--wifi-ssid", "lab-net", "--wifi-password-file", _files.WifiPasswordFile,
             "--interval", "15", "--outbox-capacity", "48", "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir);
 
@@ -72,7 +72,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     public async Task KeepFilesLeavesAFolderOnlyTheUserCanRead()
     {
         var result = await M2mCommand.RunAsync(
-            "device", "provision", "--id", "sensor-0002", "--gateway", "https://gw.example", "--serial-port", "COM3",
+            "device", "provision", "sensor-0002", "--gateway", "https://gw.example", "--serial-port", "COM3",
             "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir, "--keep-files");
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -96,10 +96,10 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
         using var failing = new StandInNanoff(exitCode: 2);
 
         var result = await M2mCommand.RunAsync(
-            "device", "provision", "--id", "sensor-0003", "--gateway", "https://gw.example", "--serial-port", "COM3",
+            "device", "provision", "sensor-0003", "--gateway", "https://gw.example", "--serial-port", "COM3",
             "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", failing.Path, "--work-dir", _files.WorkDir);
 
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(11, result.ExitCode);
         Assert.Contains("nanoff failed (exit code 2)", result.Error, StringComparison.Ordinal);
         Assert.Single(failing.Calls);
         Assert.Empty(Directory.GetFileSystemEntries(_files.WorkDir));
@@ -109,10 +109,10 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     public async Task AMissingNanoffSaysHowToInstallItBeforeAnythingIsWritten()
     {
         var result = await M2mCommand.RunAsync(
-            "device", "provision", "--id", "sensor-0004", "--gateway", "https://gw.example", "--serial-port", "COM3",
+            "device", "provision", "sensor-0004", "--gateway", "https://gw.example", "--serial-port", "COM3",
             "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", Path.Combine(_files.Folder, "no-nanoff"), "--work-dir", _files.WorkDir);
 
-        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(10, result.ExitCode);
         Assert.Contains("dotnet tool install -g nanoff", result.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_files.WorkDir));
     }
@@ -123,7 +123,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     public async Task BadInputIsRefusedBeforeNanoffRuns(string id, string message)
     {
         var result = await M2mCommand.RunAsync(
-            "device", "provision", "--id", id, "--gateway", "https://gw.example", "--serial-port", "COM3",
+            "device", "provision", id, "--gateway", "https://gw.example", "--serial-port", "COM3",
             "--secret-file", _files.SecretFile, "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir);
 
         Assert.Equal(1, result.ExitCode);

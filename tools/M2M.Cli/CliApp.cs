@@ -1,5 +1,8 @@
 using System.CommandLine;
+using M2M.Cli.Common;
+using M2M.Cli.Devices;
 using M2M.Cli.Provisioning;
+using M2M.Cli.Tokens;
 
 namespace M2M.Cli;
 
@@ -10,11 +13,14 @@ public static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).");
-        var device = new Command("device", "Devices: register, list, disable, rotate, provision and flash boards.");
-        device.Add(ProvisionCommand.Create());
-        device.Add(FlashCommand.Create());
-        root.Add(device);
+            "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).\n"
+            + ExitCodes.Help);
+        GlobalOptions.AddTo(root);
+        var device = DeviceCommands.Build();
+        device.Subcommands.Add(ProvisionCommand.Create());
+        device.Subcommands.Add(FlashCommand.Create());
+        root.Subcommands.Add(device);
+        root.Subcommands.Add(TokenCommands.Build());
         return root;
     }
 }

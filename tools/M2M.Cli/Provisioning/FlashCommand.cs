@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M2M.Cli.Common;
 
 namespace M2M.Cli.Provisioning;
 
@@ -22,35 +23,26 @@ public static class FlashCommand
         {
             Target, SerialPort, Image, FirmwareVersion, MassErase, NanoffPath,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(result, cancellationToken));
+        command.SetAction(GlobalOptions.Run(RunAsync));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
+    private static async Task RunAsync(CommandContext context)
     {
-        var output = result.InvocationConfiguration.Output;
-        var error = result.InvocationConfiguration.Error;
+        var result = context.ParseResult;
         var target = result.GetValue(Target)!;
         var image = result.GetValue(Image)!;
         if (!EspTargets.Known.TryGetValue(target, out var board))
         {
-            await error.WriteLineAsync($"error: unknown target '{target}'. Known: {string.Join(", ", EspTargets.Known.Keys)} (nanoff --listtargets --platform esp32 lists all).").ConfigureAwait(false);
-            return ProvisionCommand.InputErrorExitCode;
+            throw new CliException(ExitCodes.Usage, $"unknown target '{target}'. Known: {string.Join(", ", EspTargets.Known.Keys)} (nanoff --listtargets --platform esp32 lists all)");
         }
 
         if (!image.Exists || !image.Name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
         {
-            await error.WriteLineAsync($"error: {image.FullName} is not a deployment image (.bin). Build the firmware (hardware.md) and pass bin/Release/M2M.Device.Esp32.bin.").ConfigureAwait(false);
-            return ProvisionCommand.InputErrorExitCode;
+            throw new CliException(ExitCodes.Usage, $"{image.FullName} is not a deployment image (.bin). Build the firmware (hardware.md) and pass bin/Release/M2M.Device.Esp32.bin");
         }
 
-        var nanoff = Nanoff.Find(result.GetValue(NanoffPath)?.FullName);
-        if (nanoff == null)
-        {
-            await error.WriteLineAsync("error: " + Nanoff.InstallHint).ConfigureAwait(false);
-            return Nanoff.NotInstalledExitCode;
-        }
-
+        var nanoff = Nanoff.Require(result.GetValue(NanoffPath)?.FullName);
         var arguments = new List<string> { "--target", target, "--serialport", result.GetValue(SerialPort)!, "--update" };
         if (result.GetValue(MassErase))
         {
@@ -63,15 +55,8 @@ public static class FlashCommand
         }
 
         arguments.AddRange(["--deploy", "--image", image.FullName]);
-        await output.WriteLineAsync($"[1/1] Flashing nanoFramework ({target}: {board}) and {image.Name}").ConfigureAwait(false);
-        var exit = await nanoff.RunAsync(arguments, output, cancellationToken).ConfigureAwait(false);
-        if (exit != 0)
-        {
-            await error.WriteLineAsync($"error: nanoff failed (exit code {exit}). Hold the board's BOOT button while it connects if it does not enter download mode.").ConfigureAwait(false);
-            return Nanoff.FailedExitCode;
-        }
-
-        await output.WriteLineAsync("Done. Next: m2m device provision (hardware.md, step 5).").ConfigureAwait(false);
-        return 0;
+        await context.Output.WriteLineAsync($"[1/1] Flashing nanoFramework ({target}: {board}) and {image.Name}").ConfigureAwait(false);
+        await nanoff.RunOrFailAsync(arguments, context.Output, "If the board does not enter download mode, hold its BOOT button while nanoff connects.", context.CancellationToken).ConfigureAwait(false);
+        await context.Output.WriteLineAsync("Done. Next: m2m device provision (hardware.md, step 5).").ConfigureAwait(false);
     }
 }

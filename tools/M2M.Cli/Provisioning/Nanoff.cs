@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using M2M.Cli.Common;
 
 namespace M2M.Cli.Provisioning;
 
@@ -10,12 +11,6 @@ namespace M2M.Cli.Provisioning;
 /// </summary>
 public sealed class Nanoff
 {
-    /// <summary>Exit code when nanoff cannot be found.</summary>
-    public const int NotInstalledExitCode = 3;
-
-    /// <summary>Exit code when nanoff ran and failed.</summary>
-    public const int FailedExitCode = 4;
-
     private Nanoff(string path)
     {
         Path = path;
@@ -29,6 +24,10 @@ public sealed class Nanoff
         "nanoff (the nanoFramework firmware flasher) was not found. Install it with\n" +
         "    dotnet tool install -g nanoff\n" +
         "and make sure ~/.dotnet/tools is on your PATH (or pass --nanoff <path to nanoff>).";
+
+    /// <summary>The nanoff given with --nanoff, else the first on PATH; fails with the install hint when there is none.</summary>
+    public static Nanoff Require(string? explicitPath) =>
+        Find(explicitPath) ?? throw new CliException(ExitCodes.NanoffMissing, InstallHint);
 
     /// <summary>The nanoff given with --nanoff, else the first on PATH; null when there is none.</summary>
     public static Nanoff? Find(string? explicitPath)
@@ -53,6 +52,16 @@ public sealed class Nanoff
         }
 
         return null;
+    }
+
+    /// <summary>Runs nanoff; a non-zero exit fails the command with <paramref name="hint"/>.</summary>
+    public async Task RunOrFailAsync(IReadOnlyList<string> arguments, TextWriter output, string hint, CancellationToken cancellationToken)
+    {
+        var exit = await RunAsync(arguments, output, cancellationToken).ConfigureAwait(false);
+        if (exit != 0)
+        {
+            throw new CliException(ExitCodes.NanoffFailed, $"nanoff failed (exit code {exit}). {hint}");
+        }
     }
 
     /// <summary>Runs nanoff with <paramref name="arguments"/>, passing its output through; returns its exit code.</summary>

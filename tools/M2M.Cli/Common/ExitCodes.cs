@@ -1,0 +1,77 @@
+namespace M2M.Cli.Common;
+
+/// <summary>
+/// The exit codes of <c>m2m</c> (docs/cli.md, and the root command's help). Scripts branch on them,
+/// so a code never changes meaning.
+/// </summary>
+public static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The command line is wrong (unknown command, missing or malformed option).</summary>
+    public const int Usage = 1;
+
+    /// <summary>No admin key was given (<c>--admin-key</c>, <c>--admin-key-file</c> or M2M_ADMIN_KEY), or its file cannot be read.</summary>
+    public const int NoAdminKey = 2;
+
+    /// <summary>The gateway refused the admin key (HTTP 401).</summary>
+    public const int Unauthorized = 3;
+
+    /// <summary>No such device (HTTP 404).</summary>
+    public const int NotFound = 4;
+
+    /// <summary>The device exists already (HTTP 409).</summary>
+    public const int Conflict = 5;
+
+    /// <summary>The gateway refused the input (HTTP 400: bad id, tenant, roles).</summary>
+    public const int InvalidInput = 6;
+
+    /// <summary>The gateway cannot be reached (connection refused, DNS, timeout).</summary>
+    public const int Unreachable = 7;
+
+    /// <summary>The token endpoint refused the request (an OAuth error, RFC 6749 section 5.2).</summary>
+    public const int TokenRefused = 8;
+
+    /// <summary>The gateway answered something unexpected (5xx, not JSON...).</summary>
+    public const int GatewayError = 9;
+
+    /// <summary>nanoff, the nanoFramework flasher, is not installed (provision, flash).</summary>
+    public const int NanoffMissing = 10;
+
+    /// <summary>nanoff ran and failed (board not found, not in download mode, port busy).</summary>
+    public const int NanoffFailed = 11;
+
+    /// <summary>The text the root command's help shows.</summary>
+    public const string Help =
+        "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 already exists, "
+        + "6 invalid input, 7 gateway unreachable, 8 token request refused, 9 unexpected gateway answer, "
+        + "10 nanoff not installed, 11 nanoff failed.";
+}
+
+/// <summary>A failure the CLI reports as one line on stderr with its exit code.</summary>
+public sealed class CliException : Exception
+{
+    public CliException()
+    {
+    }
+
+    public CliException(string message)
+        : base(message)
+    {
+    }
+
+    public CliException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public CliException(int exitCode, string message)
+        : base(message)
+    {
+        ExitCode = exitCode;
+    }
+
+    /// <summary>One of <see cref="ExitCodes"/>.</summary>
+    public int ExitCode { get; } = ExitCodes.GatewayError;
+}
