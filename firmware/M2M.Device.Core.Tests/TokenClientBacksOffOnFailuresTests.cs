@@ -73,7 +73,7 @@ namespace M2M.Device.Core.Tests
         public void ASuccessAfterFailuresStartsTheBackOffOver()
         {
             var bench = new TokenTestBench(TokenTestBench.Start, TokenAuthMethod.ClientAssertion);
-            bench.Random.High = true;
+            bench.Random.Highest = true;
             bench.Http.Answer(HttpResult.NoResponse("timeout"));
             bench.Http.Answer(HttpResult.NoResponse("timeout"));
             bench.Http.Answer(200, TokenTestBench.TokenJson, null);
@@ -94,7 +94,7 @@ namespace M2M.Device.Core.Tests
         private static void CheckBackOff(bool high)
         {
             var bench = new TokenTestBench(TokenTestBench.Start, TokenAuthMethod.ClientAssertion);
-            bench.Random.High = high;
+            bench.Random.Highest = high;
             long expected = bench.Policy.BackoffBase;
             for (var attempt = 1; attempt <= 12; attempt++)
             {

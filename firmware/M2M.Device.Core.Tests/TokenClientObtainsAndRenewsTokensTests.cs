@@ -67,7 +67,7 @@ namespace M2M.Device.Core.Tests
         public void RenewalIsScheduledAtTheLateEndOfTheWindowWithTheHighestJitter()
         {
             var bench = new TokenTestBench(TokenTestBench.Start, TokenAuthMethod.ClientAssertion);
-            bench.Random.High = true;
+            bench.Random.Highest = true;
             bench.Http.Answer(200, TokenTestBench.TokenJson, null);
 
             bench.Client.RefreshIfDue();
@@ -80,7 +80,7 @@ namespace M2M.Device.Core.Tests
         {
             var bench = new TokenTestBench(TokenTestBench.Start, TokenAuthMethod.ClientAssertion);
             bench.Http.Answer(200, TokenTestBench.TokenJson, null);
-            bench.Http.Answer(200, TokenTestBench.TokenJson.Replace("e30", "e31"), null);
+            bench.Http.Answer(200, TokenTestBench.SecondTokenJson, null);
             bench.Client.RefreshIfDue();
 
             bench.Platform.Advance(bench.Client.NextRefreshUptime - 1);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using M2M.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,11 +27,19 @@ public sealed class LoopbackTokenServer : IAsyncDisposable
     /// <summary>What each request carried.</summary>
     public ConcurrentQueue<(string ContentType, string? Authorization, IFormCollection Form)> Requests { get; } = new();
 
-    public static async Task<LoopbackTokenServer> StartAsync()
+    /// <summary>Starts on a free port: plain HTTP, or HTTPS with <paramref name="certificate"/>.</summary>
+    public static async Task<LoopbackTokenServer> StartAsync(X509Certificate2? certificate = null)
     {
-        var url = "http://127.0.0.1:" + LoopbackPort.Free();
+        var port = LoopbackPort.Free();
+        var url = (certificate == null ? "http" : "https") + "://127.0.0.1:" + port;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (certificate != null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         var server = new LoopbackTokenServer(app, url);
         app.MapPost("/oauth2/token", server.AnswerAsync);

@@ -18,11 +18,13 @@ namespace M2M.Device.Core.Tests.Fakes
 
         public const string TokenJson = "{\"access_token\":\"eyJhbGciOiJFUzI1NiJ9.e30.sig\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
 
+        public const string SecondTokenJson = "{\"access_token\":\"eyJhbGciOiJFUzI1NiJ9.e31.sig\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+
         public TokenTestBench(long wallClock, TokenAuthMethod method)
         {
-            Platform = new ManualClock(wallClock);
+            Platform = new FakeClock(wallClock);
             Clock = new DeviceClock(Platform);
-            Random = new ScriptedRandom();
+            Random = new FakeRandom();
             Http = new ScriptedHttpTransport();
             Policy = new TokenPolicy();
             Credential = TestCredentials.Create(0);
@@ -31,11 +33,11 @@ namespace M2M.Device.Core.Tests.Fakes
             Client = new TokenClient(Credential, Keys, TestPlatform.Hmac, Random, Clock, Http, TestPlatform.Json, Policy);
         }
 
-        public ManualClock Platform { get; private set; }
+        public FakeClock Platform { get; private set; }
 
         public DeviceClock Clock { get; private set; }
 
-        public ScriptedRandom Random { get; private set; }
+        public FakeRandom Random { get; private set; }
 
         public ScriptedHttpTransport Http { get; private set; }
 

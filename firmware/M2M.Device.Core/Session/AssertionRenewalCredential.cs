@@ -1,5 +1,4 @@
 using System;
-using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Platform;
 using M2M.Device.Core.Protocol;
 using M2M.Device.Core.Time;
@@ -14,35 +13,27 @@ namespace M2M.Device.Core.Session
     /// </summary>
     public sealed class AssertionRenewalCredential : IRenewalCredential
     {
-        private const int JwtIdBytes = 16;
-
-        private readonly string _deviceId;
-        private readonly string _audience;
-        private readonly byte[] _authKey;
-        private readonly IHmacSha256 _hmac;
-        private readonly DeviceClock _clock;
-        private readonly IRandom _random;
+        private readonly AssertionIssuer _assertions;
 
         /// <summary><paramref name="audience"/> is the token endpoint URL (section 3.2).</summary>
         public AssertionRenewalCredential(string deviceId, string audience, byte[] authKey, IHmacSha256 hmac, DeviceClock clock, IRandom random)
         {
-            _deviceId = deviceId ?? throw new ArgumentNullException(nameof(deviceId));
-            _audience = audience ?? throw new ArgumentNullException(nameof(audience));
-            _authKey = authKey ?? throw new ArgumentNullException(nameof(authKey));
-            _hmac = hmac ?? throw new ArgumentNullException(nameof(hmac));
-            _clock = clock ?? throw new ArgumentNullException(nameof(clock));
-            _random = random ?? throw new ArgumentNullException(nameof(random));
+            // Section 3.2: a unique jti (16 random bytes), and the longest lifetime allowed, as the
+            // gateway may hold the PUBLISH briefly.
+            _assertions = new AssertionIssuer(
+                deviceId ?? throw new ArgumentNullException(nameof(deviceId)),
+                audience ?? throw new ArgumentNullException(nameof(audience)),
+                authKey,
+                hmac,
+                random,
+                clock,
+                ProtocolV1.MaxAssertionLifetimeSeconds);
         }
 
         /// <inheritdoc />
         public string? Create()
         {
-            // Section 3.2: a unique jti (16 random bytes), and the longest lifetime allowed, as the
-            // gateway may hold the PUBLISH briefly.
-            var jti = new byte[JwtIdBytes];
-            _random.NextBytes(jti);
-            var issuedAt = _clock.UnixTimeSeconds;
-            return ClientAssertion.Create(_deviceId, _audience, Base64Url.Encode(jti), issuedAt, issuedAt + ProtocolV1.MaxAssertionLifetimeSeconds, _authKey, _hmac);
+            return _assertions.Create();
         }
 
         /// <inheritdoc />
