@@ -20,6 +20,7 @@ builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
 app.MapAdminApi();

@@ -9,6 +9,7 @@ public class GateRejectsWhatNanoFrameworkLacksTests
     [InlineData("Linq", "CS1935", "Filter.cs")] // no query pattern (no System.Linq)
     [InlineData("SpanOfT", "CS0246", "Buffer.cs")] // Span<T> is not defined
     [InlineData("MissingMember", "CS1503", "Topic.cs")] // String.Contains(char) does not exist in 1.17
+    [InlineData("GenericDeclaration", GateDiagnostic.GenericDeclaration, "Box.cs")] // compiles, but the 1.x runtime has no generics
     public void FailsWithTheCompilerDiagnostic(string fixture, string expectedId, string file)
     {
         var result = GateRun.CheckFixture(fixture);

@@ -48,6 +48,18 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
         Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheGatewayRefusesToStartWithAKeyFileOthersCanRead()
+    {
+        MasterKey.Load(_folder, null);
+        File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Support.GatewayProcess.StartAsync("M2M.Gateway.dll", _folder.FullPath));
+
+        Assert.Contains("exited", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 {KeyPath}", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not base64!")]
     [InlineData("AAECAw==")]

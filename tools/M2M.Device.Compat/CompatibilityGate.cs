@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace M2M.Device.Compat;
 
@@ -125,9 +126,30 @@ public sealed class CompatibilityGate(ReferenceDeclarations declarations)
         var diagnostics = result.Diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Select(GateDiagnostic.From)
+            .Concat(FindGenericDeclarations(trees))
             .ToList();
         return (result.Success ? MetadataReference.CreateFromImage(image.ToArray(), filePath: project.Name + ".dll") : null, diagnostics);
     }
+
+    /// <summary>
+    /// The reference declarations hold no generic type, so using one fails to compile; declaring one
+    /// compiles, but the nanoFramework 1.x runtime and MetadataProcessor do not support generics.
+    /// </summary>
+    private static IEnumerable<GateDiagnostic> FindGenericDeclarations(IEnumerable<SyntaxTree> trees) =>
+        trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<TypeParameterListSyntax>())
+            .Select(list => GateDiagnostic.At(
+                list.GetLocation(),
+                GateDiagnostic.GenericDeclaration,
+                $"'{NameOf(list.Parent)}' declares type parameters: the nanoFramework 1.x runtime does not support generics."));
+
+    private static string NameOf(SyntaxNode? declaration) => declaration switch
+    {
+        BaseTypeDeclarationSyntax type => type.Identifier.Text,
+        MethodDeclarationSyntax method => method.Identifier.Text,
+        DelegateDeclarationSyntax @delegate => @delegate.Identifier.Text,
+        LocalFunctionStatementSyntax function => function.Identifier.Text,
+        _ => "?",
+    };
 }
 
 /// <summary>The outcome for one project: passed when there is no diagnostic at all.</summary>

@@ -15,16 +15,17 @@ public sealed record GateDiagnostic(string File, int Line, int Column, string Id
     /// <summary>A &lt;Compile&gt; or &lt;ProjectReference&gt; item that points to no file.</summary>
     public const string MissingFile = "NFG003";
 
-    public static GateDiagnostic From(Diagnostic diagnostic)
+    /// <summary>A generic type or method declared in the device code: Roslyn compiles it, the nanoFramework 1.x runtime cannot run it.</summary>
+    public const string GenericDeclaration = "NFG004";
+
+    public static GateDiagnostic From(Diagnostic diagnostic) =>
+        At(diagnostic.Location, diagnostic.Id, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+
+    public static GateDiagnostic At(Location location, string id, string message)
     {
-        var span = diagnostic.Location.GetMappedLineSpan();
+        var span = location.GetMappedLineSpan();
         var file = span.IsValid && !string.IsNullOrEmpty(span.Path) ? span.Path : "(no file)";
-        return new GateDiagnostic(
-            file,
-            span.StartLinePosition.Line + 1,
-            span.StartLinePosition.Character + 1,
-            diagnostic.Id,
-            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        return new GateDiagnostic(file, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, id, message);
     }
 
     public string Format(string relativeTo) =>

@@ -19,7 +19,7 @@ internal static class AdminDeviceEndpoints
     public static void Map(RouteGroupBuilder devices)
     {
         devices.MapPost("/", AddAsync)
-            .Produces<DeviceWithSecretResponse>(StatusCodes.Status201Created)
+            .Produces<DeviceResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName(AddDeviceName).WithSummary("Registers a device and returns its secret, once.");
@@ -61,7 +61,7 @@ internal static class AdminDeviceEndpoints
         }
 
         Audit(audit, context, "device.add", request.Id, "ok");
-        return Results.Created($"/admin/v1/devices/{request.Id}", DeviceWithSecretResponse.From(credential));
+        return Results.Created($"/admin/v1/devices/{request.Id}", DeviceResponse.WithSecret(credential));
     }
 
     private static async Task<IResult> ListAsync(IDeviceRegistry registry, HttpContext context, IAuditLog audit)
@@ -96,7 +96,7 @@ internal static class AdminDeviceEndpoints
     {
         var credential = await registry.RotateSecretAsync(id, context.RequestAborted).ConfigureAwait(false);
         Audit(audit, context, "device.rotate", id, credential == null ? AdminProblems.DeviceNotFound : "ok");
-        return credential == null ? AdminProblems.NotFound(id) : Results.Ok(DeviceWithSecretResponse.From(credential));
+        return credential == null ? AdminProblems.NotFound(id) : Results.Ok(DeviceResponse.WithSecret(credential));
     }
 
     private static async Task<IResult> DeleteAsync(string id, IDeviceRegistry registry, HttpContext context, IAuditLog audit)

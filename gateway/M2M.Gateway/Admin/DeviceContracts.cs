@@ -10,29 +10,19 @@ namespace M2M.Gateway.Admin;
 /// <param name="Roles">Its roles; none when absent.</param>
 public sealed record AddDeviceRequest(string? Id, string? Tenant, IReadOnlyList<string>? Roles);
 
-/// <summary>A device as the admin API shows it; never with its secret.</summary>
-public record DeviceResponse(
-    string Id,
-    string Tenant,
-    IReadOnlyList<string> Roles,
-    bool Enabled,
-    long CredentialGeneration,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? LastSeenAt)
-{
-    /// <summary>The admin API's view of a registered device.</summary>
-    public static DeviceResponse From(RegisteredDevice device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        return new(device.DeviceId, device.Tenant, device.Roles, device.Enabled, device.CredentialGeneration, device.CreatedAt, device.LastSeenAt);
-    }
-}
-
-/// <summary>
-/// The answer to add and rotate: the device and its new secret S (base64url, 43 characters,
-/// docs/protocol.md section 2.1). The only place S ever leaves the gateway.
-/// </summary>
-public sealed record DeviceWithSecretResponse(
+/// <summary>A device as the admin API shows it (docs/admin-api.md).</summary>
+/// <param name="Id">The device id.</param>
+/// <param name="Tenant">Its tenant.</param>
+/// <param name="Roles">Its roles.</param>
+/// <param name="Enabled">False once disabled.</param>
+/// <param name="CredentialGeneration">1 at creation, +1 at every rotation.</param>
+/// <param name="CreatedAt">When it was added.</param>
+/// <param name="LastSeenAt">When it last obtained a token or connected; null if never.</param>
+/// <param name="Secret">
+/// Only in the answers to add and rotate: the new secret S, base64url (43 characters, docs/protocol.md
+/// section 2.1), the only place S ever leaves the gateway. Absent (not null) everywhere else.
+/// </param>
+public sealed record DeviceResponse(
     string Id,
     string Tenant,
     IReadOnlyList<string> Roles,
@@ -40,14 +30,19 @@ public sealed record DeviceWithSecretResponse(
     long CredentialGeneration,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSeenAt,
-    [property: JsonPropertyOrder(1)] string Secret)
-    : DeviceResponse(Id, Tenant, Roles, Enabled, CredentialGeneration, CreatedAt, LastSeenAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null)
 {
-    /// <summary>The admin API's view of a new credential.</summary>
-    public static DeviceWithSecretResponse From(DeviceCredential credential)
+    /// <summary>A registered device, without its secret.</summary>
+    public static DeviceResponse From(RegisteredDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new(device.DeviceId, device.Tenant, device.Roles, device.Enabled, device.CredentialGeneration, device.CreatedAt, device.LastSeenAt);
+    }
+
+    /// <summary>A new credential: the device and its secret.</summary>
+    public static DeviceResponse WithSecret(DeviceCredential credential)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        var d = credential.Device;
-        return new(d.DeviceId, d.Tenant, d.Roles, d.Enabled, d.CredentialGeneration, d.CreatedAt, d.LastSeenAt, Base64Url.EncodeToString(credential.Secret.Span));
+        return From(credential.Device) with { Secret = Base64Url.EncodeToString(credential.Secret.Span) };
     }
 }

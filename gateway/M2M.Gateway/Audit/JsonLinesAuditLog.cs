@@ -41,7 +41,7 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
                 _stream.Write(line);
                 _stream.Flush();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The interface promises not to throw: a full disk must not fail the admin action
                 // that was already done, but the operator learns the log is incomplete.

@@ -92,6 +92,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Waiting again lets the asynchronous readers take in the last lines (the reason it exited).
+                await process.WaitForExitAsync().ConfigureAwait(false);
                 throw new InvalidOperationException($"The gateway exited with code {process.ExitCode}:\n{gateway.Output}");
             }
 
