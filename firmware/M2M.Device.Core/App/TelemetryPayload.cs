@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using M2M.Device.Core.Protocol;
 
 namespace M2M.Device.Core.App
 {
@@ -72,27 +73,7 @@ namespace M2M.Device.Core.App
         public void Add(string name, string value)
         {
             AppendName(name);
-            _text.Append('"');
-            for (var i = 0; i < value.Length; i++)
-            {
-                var c = value[i];
-                if (c == '"' || c == '\\')
-                {
-                    _text.Append('\\');
-                    _text.Append(c);
-                }
-                else if (c < ' ')
-                {
-                    _text.Append("\\u00");
-                    _text.Append(((int)c).ToString("x2"));
-                }
-                else
-                {
-                    _text.Append(c);
-                }
-            }
-
-            _text.Append('"');
+            JsonText.AppendString(_text, value);
         }
 
         /// <summary>Closes the object and returns its UTF-8 bytes.</summary>
