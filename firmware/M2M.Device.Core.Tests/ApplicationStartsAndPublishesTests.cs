@@ -111,6 +111,23 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        public void AClientThatCannotBeCreatedIsReportedInsteadOfEndingTheApplication()
+        {
+            var files = ProvisionedDrive(10);
+            var clock = new FakeClock(Now);
+            var connections = new InMemoryConnections(clock);
+            connections.FailTransport = true;
+            var app = new DeviceApplication(Platform(files, clock, new FakeNetworkLink(), connections));
+
+            Assert.IsFalse(app.Start());
+            Assert.AreEqual(ApplicationState.NotProvisioned, app.State);
+            Assert.AreEqual(DeviceApplication.SetupFailed, app.LastError);
+
+            connections.FailTransport = false;
+            Assert.IsTrue(app.Start());
+        }
+
+        [TestMethod]
         public void LostLinkIsRejoinedWithBackoffWhileTelemetryIsStillCollected()
         {
             var files = ProvisionedDrive(60);

@@ -1,3 +1,4 @@
+using System;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Platform;
@@ -20,6 +21,9 @@ namespace M2M.Device.Core.Tests.Fakes
 
         public InMemoryMqttTransport Transport { get; private set; }
 
+        /// <summary>When true, creating the transport throws, as a platform adapter does on a CA certificate it cannot parse.</summary>
+        public bool FailTransport { get; set; }
+
         /// <summary>The credential the transport was created for.</summary>
         public DeviceCredential? Credential { get; private set; }
 
@@ -31,6 +35,11 @@ namespace M2M.Device.Core.Tests.Fakes
         public IMqttTransport CreateMqttTransport(DeviceCredential credential, DeviceConfig config)
         {
             Credential = credential;
+            if (FailTransport)
+            {
+                throw new ArgumentException("bad CA certificate");
+            }
+
             return Transport;
         }
     }

@@ -28,6 +28,9 @@ namespace M2M.Device.Core.App
         /// <summary>Stable reason: the boot epoch could not be persisted (storage failure or exhausted).</summary>
         public const string EpochUnavailable = "epoch_unavailable";
 
+        /// <summary>Stable reason: the clients could not be created from the credential (e.g. a CA certificate that does not parse).</summary>
+        public const string SetupFailed = "setup_failed";
+
         // How often an unprovisioned board looks at its drive again.
         private const int NotProvisionedRetryMilliseconds = 60000;
 
@@ -137,7 +140,18 @@ namespace M2M.Device.Core.App
                 return NotProvisioned();
             }
 
-            ComposeSession(config, credential);
+            try
+            {
+                ComposeSession(config, credential);
+            }
+            catch (Exception)
+            {
+                // Thrown by a platform adapter (X509Certificate on a bad PEM, a socket API): report and
+                // wait like an unprovisioned board rather than end the application.
+                LastError = SetupFailed;
+                return NotProvisioned();
+            }
+
             _config = config;
             _schedule = new TelemetrySchedule(_clock.UptimeMilliseconds, config.TelemetryIntervalSeconds);
             _state = ApplicationState.Running;
