@@ -30,6 +30,21 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        public void AnUnsetClockIsSetFromAnyErrorResponseAndTheRequestRetriedOnce()
+        {
+            var bench = new TokenTestBench(0, TokenAuthMethod.ClientAssertion);
+            bench.Http.Answer(TokenTestBench.Error(400, "invalid_request", TokenTestBench.StartDate, null));
+            bench.Http.Answer(TokenTestBench.Error(400, "invalid_request", TokenTestBench.StartDate, null));
+
+            Assert.IsFalse(bench.Client.RefreshIfDue());
+
+            Assert.AreEqual(2, bench.Http.Count);
+            Assert.IsTrue(bench.Clock.IsSynchronized);
+            Assert.AreEqual((int)TokenState.Retrying, (int)bench.Client.State);
+            Assert.AreEqual("invalid_request", bench.Client.LastError);
+        }
+
+        [TestMethod]
         public void AnUnsetClockIsSetFromASuccessfulResponse()
         {
             var bench = new TokenTestBench(0, TokenAuthMethod.ClientSecretBasic);

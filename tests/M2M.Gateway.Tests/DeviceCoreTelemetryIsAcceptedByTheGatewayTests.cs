@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Host.Platform;
 using M2M.Device.Core.Messaging;
@@ -69,10 +68,10 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
 
         public DeviceUnderTest(TestWorld world, int port, SessionOptions options)
         {
-            var clock = new DeviceClock(new SystemClock());
+            var clock = new DeviceClock(new HostClock());
             var hmac = new HostHmacSha256();
             var keys = DeviceKeys.Derive(Convert.FromHexString(world.Device(DeviceId).SecretHex), hmac);
-            var random = new SystemRandom();
+            var random = new HostRandom();
             _transport = new MqttNetTransport("127.0.0.1", port, null, TimeSpan.FromSeconds(10));
             _signer = new MessageSigner(DeviceId, keys.MessageKey, hmac, clock, 1);
             Outbox = new Outbox(16);
@@ -144,19 +143,5 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
         }
 
         public void Invalidate() => State = TokenState.None;
-    }
-
-    private sealed class SystemClock : IClock
-    {
-        public long UptimeMilliseconds => Environment.TickCount64;
-
-        public long UnixTimeMilliseconds => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    }
-
-    private sealed class SystemRandom : IRandom
-    {
-        public void NextBytes(byte[] buffer) => RandomNumberGenerator.Fill(buffer);
-
-        public int NextInt(int maxExclusive) => RandomNumberGenerator.GetInt32(maxExclusive);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Tasks;
@@ -23,11 +22,9 @@ public sealed class HostHttpTransport : IHttpTransport, IDisposable
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
         if (!string.IsNullOrEmpty(caCertificatePem))
         {
-            var root = X509Certificate2.CreateFromPem(caCertificatePem);
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustsOnly(root, certificate, errors),
-            };
+            // The provisioned CA is the only root; the host name is still checked.
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            handler.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(caCertificatePem));
         }
 
         _client = new HttpClient(handler) { Timeout = timeout };
@@ -67,19 +64,4 @@ public sealed class HostHttpTransport : IHttpTransport, IDisposable
 
     private static string? Header(HttpResponseHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
-
-    private static bool TrustsOnly(X509Certificate2 root, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate == null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
 }

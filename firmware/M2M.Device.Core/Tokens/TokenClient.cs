@@ -119,14 +119,15 @@ namespace M2M.Device.Core.Tokens
                 return ReadToken(response, sentAt);
             }
 
+            if (clockMoved && mayRetryForClock && _credential.AuthMethod != TokenAuthMethod.ClientSecretBasic)
+            {
+                // Section 3.4: the assertion carried a wrong time (a gateway may call that invalid_request
+                // or invalid_client); retry once, now with the corrected time.
+                return Refresh(false);
+            }
+
             if (error == "invalid_client" || error == "unauthorized_client")
             {
-                if (clockMoved && mayRetryForClock && _credential.AuthMethod != TokenAuthMethod.ClientSecretBasic)
-                {
-                    // Section 3.4: the assertion may have been refused for its time; retry once, now corrected.
-                    return Refresh(false);
-                }
-
                 Refuse(error);
                 return false;
             }
