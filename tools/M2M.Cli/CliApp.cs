@@ -1,6 +1,7 @@
 using System.CommandLine;
 using M2M.Cli.Common;
 using M2M.Cli.Devices;
+using M2M.Cli.Provisioning;
 using M2M.Cli.Tokens;
 
 namespace M2M.Cli;
@@ -15,7 +16,10 @@ public static class CliApp
             "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).\n"
             + ExitCodes.Help);
         GlobalOptions.AddTo(root);
-        root.Subcommands.Add(DeviceCommands.Build());
+        var device = DeviceCommands.Build();
+        device.Subcommands.Add(ProvisionCommand.Create());
+        device.Subcommands.Add(FlashCommand.Create());
+        root.Subcommands.Add(device);
         root.Subcommands.Add(TokenCommands.Build());
         return root;
     }

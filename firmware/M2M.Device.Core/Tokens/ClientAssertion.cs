@@ -2,6 +2,7 @@ using System;
 using System.Text;
 using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Platform;
+using M2M.Device.Core.Protocol;
 
 namespace M2M.Device.Core.Tokens
 {
@@ -33,13 +34,13 @@ namespace M2M.Device.Core.Tokens
 
             var payload = new StringBuilder(256);
             payload.Append("{\"iss\":");
-            AppendJsonString(payload, deviceId);
+            JsonText.AppendString(payload, deviceId);
             payload.Append(",\"sub\":");
-            AppendJsonString(payload, deviceId);
+            JsonText.AppendString(payload, deviceId);
             payload.Append(",\"aud\":");
-            AppendJsonString(payload, audience);
+            JsonText.AppendString(payload, audience);
             payload.Append(",\"jti\":");
-            AppendJsonString(payload, jwtId);
+            JsonText.AppendString(payload, jwtId);
             payload.Append(",\"iat\":");
             payload.Append(issuedAt.ToString());
             payload.Append(",\"exp\":");
@@ -49,37 +50,6 @@ namespace M2M.Device.Core.Tokens
             var signingInput = Base64Url.Encode(Encoding.UTF8.GetBytes(HeaderJson)) + "." + Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToString()));
             var signature = hmac.Compute(authKey, Encoding.UTF8.GetBytes(signingInput));
             return signingInput + "." + Base64Url.Encode(signature);
-        }
-
-        /// <summary>Appends a JSON string literal (RFC 8259 section 7), escaping what must be escaped.</summary>
-        private static void AppendJsonString(StringBuilder builder, string value)
-        {
-            if (value == null)
-            {
-                throw new ArgumentNullException(nameof(value));
-            }
-
-            builder.Append('"');
-            for (var i = 0; i < value.Length; i++)
-            {
-                var c = value[i];
-                if (c == '"' || c == '\\')
-                {
-                    builder.Append('\\');
-                    builder.Append(c);
-                }
-                else if (c < ' ')
-                {
-                    builder.Append("\\u00");
-                    builder.Append(((int)c).ToString("x2"));
-                }
-                else
-                {
-                    builder.Append(c);
-                }
-            }
-
-            builder.Append('"');
         }
     }
 }

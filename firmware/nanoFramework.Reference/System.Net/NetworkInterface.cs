@@ -12,5 +12,7 @@ namespace System.Net.NetworkInformation
         public string IPv4Address => throw null;
         public bool IsDhcpEnabled => throw null;
         public byte[] PhysicalAddress { get => throw null; set => throw null; }
+        public NetworkInterfaceType NetworkInterfaceType => throw null;
+        public uint SpecificConfigId { get => throw null; set => throw null; }
     }
 }

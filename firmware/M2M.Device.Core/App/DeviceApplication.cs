@@ -1,0 +1,341 @@
+using System;
+using System.Collections;
+using System.Threading;
+using M2M.Device.Core.Crypto;
+using M2M.Device.Core.Messaging;
+using M2M.Device.Core.Session;
+using M2M.Device.Core.Storage;
+using M2M.Device.Core.Time;
+
+namespace M2M.Device.Core.App
+{
+    /// <summary>
+    /// The device application, the same on every platform: reads the configuration and the credential,
+    /// persists the next boot epoch (docs/protocol.md section 6.1), derives the keys, composes the signer,
+    /// outbox and session manager, keeps the network link up, and collects signed telemetry on a fixed
+    /// cadence. Startup, in order: <see cref="ReadConfiguration"/>, <see cref="ReadCredential"/>,
+    /// <see cref="StartEpoch"/>, <see cref="ComposeSession"/>. <see cref="Tick"/> is the collection loop's
+    /// step (tests drive it with a controlled clock); <see cref="Run"/> is the board's main loop.
+    /// </summary>
+    public sealed class DeviceApplication
+    {
+        /// <summary>Stable reason: no valid credential on the drive.</summary>
+        public const string CredentialMissing = "credential_missing";
+
+        /// <summary>Stable reason: the credential fails its format's checks.</summary>
+        public const string CredentialInvalid = "credential_invalid";
+
+        /// <summary>Stable reason: the boot epoch could not be persisted (storage failure or exhausted).</summary>
+        public const string EpochUnavailable = "epoch_unavailable";
+
+        /// <summary>Stable reason: the clients could not be created from the credential (e.g. a CA certificate that does not parse).</summary>
+        public const string SetupFailed = "setup_failed";
+
+        // How often an unprovisioned board looks at its drive again.
+        private const int NotProvisionedRetryMilliseconds = 60000;
+
+        // Wi-Fi joins: each attempt waits this long, then backs off exponentially up to the maximum.
+        private const int LinkTimeoutMilliseconds = 20000;
+        private const int LinkInitialBackoffMilliseconds = 5000;
+        private const int LinkMaxBackoffMilliseconds = 300000;
+
+        private readonly DevicePlatform _platform;
+        private readonly ArrayList _sources = new ArrayList();
+        private readonly DeviceClock _clock;
+        private ApplicationState _state;
+        private DeviceConfig? _config;
+        private MessageSigner? _signer;
+        private Outbox? _outbox;
+        private SessionManager? _session;
+        private TelemetrySchedule? _schedule;
+        private long _linkRetryAt;
+        private int _linkFailures;
+        private long _collected;
+        private long _sourceErrors;
+
+        public DeviceApplication(DevicePlatform platform)
+        {
+            _platform = platform ?? throw new ArgumentNullException(nameof(platform));
+            _clock = new DeviceClock(platform.Clock);
+            _sources.Add(new DeviceStatusSource(platform.Status));
+        }
+
+        /// <summary>The current state.</summary>
+        public ApplicationState State
+        {
+            get { return _state; }
+        }
+
+        /// <summary>The last stable reason the application could not start (or a configuration note), null if none.</summary>
+        public string? LastError { get; private set; }
+
+        /// <summary>The configuration in force (after <see cref="Start"/>).</summary>
+        public DeviceConfig? Config
+        {
+            get { return _config; }
+        }
+
+        /// <summary>The boot epoch of this run (0 before <see cref="Start"/> succeeded).</summary>
+        public uint Epoch { get; private set; }
+
+        /// <summary>True when the epoch record was missing and counting started again at 1 (section 8: re-provision with a rotated secret).</summary>
+        public bool EpochStartedOver { get; private set; }
+
+        /// <summary>The session manager (after <see cref="Start"/>).</summary>
+        public SessionManager? Session
+        {
+            get { return _session; }
+        }
+
+        /// <summary>The outbox (after <see cref="Start"/>).</summary>
+        public Outbox? Outbox
+        {
+            get { return _outbox; }
+        }
+
+        /// <summary>Telemetry messages collected and signed in this run.</summary>
+        public long Collected
+        {
+            get { return _collected; }
+        }
+
+        /// <summary>Uptime at which the next Wi-Fi join may be attempted.</summary>
+        public long LinkRetryAt
+        {
+            get { return _linkRetryAt; }
+        }
+
+        /// <summary>Adds a sensor (before <see cref="Start"/>); each message carries its fields after the default ones.</summary>
+        public void AddSource(ITelemetrySource source)
+        {
+            _sources.Add(source ?? throw new ArgumentNullException(nameof(source)));
+        }
+
+        /// <summary>
+        /// Runs the startup sequence once. Returns true when the application is running; otherwise the
+        /// state is <see cref="ApplicationState.NotProvisioned"/> and <see cref="LastError"/> says why.
+        /// </summary>
+        public bool Start()
+        {
+            if (_state == ApplicationState.Running)
+            {
+                return true;
+            }
+
+            var config = ReadConfiguration();
+            if (config == null)
+            {
+                return NotProvisioned();
+            }
+
+            var credential = ReadCredential();
+            if (credential == null)
+            {
+                return NotProvisioned();
+            }
+
+            if (!StartEpoch())
+            {
+                credential.Clear();
+                return NotProvisioned();
+            }
+
+            try
+            {
+                ComposeSession(config, credential);
+            }
+            catch (Exception)
+            {
+                // Thrown by a platform adapter (X509Certificate on a bad PEM, a socket API): report and
+                // wait like an unprovisioned board rather than end the application.
+                LastError = SetupFailed;
+                return NotProvisioned();
+            }
+
+            _config = config;
+            _schedule = new TelemetrySchedule(_clock.UptimeMilliseconds, config.TelemetryIntervalSeconds);
+            _state = ApplicationState.Running;
+            return true;
+        }
+
+        /// <summary>
+        /// One step of the collection loop: keeps the network link up (joins with back-off) and collects
+        /// a signed message when one is due. Returns the milliseconds until the next thing is due. The
+        /// session manager runs beside it (<see cref="Run"/>) or is stepped by the caller (tests).
+        /// </summary>
+        public int Tick()
+        {
+            if (_state != ApplicationState.Running)
+            {
+                return NotProvisionedRetryMilliseconds;
+            }
+
+            var now = _clock.UptimeMilliseconds;
+            KeepLinkUp(now);
+            if (_schedule!.TakeIfDue(now))
+            {
+                CollectTelemetry();
+            }
+
+            now = _clock.UptimeMilliseconds;
+            var wait = _schedule.NextDue - now;
+            if (!_platform.Link.IsUp && _linkRetryAt - now < wait)
+            {
+                wait = _linkRetryAt - now;
+            }
+
+            return wait < 0 ? 0 : (int)wait;
+        }
+
+        /// <summary>
+        /// The board's main loop; never returns. Retries the startup sequence until the board is
+        /// provisioned, then runs the session manager on its own thread (it sleeps on transport events)
+        /// and collects telemetry on this one.
+        /// </summary>
+        public void Run()
+        {
+            while (!Start())
+            {
+                Thread.Sleep(NotProvisionedRetryMilliseconds);
+            }
+
+            new Thread(_session!.Run).Start();
+            while (true)
+            {
+                var wait = Tick();
+                if (wait > 0)
+                {
+                    Thread.Sleep(wait);
+                }
+            }
+        }
+
+        /// <summary>Stage 1: the configuration file; a missing file gives the defaults, a bad one stops the start.</summary>
+        private DeviceConfig? ReadConfiguration()
+        {
+            var result = DeviceConfig.Parse(_platform.Files.ReadAll(DeviceConfig.FileName));
+            LastError = result.Error;
+            return result.Config;
+        }
+
+        /// <summary>Stage 2: the credential (docs/device-credential.md), checked against its format's rules.</summary>
+        private DeviceCredential? ReadCredential()
+        {
+            var credential = new CredentialStore(_platform.Files).Load();
+            if (credential == null)
+            {
+                LastError = CredentialMissing;
+                return null;
+            }
+
+            if (credential.Validate() != null)
+            {
+                credential.Clear();
+                LastError = CredentialInvalid;
+                return null;
+            }
+
+            return credential;
+        }
+
+        /// <summary>Stage 3: persist the next boot epoch before anything is signed (section 6.1).</summary>
+        private bool StartEpoch()
+        {
+            try
+            {
+                var epoch = new BootEpoch(_platform.Files);
+                Epoch = epoch.Next();
+                EpochStartedOver = epoch.StartedOver;
+                return true;
+            }
+            catch (Exception)
+            {
+                // IOException from the drive, or an exhausted epoch: both need an operator.
+                LastError = EpochUnavailable;
+                return false;
+            }
+        }
+
+        /// <summary>Stage 4: keys, signer, outbox, token source, transport, session manager.</summary>
+        private void ComposeSession(DeviceConfig config, DeviceCredential credential)
+        {
+            var keys = DeviceKeys.Derive(credential.Secret, _platform.Hmac);
+            _signer = new MessageSigner(credential.DeviceId, keys.MessageKey, _platform.Hmac, _clock, Epoch);
+            _outbox = new Outbox(config.OutboxCapacity);
+            var tokens = _platform.Connections.CreateTokenSource(credential, keys, _clock);
+            var transport = _platform.Connections.CreateMqttTransport(credential, config);
+
+            // A board without PSRAM holds one TLS socket at a time, so it renews in-band with a client
+            // assertion built from K_auth rather than fetching a token over HTTPS (protocol section 7.3).
+            var renewal = new AssertionRenewalCredential(credential.DeviceId, credential.TokenEndpoint, keys.AuthKey, _platform.Hmac, _clock, _platform.Random);
+            var options = new SessionOptions();
+            options.KeepAliveSeconds = config.KeepAliveSeconds;
+            options.InflightWindow = config.InflightWindow;
+            _session = new SessionManager(credential.DeviceId, transport, tokens, renewal, _outbox, _clock, _platform.TimeSync, _platform.Random, options);
+        }
+
+        private void KeepLinkUp(long now)
+        {
+            if (_platform.Link.IsUp || now < _linkRetryAt)
+            {
+                return;
+            }
+
+            if (_platform.Link.TryConnect(LinkTimeoutMilliseconds))
+            {
+                _linkFailures = 0;
+                _linkRetryAt = 0;
+
+                // The session may be backing off after failures the lost link caused: let it look now.
+                _session!.Wake();
+                return;
+            }
+
+            _linkFailures++;
+            long backoff = LinkInitialBackoffMilliseconds;
+            for (var i = 1; i < _linkFailures && backoff < LinkMaxBackoffMilliseconds; i++)
+            {
+                backoff *= 2;
+            }
+
+            _linkRetryAt = _clock.UptimeMilliseconds + (backoff > LinkMaxBackoffMilliseconds ? LinkMaxBackoffMilliseconds : backoff);
+        }
+
+        private void CollectTelemetry()
+        {
+            // Device-level fields first, owned here; then each source's. Signed now, sent whenever the
+            // session can (section 6.3), so readings taken offline keep their origin.
+            var payload = new TelemetryPayload();
+            payload.Add("uptime_s", _clock.UptimeMilliseconds / 1000);
+            payload.Add("epoch", Epoch);
+            payload.Add("dropped", _outbox!.Dropped);
+            payload.Add("refused", _session!.Refused);
+            for (var i = 0; i < _sources.Count; i++)
+            {
+                try
+                {
+                    ((ITelemetrySource)_sources[i]!).AppendTo(payload);
+                }
+                catch (Exception)
+                {
+                    // A failing sensor must not stop the heartbeat; its fields are simply absent.
+                    _sourceErrors++;
+                }
+            }
+
+            if (_sourceErrors > 0)
+            {
+                payload.Add("source_errors", _sourceErrors);
+            }
+
+            _session.Submit(_signer!.Sign(TelemetryPayload.ContentType, payload.ToBytes()));
+            _collected++;
+        }
+
+        private bool NotProvisioned()
+        {
+            _state = ApplicationState.NotProvisioned;
+            return false;
+        }
+    }
+}
