@@ -72,12 +72,14 @@ public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsy
 
             Assert.True(app.Session.Acknowledged == 1, $"state {app.Session.State}, reason {app.Session.LastReasonCode}\n{_gateway.Output}");
             Assert.Equal(SessionState.Connected, app.Session.State);
-            while (!File.Exists(sink) && DateTime.UtcNow < deadline)
+            // The relay writes the record after the PUBACK; wait for the line itself, not just the file.
+            var relayed = string.Empty;
+            while (!relayed.Contains("e2e-0001/1/1/1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
+                relayed = File.Exists(sink) ? await ReadSharedAsync(sink) : string.Empty;
             }
 
-            var relayed = await File.ReadAllTextAsync(sink);
             Assert.Contains("e2e-0001/1/1/1", relayed, StringComparison.Ordinal);
         }
         finally
@@ -85,5 +87,12 @@ public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsy
             app.Session.Stop();
             session.Join(TimeSpan.FromSeconds(10));
         }
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
     }
 }
