@@ -11,6 +11,11 @@ namespace M2M.Gateway.Secrets;
 /// A random 96-bit nonce per value keeps the nonce-reuse probability negligible for the number of
 /// values a gateway stores (SP 800-38D section 8.3).
 /// </summary>
+/// <remarks>
+/// Every call uses its own <see cref="AesGcm"/> instance: the class is not safe for concurrent use,
+/// and the token endpoint, the ingress and the admin API decrypt and encrypt in parallel. Setting up
+/// the key schedule costs far less than the database read around it.
+/// </remarks>
 public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
 {
     /// <summary>The format version written as the first byte.</summary>
@@ -20,12 +25,12 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
     private const int TagSize = 16;
     private const int Overhead = 1 + NonceSize + TagSize;
 
-    private readonly AesGcm _aes;
+    private readonly byte[] _key;
 
     public AesGcmSecretProtector(MasterKey masterKey)
     {
         ArgumentNullException.ThrowIfNull(masterKey);
-        _aes = new AesGcm(masterKey.Bytes, TagSize);
+        _key = masterKey.Bytes.ToArray();
     }
 
     /// <inheritdoc />
@@ -38,7 +43,8 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
         RandomNumberGenerator.Fill(nonce);
         var ciphertext = output.AsSpan(1 + NonceSize, plaintext.Length);
         var tag = output.AsSpan(1 + NonceSize + plaintext.Length, TagSize);
-        _aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(purpose));
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(purpose));
         return output;
     }
 
@@ -53,9 +59,10 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
 
         var length = protectedData.Length - Overhead;
         var plaintext = new byte[length];
+        using var aes = new AesGcm(_key, TagSize);
         try
         {
-            _aes.Decrypt(
+            aes.Decrypt(
                 protectedData.Slice(1, NonceSize),
                 protectedData.Slice(1 + NonceSize, length),
                 protectedData.Slice(1 + NonceSize + length, TagSize),
@@ -69,7 +76,8 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
         }
     }
 
-    public void Dispose() => _aes.Dispose();
+    /// <summary>Clears this copy of the master key.</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 
     private static byte[] AssociatedData(string purpose)
     {
