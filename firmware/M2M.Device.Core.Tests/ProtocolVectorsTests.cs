@@ -9,6 +9,8 @@ namespace M2M.Device.Core.Tests
     [TestClass]
     public class ProtocolVectorsTests
     {
+        private static readonly string[] PropertyNames = new string[] { "m2m-v", "m2m-epoch", "m2m-seq", "m2m-ts", "m2m-sig" };
+
         [TestMethod]
         public void DerivesTheAuthAndMessageKeysOfTheVectors()
         {
@@ -79,6 +81,14 @@ namespace M2M.Device.Core.Tests
 
             Assert.AreEqual(encodedHex, Hex.Encode(encoded));
             Assert.AreEqual(signature, Base64Url.Encode(TestPlatform.Hmac.Compute(keys.MessageKey, encoded)));
+
+            // The signer builds the same signature and carries it, with the numbers, in the m2m-* properties.
+            var message = MessageSigner.Create(ProtocolTestVectors.DeviceId, topic, epoch, sequence, timestamp, contentType, Hex.Decode(payloadHex), keys.MessageKey, TestPlatform.Hmac);
+            Assert.AreEqual(signature, message.Signature);
+            Assert.AreEqual(topic, message.Topic);
+            Assert.AreEqual(contentType.Length == 0 ? null : contentType, message.ContentType);
+            CollectionAssert.AreEqual(PropertyNames, message.UserPropertyNames);
+            CollectionAssert.AreEqual(new string[] { "1", epoch.ToString(), sequence.ToString(), timestamp.ToString(), signature }, message.UserPropertyValues);
         }
     }
 }

@@ -1,0 +1,540 @@
+using System;
+using System.Collections;
+using System.Text;
+using System.Threading;
+using M2M.Device.Core.Messaging;
+using M2M.Device.Core.Platform;
+using M2M.Device.Core.Protocol;
+using M2M.Device.Core.Time;
+using M2M.Device.Core.Tokens;
+
+namespace M2M.Device.Core.Session
+{
+    /// <summary>
+    /// The device's life as an explicit state machine (docs/protocol.md sections 5, 6.4, 7 and 9):
+    /// time sync, token, CONNECT, draining the outbox with QoS 1 and a bounded inflight window, in-band
+    /// renewal before the deadline, and reconnects with exponential back-off and jitter, acting on every
+    /// CONNACK, PUBACK and DISCONNECT reason code. <see cref="Step"/> does what is due now and returns how
+    /// long until something is next due, so tests drive it with a controlled clock and no threads;
+    /// <see cref="Run"/> is the platform loop, sleeping on an AutoResetEvent that transport events set
+    /// (no busy loop).
+    /// </summary>
+    public sealed class SessionManager : IMqttTransportListener
+    {
+        private const int EventAcknowledged = 1;
+        private const int EventClosed = 2;
+
+        // Shortest wait while the token source has nothing yet, so a source that misreports its next
+        // refresh time cannot make the loop spin.
+        private const int MinimumTokenWaitMilliseconds = 1000;
+
+        private readonly string _deviceId;
+        private readonly string _authTopic;
+        private readonly IMqttTransport _transport;
+        private readonly ITokenSource _tokens;
+        private readonly IRenewalCredential _renewal;
+        private readonly Outbox _outbox;
+        private readonly DeviceClock _clock;
+        private readonly ITimeSync? _timeSync;
+        private readonly IRandom _random;
+        private readonly SessionOptions _options;
+        private readonly Queue _events = new Queue();
+        private readonly AutoResetEvent _wake = new AutoResetEvent(false);
+
+        private SessionState _state;
+        private SessionState _afterBackoff;
+        private long _retryAt;
+        private int _failedAttempts;
+        private long _deadline;
+        private long _tokenLifetime;
+        private long _renewAt;
+        private ushort _renewalPacketId;
+        private bool _stopRequested;
+
+        /// <summary>Creates the session manager in <see cref="SessionState.SyncingTime"/>.</summary>
+        public SessionManager(string deviceId, IMqttTransport transport, ITokenSource tokens, IRenewalCredential renewal, Outbox outbox, DeviceClock clock, ITimeSync? timeSync, IRandom random, SessionOptions options)
+        {
+            _deviceId = deviceId ?? throw new ArgumentNullException(nameof(deviceId));
+            _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+            _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+            _renewal = renewal ?? throw new ArgumentNullException(nameof(renewal));
+            _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
+            _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+            _random = random ?? throw new ArgumentNullException(nameof(random));
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            _timeSync = timeSync;
+            _authTopic = ProtocolV1.AuthTopic(deviceId);
+            _state = SessionState.SyncingTime;
+            _transport.SetListener(this);
+        }
+
+        /// <summary>The current state.</summary>
+        public SessionState State
+        {
+            get { return _state; }
+        }
+
+        /// <summary>The last refusal or disconnection reason code (MQTT reason code or <see cref="MqttCodes"/>), 0 if none.</summary>
+        public int LastReasonCode { get; private set; }
+
+        /// <summary>Successful CONNECTs.</summary>
+        public int Connects { get; private set; }
+
+        /// <summary>Telemetry messages acknowledged with PUBACK 0x00.</summary>
+        public long Acknowledged { get; private set; }
+
+        /// <summary>Telemetry messages refused by a PUBACK reason code (section 9.3): dropped, counted, not retried.</summary>
+        public long Refused { get; private set; }
+
+        /// <summary>In-band renewals the gateway accepted (section 7.2).</summary>
+        public int Renewals { get; private set; }
+
+        /// <summary>Uptime at which the gateway ends the current session unless it is renewed (section 7.1).</summary>
+        public long SessionDeadline
+        {
+            get { return _deadline; }
+        }
+
+        /// <summary>Uptime at which the next in-band renewal is due.</summary>
+        public long RenewalDue
+        {
+            get { return _renewAt; }
+        }
+
+        /// <summary>Signals the loop that a message was added to the outbox.</summary>
+        public void Wake()
+        {
+            _wake.Set();
+        }
+
+        /// <summary>Adds a signed message to the outbox and wakes the loop.</summary>
+        public void Submit(SignedMessage message)
+        {
+            _outbox.Add(message);
+            _wake.Set();
+        }
+
+        /// <summary>The platform loop: steps, then sleeps until the next due time or a transport event, until <see cref="Stop"/>.</summary>
+        public void Run()
+        {
+            while (!_stopRequested)
+            {
+                var wait = Step();
+                if (wait > 0 && !_stopRequested)
+                {
+                    _wake.WaitOne(wait, false);
+                }
+            }
+        }
+
+        /// <summary>Ends the session (DISCONNECT) and makes <see cref="Run"/> return.</summary>
+        public void Stop()
+        {
+            _stopRequested = true;
+            if (_state == SessionState.Connected)
+            {
+                _transport.Disconnect();
+            }
+
+            _state = SessionState.Stopped;
+            _wake.Set();
+        }
+
+        /// <summary>
+        /// Handles the transport events received since the last step, then does the work due now.
+        /// Returns the milliseconds until something is next due (0: call again at once); transport events
+        /// and <see cref="Submit"/> may make it due earlier (they set the wake event).
+        /// </summary>
+        public int Step()
+        {
+            HandleEvents();
+            var now = _clock.UptimeMilliseconds;
+            switch (_state)
+            {
+                case SessionState.SyncingTime:
+                    return SyncTime();
+                case SessionState.GettingToken:
+                    return GetToken(now);
+                case SessionState.Connecting:
+                    return Connect(now);
+                case SessionState.Connected:
+                    return Publish(now);
+                case SessionState.BackingOff:
+                case SessionState.Refused:
+                    if (now >= _retryAt)
+                    {
+                        _state = _afterBackoff;
+                        return 0;
+                    }
+
+                    return Until(_retryAt, now);
+                default:
+                    return _options.MaxIdleMilliseconds;
+            }
+        }
+
+        /// <inheritdoc />
+        public void OnPublishAcknowledged(ushort packetId, int reasonCode)
+        {
+            Enqueue(EventAcknowledged, packetId, reasonCode);
+        }
+
+        /// <inheritdoc />
+        public void OnConnectionClosed(int reasonCode)
+        {
+            Enqueue(EventClosed, 0, reasonCode);
+        }
+
+        private void Enqueue(int kind, ushort packetId, int reasonCode)
+        {
+            lock (_events)
+            {
+                _events.Enqueue(new TransportEvent(kind, packetId, reasonCode));
+            }
+
+            _wake.Set();
+        }
+
+        private void HandleEvents()
+        {
+            while (true)
+            {
+                TransportEvent? next;
+                lock (_events)
+                {
+                    next = _events.Count == 0 ? null : (TransportEvent?)_events.Dequeue();
+                }
+
+                if (next == null)
+                {
+                    return;
+                }
+
+                // Events of a session that has already ended (we closed it ourselves) are stale.
+                if (_state != SessionState.Connected)
+                {
+                    continue;
+                }
+
+                if (next.Kind == EventAcknowledged)
+                {
+                    HandleAcknowledgement(next.PacketId, next.ReasonCode);
+                }
+                else
+                {
+                    HandleDisconnect(next.ReasonCode);
+                }
+            }
+        }
+
+        private int SyncTime()
+        {
+            // Section 3.4: SNTP first; if it fails the token client corrects the clock from the HTTP Date header.
+            if (!_clock.IsSynchronized && _timeSync != null)
+            {
+                _timeSync.TrySynchronize();
+            }
+
+            _state = SessionState.GettingToken;
+            return 0;
+        }
+
+        private int GetToken(long now)
+        {
+            _tokens.RefreshIfDue();
+            if (_tokens.State == TokenState.Valid && _tokens.AccessToken != null && _tokens.ExpiresAtUptime > now)
+            {
+                _state = SessionState.Connecting;
+                return 0;
+            }
+
+            if (_tokens.State == TokenState.Refused)
+            {
+                // invalid_client (section 9.1): the credential is wrong, disabled or rotated; report and wait.
+                EnterRefused(now, MqttCodes.NotAuthorized);
+                return Until(_retryAt, now);
+            }
+
+            var wait = Until(_tokens.NextRefreshUptime, now);
+            return wait < MinimumTokenWaitMilliseconds ? MinimumTokenWaitMilliseconds : wait;
+        }
+
+        private int Connect(long now)
+        {
+            var token = _tokens.AccessToken;
+            if (token == null || _tokens.ExpiresAtUptime <= now)
+            {
+                _state = SessionState.GettingToken;
+                return 0;
+            }
+
+            // Section 5.1: client id = user name = device id, password = access token, Clean Start.
+            var code = _transport.Connect(_deviceId, _deviceId, token, _options.KeepAliveSeconds);
+            if (code == MqttCodes.Success)
+            {
+                Connects++;
+                _failedAttempts = 0;
+                _deadline = _tokens.ExpiresAtUptime;
+                _tokenLifetime = _deadline - now;
+                _renewalPacketId = 0;
+                ScheduleRenewal(now);
+                _renewal.SessionOpened(token);
+
+                // Section 6.4: everything not acknowledged goes again, in order, in the new session.
+                _outbox.ResendAll();
+                _state = SessionState.Connected;
+                return 0;
+            }
+
+            LastReasonCode = code;
+            switch (code)
+            {
+                case MqttCodes.BadUserNameOrPassword:
+                case MqttCodes.NotAuthorized:
+                case MqttCodes.BadAuthenticationMethod:
+                    // Section 9.2: the token did not validate or the device is not allowed: a new token is
+                    // needed; a disabled device then gets invalid_client and ends in Refused.
+                    _tokens.Invalidate();
+                    return BackOff(now);
+                case MqttCodes.UnsupportedProtocolVersion:
+                case MqttCodes.ClientIdentifierNotValid:
+                    // A configuration error that no retry soon would fix.
+                    EnterRefused(now, code);
+                    return Until(_retryAt, now);
+                default:
+                    // 0x88 server unavailable, 0x9F connection rate exceeded, network errors.
+                    return BackOff(now);
+            }
+        }
+
+        private int Publish(long now)
+        {
+            if (now >= _deadline)
+            {
+                // Section 7.1: the session cannot outlive its credential; the gateway would end it with 0xA0.
+                _transport.Disconnect();
+                EndSession(MqttCodes.MaximumConnectTime);
+                _tokens.Invalidate();
+                _state = SessionState.GettingToken;
+                return 0;
+            }
+
+            if (_renewalPacketId == 0 && now >= _renewAt && !Renew(now))
+            {
+                return 0;
+            }
+
+            // Section 6.4 and MQTT 5 section 4.9: at most InflightWindow telemetry messages await a PUBACK.
+            while (_outbox.InflightCount < _options.InflightWindow)
+            {
+                var message = _outbox.NextToSend();
+                if (message == null)
+                {
+                    break;
+                }
+
+                var packetId = _transport.Publish(message.Topic, message.Payload, message.ContentType, message.UserPropertyNames, message.UserPropertyValues);
+                if (packetId == 0)
+                {
+                    HandleDisconnect(MqttCodes.NetworkError);
+                    return 0;
+                }
+
+                _outbox.MarkSent(message, packetId);
+            }
+
+            var next = _renewalPacketId == 0 && _renewAt < _deadline ? _renewAt : _deadline;
+            return Until(next, now);
+        }
+
+        // Section 7.2: publish a fresh credential to devices/{id}/auth; returns false when the connection is gone.
+        private bool Renew(long now)
+        {
+            var credential = _renewal.Create();
+            if (credential == null)
+            {
+                _renewAt = now + _options.RenewalRetryMilliseconds;
+                return true;
+            }
+
+            var packetId = _transport.Publish(_authTopic, Encoding.UTF8.GetBytes(credential), null, null, null);
+            if (packetId == 0)
+            {
+                HandleDisconnect(MqttCodes.NetworkError);
+                return false;
+            }
+
+            _renewalPacketId = packetId;
+            return true;
+        }
+
+        private void HandleAcknowledgement(ushort packetId, int reasonCode)
+        {
+            var now = _clock.UptimeMilliseconds;
+            if (packetId == _renewalPacketId && _renewalPacketId != 0)
+            {
+                _renewalPacketId = 0;
+                if (reasonCode == MqttCodes.Success)
+                {
+                    Renewals++;
+                    _deadline = _renewal.DeadlineAfterAcceptance(now, _tokenLifetime);
+                    ScheduleRenewal(now);
+                }
+                else if (reasonCode == MqttCodes.NotAcknowledged)
+                {
+                    _renewAt = now + _options.RenewalRetryMilliseconds;
+                }
+                else
+                {
+                    // 0x87 renewal_refused: the old deadline stays. Rather than lose the session at the
+                    // deadline, end it now and reconnect with a new token.
+                    LastReasonCode = reasonCode;
+                    _transport.Disconnect();
+                    EndSession(reasonCode);
+                    _tokens.Invalidate();
+                    _state = SessionState.GettingToken;
+                }
+
+                return;
+            }
+
+            if (reasonCode == MqttCodes.NotAcknowledged)
+            {
+                // The transport gave up on this PUBACK. Sending the message again alone could put it after
+                // newer ones (refused as replayed, section 8); a new session resends everything in order.
+                _transport.Disconnect();
+                HandleDisconnect(MqttCodes.NetworkError);
+                return;
+            }
+
+            var message = _outbox.Acknowledge(packetId);
+            if (message == null)
+            {
+                return;
+            }
+
+            if (MqttCodes.IsFailure(reasonCode))
+            {
+                // Section 9.3: a refused message would be refused again; it is dropped and counted.
+                Refused++;
+                LastReasonCode = reasonCode;
+            }
+            else
+            {
+                Acknowledged++;
+            }
+        }
+
+        private void HandleDisconnect(int reasonCode)
+        {
+            var now = _clock.UptimeMilliseconds;
+            LastReasonCode = reasonCode;
+            EndSession(reasonCode);
+            switch (reasonCode)
+            {
+                case MqttCodes.MaximumConnectTime:
+                    // Section 9.4: the deadline passed; a new token and reconnect at once.
+                    _tokens.Invalidate();
+                    _state = SessionState.GettingToken;
+                    break;
+                case MqttCodes.NotAuthorized:
+                case MqttCodes.BadAuthenticationMethod:
+                    _tokens.Invalidate();
+                    BackOff(now);
+                    break;
+                case MqttCodes.AdministrativeAction:
+                    // Disabled, deleted or rotated: a new token after a longer wait; invalid_client then ends in Refused.
+                    _tokens.Invalidate();
+                    Wait(now, _options.AdministrativeBackoffMilliseconds);
+                    break;
+                case MqttCodes.SessionTakenOver:
+                    // Another instance holds this identity: reconnecting at once would fight over it.
+                    Wait(now, _options.TakeoverBackoffMilliseconds);
+                    break;
+                default:
+                    // Lost connection, 0x8D keep-alive timeout, and the rest.
+                    BackOff(now);
+                    break;
+            }
+        }
+
+        private void EndSession(int reasonCode)
+        {
+            LastReasonCode = reasonCode;
+            _renewalPacketId = 0;
+            _outbox.ResendAll();
+        }
+
+        private void ScheduleRenewal(long now)
+        {
+            var lifetime = _deadline - now;
+            var span = _options.RenewalPercentMax - _options.RenewalPercentMin;
+            var percent = _options.RenewalPercentMin + (span > 0 ? _random.NextInt(span + 1) : 0);
+            _renewAt = now + (lifetime * percent / 100);
+        }
+
+        // Exponential back-off with "equal jitter": half the delay fixed, half random, so devices cut off
+        // together do not reconnect together.
+        private int BackOff(long now)
+        {
+            long delay = _options.InitialBackoffMilliseconds;
+            for (var i = 0; i < _failedAttempts && delay < _options.MaxBackoffMilliseconds; i++)
+            {
+                delay *= 2;
+            }
+
+            if (delay > _options.MaxBackoffMilliseconds)
+            {
+                delay = _options.MaxBackoffMilliseconds;
+            }
+
+            _failedAttempts++;
+            var half = (int)(delay / 2);
+            return Wait(now, half + _random.NextInt(half + 1));
+        }
+
+        private int Wait(long now, int milliseconds)
+        {
+            _retryAt = now + milliseconds;
+            _afterBackoff = SessionState.GettingToken;
+            _state = SessionState.BackingOff;
+            return milliseconds;
+        }
+
+        private void EnterRefused(long now, int reasonCode)
+        {
+            LastReasonCode = reasonCode;
+            _retryAt = now + _options.RefusedRetryMilliseconds;
+            _afterBackoff = SessionState.GettingToken;
+            _state = SessionState.Refused;
+        }
+
+        private int Until(long due, long now)
+        {
+            var wait = due - now;
+            if (wait <= 0)
+            {
+                return 0;
+            }
+
+            return wait > _options.MaxIdleMilliseconds ? _options.MaxIdleMilliseconds : (int)wait;
+        }
+
+        /// <summary>A PUBACK or a closed connection, handed from the transport's thread to the loop.</summary>
+        private sealed class TransportEvent
+        {
+            public TransportEvent(int kind, ushort packetId, int reasonCode)
+            {
+                Kind = kind;
+                PacketId = packetId;
+                ReasonCode = reasonCode;
+            }
+
+            public int Kind { get; private set; }
+
+            public ushort PacketId { get; private set; }
+
+            public int ReasonCode { get; private set; }
+        }
+    }
+}
