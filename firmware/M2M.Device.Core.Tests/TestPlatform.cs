@@ -11,5 +11,8 @@ namespace M2M.Device.Core.Tests
     {
         /// <summary>The platform's HMAC-SHA256.</summary>
         public static readonly IHmacSha256 Hmac = new NanoHmacSha256();
+
+        /// <summary>The platform's JSON parser.</summary>
+        public static readonly IJsonParser Json = new NanoJsonParser();
     }
 }

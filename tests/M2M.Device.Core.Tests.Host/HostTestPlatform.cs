@@ -8,5 +8,8 @@ namespace M2M.Device.Core.Tests
     {
         /// <summary>The platform's HMAC-SHA256.</summary>
         public static readonly IHmacSha256 Hmac = new HostHmacSha256();
+
+        /// <summary>The platform's JSON parser.</summary>
+        public static readonly IJsonParser Json = new HostJsonParser();
     }
 }

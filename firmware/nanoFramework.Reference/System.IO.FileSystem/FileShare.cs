@@ -1,0 +1,15 @@
+// Declarations from github.com/nanoframework/System.IO.FileSystem, System.IO.FileSystem/FileShare.cs
+// Reference only (compatibility gate): real names and signatures, no implementation.
+using System;
+
+namespace System.IO
+{
+    [Flags]
+    public enum FileShare
+    {
+        None = 0,
+        Read = 1,
+        Write = 2,
+        ReadWrite = 3,
+    }
+}

@@ -1,0 +1,9 @@
+// Declarations from github.com/nanoframework/CoreLibrary, nanoFramework.CoreLibrary/System/IAsyncResult.cs
+// Reference only (compatibility gate): real names and signatures, no implementation.
+
+namespace System
+{
+    public interface IAsyncResult
+    {
+    }
+}
