@@ -1,15 +1,24 @@
+using M2M.Gateway.Admin;
+using M2M.Gateway.Audit;
 using M2M.Gateway.Health;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Metrics;
+using M2M.Gateway.Registry;
+using M2M.Gateway.Secrets;
 
 // Composition only: each part registers itself through its own extension methods.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGatewayHealth();
+builder.Services.AddGatewaySecrets();
+builder.Services.AddDeviceRegistry(builder.Configuration);
+builder.Services.AddAuditLog();
+builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 
 var app = builder.Build();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Entry point type, visible to the integration tests.</summary>

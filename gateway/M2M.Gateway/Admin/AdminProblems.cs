@@ -1,0 +1,25 @@
+namespace M2M.Gateway.Admin;
+
+/// <summary>
+/// The admin API's errors: RFC 9457 problem details (<c>application/problem+json</c>) with a stable
+/// <c>code</c> extension member that clients branch on (the title and detail are for people).
+/// </summary>
+public static class AdminProblems
+{
+    /// <summary>The stable codes.</summary>
+    public const string Unauthorized = "unauthorized";
+    public const string InvalidBody = "invalid_body";
+    public const string InvalidDeviceId = "invalid_device_id";
+    public const string InvalidTenant = "invalid_tenant";
+    public const string InvalidRoles = "invalid_roles";
+    public const string DeviceExists = "device_exists";
+    public const string DeviceNotFound = "device_not_found";
+
+    /// <summary>A problem result with <paramref name="code"/>.</summary>
+    public static IResult Problem(int status, string code, string title, string? detail = null) =>
+        Results.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>404 for a device id.</summary>
+    public static IResult NotFound(string deviceId) =>
+        Problem(StatusCodes.Status404NotFound, DeviceNotFound, "Device not found", $"No device '{deviceId}' is registered.");
+}

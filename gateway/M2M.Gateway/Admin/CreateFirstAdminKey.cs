@@ -1,0 +1,66 @@
+using M2M.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace M2M.Gateway.Admin;
+
+/// <summary>
+/// At start, when the registry has no admin key, creates one and prints it once on standard output:
+/// the one documented exception to "never print a secret" (docs/admin-api.md), since an operator
+/// who starts a new gateway needs a first key and nothing else could hand it over. It goes to the
+/// console directly, not through the logger, so it reaches no log sink.
+/// </summary>
+internal sealed class CreateFirstAdminKey(AdminKeyStore store, IOptions<AdminOptions> options, DataDirectory dataDirectory) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await store.CountAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            return;
+        }
+
+        var key = await store.CreateAsync(cancellationToken).ConfigureAwait(false);
+        Console.Out.WriteLine(
+            $"""
+
+            First admin API key ({key.Id}), shown only this once; store it now:
+
+                {key.Key}
+
+            Use it as "Authorization: Bearer <key>" or: m2m --admin-key <key> device list
+
+            """);
+        await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        if (options.Value.InitialKeyFile is { Length: > 0 } file)
+        {
+            await WriteOwnerOnlyAsync(dataDirectory.Combine(file), key.Key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task WriteOwnerOnlyAsync(string path, string key, CancellationToken cancellationToken)
+    {
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(path, fileOptions);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                // An existing file keeps its mode on FileMode.Create: narrow it before writing.
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var writer = new StreamWriter(stream);
+            await using (writer.ConfigureAwait(false))
+            {
+                await writer.WriteLineAsync(key.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using M2M.Testing;
+
+namespace M2M.Gateway.Tests.Support;
+
+/// <summary>
+/// The real gateway as a process on loopback, with its first admin key written to
+/// <c>admin.key</c> in its data folder (Gateway:Admin:InitialKeyFile), and an HTTP client for it.
+/// </summary>
+public sealed class AdminGateway : IAsyncDisposable
+{
+    public const string KeyFileName = "admin.key";
+
+    private AdminGateway(GatewayProcess process, string adminKey)
+    {
+        Process = process;
+        AdminKey = adminKey;
+        Client = new HttpClient { BaseAddress = process.BaseAddress };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+    }
+
+    public GatewayProcess Process { get; }
+
+    public string AdminKey { get; }
+
+    /// <summary>A client that sends the admin key.</summary>
+    public HttpClient Client { get; }
+
+    public string DataDirectory => Process.DataDirectory;
+
+    /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null).</summary>
+    public static async Task<AdminGateway> StartAsync(string? dataDirectory = null)
+    {
+        var process = await GatewayProcess.StartAsync(
+            "M2M.Gateway.dll",
+            dataDirectory,
+            "--Gateway:Admin:InitialKeyFile", KeyFileName,
+            "--Gateway:Mqtt:Port", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        var key = (await File.ReadAllTextAsync(Path.Combine(process.DataDirectory, KeyFileName)).ConfigureAwait(false)).Trim();
+        return new AdminGateway(process, key);
+    }
+
+    /// <summary>The audit log's lines.</summary>
+    public IReadOnlyList<JsonElement> AuditLines()
+    {
+        var path = Path.Combine(DataDirectory, "audit.jsonl");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Process.DisposeAsync().ConfigureAwait(false);
+    }
+}
