@@ -1,10 +1,12 @@
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Health;
+using M2M.Gateway.Https;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Registry;
 using M2M.Gateway.Secrets;
+using M2M.Gateway.Tokens;
 
 // Composition only: each part registers itself through its own extension methods.
 var builder = WebApplication.CreateBuilder(args);
@@ -13,12 +15,16 @@ builder.Services.AddGatewaySecrets();
 builder.Services.AddDeviceRegistry(builder.Configuration);
 builder.Services.AddAuditLog();
 builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddTokenService(builder.Configuration);
+builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 
 var app = builder.Build();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
 app.MapAdminApi();
+app.MapTokenService();
+app.MapGatewayHttps();
 app.Run();
 
 /// <summary>Entry point type, visible to the integration tests.</summary>

@@ -10,7 +10,7 @@ public static class ResultTable
     public static void Write(IAnsiConsole console, IReadOnlyList<ScenarioResult> results)
     {
         var table = new Table().Title("M2M gateway vs Mosquitto (ratio = gateway / mosquitto)")
-            .AddColumns("scenario", "metric", "gateway", "mosquitto", "ratio", "better", "notes");
+            .AddColumns("scenario", "metric", "gateway", "mosquitto", "ratio", "better");
         foreach (var r in results)
         {
             table.AddRow(
@@ -19,11 +19,14 @@ public static class ResultTable
                 Format(r.Gateway, r.Unit),
                 Format(r.Mosquitto, r.Unit),
                 r.Ratio is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) : "-",
-                r.HigherIsBetter ? "higher" : "lower",
-                Markup.Escape(r.Notes));
+                r.HigherIsBetter ? "higher" : "lower");
         }
 
         console.Write(table);
+        foreach (var r in results.Where(r => r.Notes.Length > 0))
+        {
+            console.MarkupLineInterpolated($"[grey]{r.Scenario}:[/] {r.Notes}");
+        }
     }
 
     private static string Format(double? value, string unit) => value switch

@@ -31,6 +31,9 @@ public sealed class MosquittoServer : IDisposable
         var directory = Directory.CreateTempSubdirectory("m2m-bench-mosquitto-").FullName;
         var config = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1\n")
+            // Started as root, mosquitto would switch to the user "mosquitto", who cannot read the
+            // private temporary folder holding the password file: stay the user who started it.
+            .Append(CultureInfo.InvariantCulture, $"user {Environment.UserName}\n")
             .Append("persistence false\n")
             .Append("max_inflight_messages 0\n")
             .Append("max_queued_messages 100000\n")
