@@ -19,15 +19,28 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
     {
         if (Wants("throughput") || Wants("storm") || Wants("tokens"))
         {
-            await RunTrafficScenariosAsync(cancellationToken).ConfigureAwait(false);
+            await RunGroupAsync("throughput, storm, tokens", RunTrafficScenariosAsync, cancellationToken).ConfigureAwait(false);
         }
 
         if (Wants("idle"))
         {
-            await RunIdleScenarioAsync(cancellationToken).ConfigureAwait(false);
+            await RunGroupAsync("idle connections", RunIdleScenarioAsync, cancellationToken).ConfigureAwait(false);
         }
 
         return _results;
+    }
+
+    /// <summary>A failed group becomes a row saying why, so the other groups' figures still print.</summary>
+    private async Task RunGroupAsync(string name, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await run(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            _results.Add(new ScenarioResult(name, "failed", "", null, null, true, e.Message));
+        }
     }
 
     private bool Wants(string scenario) => options.Scenarios.Contains(scenario);
@@ -117,7 +130,7 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
         foreach (var (g, m) in gatewayPoints.Zip(mosquittoPoints))
         {
             _results.Add(new ScenarioResult($"idle connections ({g.Devices.ToString("N0", CultureInfo.InvariantCulture)})", "memory per device", "B", g.BytesPerDevice, m.BytesPerDevice, false,
-                $"RSS gateway {g.ResidentBytes / 1048576.0:0.0} MiB, mosquitto {m.ResidentBytes / 1048576.0:0.0} MiB"));
+                $"connected gw {g.Connected}{Refusals(g.Refused)}, mq {m.Connected}{Refusals(m.Refused)}; RSS gateway {g.ResidentBytes / 1048576.0:0.0} MiB, mosquitto {m.ResidentBytes / 1048576.0:0.0} MiB"));
         }
     }
 
