@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand(
             "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).");
         root.Add(Bench.BenchCommand.Create());
+        root.Add(Sim.SimCommand.Create());
         return root;
     }
 }

@@ -22,12 +22,16 @@ public sealed class BenchDevice
     public BenchDevice(string id, byte[] secret)
     {
         Id = id;
+        Secret = secret;
         _keys = DeviceKeys.Derive(secret, Hmac);
         // Epoch 1: a freshly provisioned device's first boot (docs/protocol.md section 6.1).
         _signer = new MessageSigner(id, _keys.MessageKey, Hmac, Clock, 1);
     }
 
     public string Id { get; }
+
+    /// <summary>The device secret S the admin API returned; kept in memory only, never printed.</summary>
+    public byte[] Secret { get; }
 
     /// <summary>The access token last obtained for this device; never printed.</summary>
     public string? AccessToken { get; set; }

@@ -14,6 +14,7 @@ public sealed class GatewayApi : IDisposable
     private readonly HttpClient _http;
     private readonly string _tokenEndpoint;
     private readonly AuthenticationHeaderValue _admin;
+    private int _provisionRetries;
 
     public GatewayApi(Uri baseAddress, string adminKey)
     {
@@ -22,21 +23,37 @@ public sealed class GatewayApi : IDisposable
         _tokenEndpoint = new Uri(baseAddress, "/oauth2/token").ToString();
     }
 
-    /// <summary>Registers a device and returns it with the secret the gateway generated.</summary>
+    /// <summary>
+    /// Registers a device and returns it with the secret the gateway generated. A 5xx answer is
+    /// retried a few times (an operator's tool would too); each retry is counted in <see cref="ProvisionRetries"/>.
+    /// </summary>
     public async Task<BenchDevice> ProvisionAsync(string id, string tenant, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/devices") { Content = JsonContent.Create(new { id, tenant, roles = Array.Empty<string>() }) };
-        request.Headers.Authorization = _admin;
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"provisioning {id}: HTTP {(int)response.StatusCode}");
-        }
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/devices") { Content = JsonContent.Create(new { id, tenant, roles = Array.Empty<string>() }) };
+            request.Headers.Authorization = _admin;
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 500 && attempt < 5)
+            {
+                Interlocked.Increment(ref _provisionRetries);
+                await Task.Delay(200 * attempt, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
 
-        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var secret = Base64Url.DecodeFromChars(body.RootElement.GetProperty("secret").GetString());
-        return new BenchDevice(id, secret);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"provisioning {id}: HTTP {(int)response.StatusCode}");
+            }
+
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var secret = Base64Url.DecodeFromChars(body.RootElement.GetProperty("secret").GetString());
+            return new BenchDevice(id, secret);
+        }
     }
+
+    /// <summary>Provisioning requests answered 5xx and retried.</summary>
+    public int ProvisionRetries => Volatile.Read(ref _provisionRetries);
 
     /// <summary>Provisions <paramref name="count"/> devices named <c>{prefix}-{n}</c>, several at a time.</summary>
     public async Task<BenchDevice[]> ProvisionManyAsync(string prefix, int count, string tenant, CancellationToken cancellationToken)
