@@ -15,7 +15,12 @@ public static class SimCommand
 {
     public static Command Create()
     {
-        var gateway = new Option<Uri>("--gateway") { Description = "The gateway's HTTP address (admin API and token endpoint).", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
+        var gateway = new Option<Uri>("--gateway")
+        {
+            Description = "The gateway's HTTP address (admin API and token endpoint).",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+            CustomParser = r => new Uri(r.Tokens[0].Value, UriKind.Absolute),
+        };
         var mqtt = new Option<string?>("--mqtt") { Description = "MQTT host:port (default: the gateway's host, port 1883)." };
         var adminKey = new Option<string?>("--admin-key") { Description = "Admin API key (prefer --admin-key-file: a key on the command line is visible to other users)." };
         var adminKeyFile = new Option<FileInfo?>("--admin-key-file") { Description = "File holding the admin API key." };
