@@ -59,7 +59,7 @@ public sealed class GatewayApi : IDisposable
     public async Task<BenchDevice[]> ProvisionManyAsync(string prefix, int count, string tenant, CancellationToken cancellationToken)
     {
         var devices = new BenchDevice[count];
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
             devices[i] = await ProvisionAsync($"{prefix}-{i:D5}", tenant, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return devices;
     }
