@@ -56,7 +56,15 @@ public sealed class MalformedPacketsCloseOnlyTheirConnectionTests : IAsyncLifeti
         {
             await socket.ConnectAsync("127.0.0.1", _gateway.MqttPort);
             var stream = socket.GetStream();
-            await stream.WriteAsync(bytes);
+            try
+            {
+                await stream.WriteAsync(bytes);
+            }
+            catch (IOException)
+            {
+                // The gateway may close the connection before all the garbage is written.
+            }
+
             if (name == "truncated connect")
             {
                 socket.Client.Shutdown(SocketShutdown.Send);
@@ -69,7 +77,15 @@ public sealed class MalformedPacketsCloseOnlyTheirConnectionTests : IAsyncLifeti
             Assert.True(read == 0 || buffer[0] >> 4 is 2 or 14, $"unexpected reply of {read} bytes, first 0x{buffer[0]:x2}");
         }
 
-        Assert.Equal(1, _gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>().Count);
+        // The device's session is registered just after its CONNACK; only it is there, never one for the garbage.
+        var sessions = _gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sessions.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, sessions.Count);
         var result = await _device.PublishAsync(_device.Telemetry(1, 1, "{}"u8.ToArray()));
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
         Assert.Single(await _gateway.FileEventsAsync(1));

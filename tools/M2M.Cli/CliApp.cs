@@ -21,6 +21,8 @@ public static class CliApp
         device.Subcommands.Add(FlashCommand.Create());
         root.Subcommands.Add(device);
         root.Subcommands.Add(TokenCommands.Build());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
+        root.Subcommands.Add(Sim.SimCommand.Create());
         return root;
     }
 }

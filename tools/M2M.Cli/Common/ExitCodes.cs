@@ -42,11 +42,14 @@ public static class ExitCodes
     /// <summary>nanoff ran and failed (board not found, not in download mode, port busy).</summary>
     public const int NanoffFailed = 11;
 
+    /// <summary><c>m2m sim</c> ended with collected messages the gateway never acknowledged.</summary>
+    public const int SimIncomplete = 12;
+
     /// <summary>The text the root command's help shows.</summary>
     public const string Help =
         "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 already exists, "
         + "6 invalid input, 7 gateway unreachable, 8 token request refused, 9 unexpected gateway answer, "
-        + "10 nanoff not installed, 11 nanoff failed.";
+        + "10 nanoff not installed, 11 nanoff failed, 12 simulated messages left unacknowledged.";
 }
 
 /// <summary>A failure the CLI reports as one line on stderr with its exit code.</summary>
