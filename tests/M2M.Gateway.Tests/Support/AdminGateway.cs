@@ -13,9 +13,10 @@ public sealed class AdminGateway : IAsyncDisposable
 {
     public const string KeyFileName = "admin.key";
 
-    private AdminGateway(GatewayProcess process, string adminKey)
+    private AdminGateway(GatewayProcess process, string adminKey, int mqttPort)
     {
         Process = process;
+        MqttPort = mqttPort;
         AdminKey = adminKey;
         Client = new HttpClient { BaseAddress = process.BaseAddress };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
@@ -25,6 +26,9 @@ public sealed class AdminGateway : IAsyncDisposable
 
     public string AdminKey { get; }
 
+    /// <summary>The plain MQTT port of the ingress.</summary>
+    public int MqttPort { get; }
+
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Client { get; }
 
@@ -33,14 +37,15 @@ public sealed class AdminGateway : IAsyncDisposable
     /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null).</summary>
     public static async Task<AdminGateway> StartAsync(string? dataDirectory = null)
     {
+        var mqttPort = LoopbackPort.Free();
         var process = await GatewayProcess.StartAsync(
             "M2M.Gateway.dll",
             dataDirectory,
             "--Gateway:Admin:InitialKeyFile", KeyFileName,
-            "--Gateway:Mqtt:Port", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
             "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         var key = (await File.ReadAllTextAsync(Path.Combine(process.DataDirectory, KeyFileName)).ConfigureAwait(false)).Trim();
-        return new AdminGateway(process, key);
+        return new AdminGateway(process, key, mqttPort);
     }
 
     /// <summary>The audit log's lines.</summary>
