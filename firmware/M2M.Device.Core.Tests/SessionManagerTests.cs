@@ -120,6 +120,29 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        public void RetryNowEndsABackOffButNotARefusal()
+        {
+            var rig = new SessionRig();
+            rig.Transport.QueueConnack(-1);
+
+            Assert.IsTrue(rig.Settle() > 0);
+            rig.AssertState(SessionState.BackingOff);
+
+            // The network came back before the back-off ended: the session connects at once.
+            rig.Session.RetryNow();
+            rig.Settle();
+            rig.AssertState(SessionState.Connected);
+
+            var refused = new SessionRig();
+            refused.Transport.QueueConnack(0x85);
+            refused.Settle();
+            refused.AssertState(SessionState.Refused);
+            refused.Session.RetryNow();
+            refused.Settle();
+            refused.AssertState(SessionState.Refused);
+        }
+
+        [TestMethod]
         [DataRow(0x84)]
         [DataRow(0x85)]
         public void AConfigurationRefusalWaitsLongBeforeTryingAgain(int code)

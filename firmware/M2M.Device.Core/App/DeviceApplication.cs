@@ -286,8 +286,8 @@ namespace M2M.Device.Core.App
                 _linkFailures = 0;
                 _linkRetryAt = 0;
 
-                // The session may be backing off after failures the lost link caused: let it look now.
-                _session!.Wake();
+                // The session may be backing off after failures the lost link caused: end that wait now.
+                _session!.RetryNow();
                 return;
             }
 

@@ -44,6 +44,9 @@ namespace M2M.Device.Core.Session
         private SessionState _state;
         private SessionState _afterBackoff;
         private long _retryAt;
+
+        // Set by RetryNow from another thread (the application's), read and cleared by Step.
+        private int _retryRequested;
         private int _failedAttempts;
         private long _deadline;
         private long _tokenLifetime;
@@ -99,6 +102,17 @@ namespace M2M.Device.Core.Session
         public long RenewalDue
         {
             get { return _renewAt; }
+        }
+
+        /// <summary>
+        /// The network is back (Wi-Fi rejoined): ends a back-off at once instead of letting a device
+        /// that was offline for minutes wait out its longest delay. A refusal (<see cref="SessionState.Refused"/>)
+        /// keeps its wait: the gateway said no, and reconnecting sooner would not change that.
+        /// </summary>
+        public void RetryNow()
+        {
+            Interlocked.Exchange(ref _retryRequested, 1);
+            _wake.Set();
         }
 
         /// <summary>Signals the loop that a message was added to the outbox.</summary>
@@ -161,7 +175,8 @@ namespace M2M.Device.Core.Session
                     return Publish(now);
                 case SessionState.BackingOff:
                 case SessionState.Refused:
-                    if (now >= _retryAt)
+                    var retryRequested = Interlocked.Exchange(ref _retryRequested, 0) == 1;
+                    if (now >= _retryAt || (retryRequested && _state == SessionState.BackingOff))
                     {
                         _state = _afterBackoff;
                         return 0;
