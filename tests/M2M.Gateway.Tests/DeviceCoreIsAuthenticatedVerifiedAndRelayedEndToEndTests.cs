@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Host.Platform;
 using M2M.Device.Core.Messaging;
@@ -7,6 +10,10 @@ using M2M.Device.Core.Time;
 using M2M.Device.Core.Tokens;
 using M2M.Gateway.Https;
 using M2M.Gateway.Tests.Support;
+using M2M.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using DeviceCredential = M2M.Device.Core.Storage.DeviceCredential;
 
 namespace M2M.Gateway.Tests;
@@ -16,17 +23,39 @@ namespace M2M.Gateway.Tests;
 /// the real device core (host build: token client, session manager, signer, outbox, MQTTnet
 /// transport), gets its access token from the gateway's token endpoint over HTTPS with its client
 /// assertion, opens an MQTT 5 session over TLS trusting only the gateway's development CA, and its
-/// signed telemetry is verified, journaled and relayed to the JSON-lines sink, in order, once.
+/// signed telemetry is verified, journaled and relayed, in order and once, to both sinks: the JSON-lines
+/// file and a webhook receiver on loopback; every record's provenance verifies with the key the
+/// gateway publishes in its JWKS (docs/ingress.md, "Verifying a record").
 /// </summary>
 public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : IAsyncLifetime
 {
     private const string DeviceId = "meter-0042";
+    private readonly ConcurrentQueue<JsonElement> _webhook = new();
+    private WebApplication _receiver = null!;
     private TokenGateway _gateway = null!;
 
-    public async Task InitializeAsync() =>
-        _gateway = await TokenGateway.StartAsync(null, null, null, "--Gateway:Relay:File:Enabled", "true");
+    public async Task InitializeAsync()
+    {
+        var port = LoopbackPort.Free();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        _receiver = builder.Build();
+        _receiver.MapPost("/events", async (HttpRequest request) =>
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            _webhook.Enqueue(document.RootElement.Clone());
+            return Results.Ok();
+        });
+        await _receiver.StartAsync();
+        _gateway = await TokenGateway.StartAsync(
+            null, null, null, "--Gateway:Relay:File:Enabled", "true", "--Gateway:Relay:Webhook:Url", $"http://127.0.0.1:{port}/events");
+    }
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
 
     [Fact]
     public async Task ARegisteredDeviceGetsATokenConnectsOverTlsAndItsTelemetryIsRelayed()
@@ -54,7 +83,7 @@ public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : I
             clock,
             null,
             random,
-            new SessionOptions());
+            new M2M.Device.Core.Session.SessionOptions());
         var signer = new MessageSigner(DeviceId, keys.MessageKey, hmac, clock, 1);
         var thread = new Thread(session.Run) { IsBackground = true };
         thread.Start();
@@ -65,14 +94,26 @@ public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : I
                 session.Submit(signer.Sign("application/json", System.Text.Encoding.UTF8.GetBytes($$"""{"kwh":{{i}}}""")));
             }
 
+            var expected = Enumerable.Range(1, 5).Select(i => $"{DeviceId}/1/1/{i}").ToList();
             var events = await FileSink.ReadAsync(Path.Combine(_gateway.DataDirectory, "telemetry.jsonl"), 5);
-            Assert.Equal(
-                Enumerable.Range(1, 5).Select(i => $"{DeviceId}/1/1/{i}"),
-                events.Select(e => e.GetProperty("id").GetString()));
+            Assert.Equal(expected, events.Select(e => e.GetProperty("id").GetString()));
             Assert.All(events, e => Assert.Equal("acme", e.GetProperty("m2mtenant").GetString()));
-            Assert.Equal(TokenState.Valid, tokens.State);
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (_webhook.Count < 5 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(500); // A sixth (duplicate) delivery would show up by now.
+            Assert.Equal(expected, _webhook.Select(e => e.GetProperty("id").GetString()));
+
+            using var client = _gateway.Client();
+            var jwks = await TokenGateway.JwksAsync(client);
+            Assert.All(events.Concat(_webhook), e => Assert.True(RecordVerifier.Verify(e, PublishedKey(jwks, e)), e.GetProperty("id").GetString()));
+            Assert.Equal(TokenState.Valid, tokens.State);
+
+            deadline = DateTime.UtcNow.AddSeconds(30);
             while (session.Acknowledged < 5 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
@@ -87,5 +128,18 @@ public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : I
             session.Stop();
             thread.Join(TimeSpan.FromSeconds(10));
         }
+    }
+
+    /// <summary>The JWKS key the record's JWS header names by kid, as a consumer picks it.</summary>
+    private static ECDsa PublishedKey(Microsoft.IdentityModel.Tokens.JsonWebKeySet jwks, JsonElement cloudEvent)
+    {
+        var header = cloudEvent.GetProperty("m2mgatewaysig").GetString()!.Split('.')[0];
+        var kid = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(header)).RootElement.GetProperty("kid").GetString();
+        var key = jwks.Keys.Single(k => k.Kid == kid);
+        return ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = System.Buffers.Text.Base64Url.DecodeFromChars(key.X), Y = System.Buffers.Text.Base64Url.DecodeFromChars(key.Y) },
+        });
     }
 }
