@@ -40,7 +40,8 @@ namespace M2M.Device.Esp32
         {
             // M2MqttTransport uses TLS when it is given a CA; provisioning always writes the gateway's CA
             // into the credential when MQTT runs over TLS.
-            X509Certificate? ca = credential.MqttTls && credential.CaCertificatePem.Length > 0 ? new X509Certificate(credential.CaCertificatePem) : null;
+            var pem = credential.MqttTrustedCaPem;
+            X509Certificate? ca = pem != null ? new X509Certificate(pem) : null;
 
             // One more than the session's window: the in-band renewal PUBLISH may be in flight too.
             return new M2MqttTransport(credential.MqttHost, credential.MqttPort, ca, config.InflightWindow + 1);

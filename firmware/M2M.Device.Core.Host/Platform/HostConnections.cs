@@ -32,7 +32,7 @@ public sealed class HostConnections(IHmacSha256 hmac, IRandom random, TimeSpan t
     public IMqttTransport CreateMqttTransport(DeviceCredential credential, DeviceConfig config)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        var ca = credential.MqttTls && credential.CaCertificatePem.Length > 0 ? X509Certificate2.CreateFromPem(credential.CaCertificatePem) : null;
+        var ca = credential.MqttTrustedCaPem is { } pem ? X509Certificate2.CreateFromPem(pem) : null;
         var transport = new MqttNetTransport(credential.MqttHost, credential.MqttPort, ca, timeout);
         _created.Add(transport);
         return transport;

@@ -54,6 +54,15 @@ namespace M2M.Device.Core.Storage
         /// <summary>The root CA (PEM) that HTTPS and MQTT TLS trust; empty uses the board's stored CA.</summary>
         public string CaCertificatePem { get; set; }
 
+        /// <summary>
+        /// The CA certificate (PEM) the MQTT connection trusts, or null when the session runs without
+        /// TLS or no CA was provisioned. The one place that decides it, for every platform's transport.
+        /// </summary>
+        public string? MqttTrustedCaPem
+        {
+            get { return MqttTls && CaCertificatePem.Length > 0 ? CaCertificatePem : null; }
+        }
+
         /// <summary>The client id to present: <see cref="ClientId"/>, or the device id when it is empty.</summary>
         public string EffectiveClientId
         {
