@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using M2M.Gateway.Https;
 using M2M.Gateway.Ingress.Authorization;
+using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Pipeline;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Metrics;
@@ -65,8 +66,8 @@ public sealed partial class MqttBrokerHost(
         var server = new MqttServerFactory().CreateMqttServer(builder.Build());
         server.ValidatingConnectionAsync += async e =>
         {
-            var result = await authenticate.RunAsync(e.ProtocolVersion, e.ClientId, e.UserName, e.RawPassword == null ? null : e.Password, e.CancellationToken).ConfigureAwait(false);
-            e.ReasonCode = result.Code;
+            var result = await authenticate.RunAsync(e.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500 ? AuthenticateConnection.MqttProtocolLevel : (int)e.ProtocolVersion, e.ClientId, e.UserName, e.RawPassword == null ? null : e.Password, e.CancellationToken).ConfigureAwait(false);
+            e.ReasonCode = (MqttConnectReasonCode)result.Code;
             if (result.Session != null)
             {
                 e.SessionItems[SessionItem] = result.Session;
@@ -107,7 +108,7 @@ public sealed partial class MqttBrokerHost(
                 e.ProcessPacket = false;
                 metrics.Message("packet_too_large");
                 LogTooLarge(e.ClientId, publish.Payload.Length);
-                _ = Task.Run(() => DisconnectAsync(e.ClientId, MqttDisconnectReasonCode.PacketTooLarge));
+                _ = Task.Run(() => DisconnectAsync(e.ClientId, ReasonCode.PacketTooLarge));
             }
 
             return Task.CompletedTask;
@@ -126,7 +127,7 @@ public sealed partial class MqttBrokerHost(
             var properties = message.UserProperties?.Select(p => (p.Name, p.ReadValueAsString())).ToList() ?? [];
             var context = new PublishContext(session, message.Topic, message.Payload.ToArray(), message.ContentType, properties);
             var outcome = await pipeline.RunAsync(context, e.CancellationToken).ConfigureAwait(false);
-            e.Response.ReasonCode = outcome.Code;
+            e.Response.ReasonCode = (MqttPubAckReasonCode)outcome.Code;
             if (!outcome.Succeeded)
             {
                 e.Response.ReasonString = outcome.Reason;
@@ -167,11 +168,11 @@ public sealed partial class MqttBrokerHost(
         return ValueTask.CompletedTask;
     }
 
-    private async Task DisconnectAsync(string clientId, MqttDisconnectReasonCode code)
+    private async Task DisconnectAsync(string clientId, ReasonCode code)
     {
         try
         {
-            await _server!.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = code }).ConfigureAwait(false);
+            await _server!.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions { ReasonCode = (MqttDisconnectReasonCode)code }).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException or IOException)
         {

@@ -1,13 +1,12 @@
 using System.Text.RegularExpressions;
+using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Metrics;
-using MQTTnet.Formatter;
-using MQTTnet.Protocol;
 
 namespace M2M.Gateway.Ingress.Sessions;
 
 /// <summary>The outcome of a CONNECT check: the CONNACK code, its metric label, and the session when accepted.</summary>
-public sealed record ConnectResult(MqttConnectReasonCode Code, string Reason, DeviceSession? Session);
+public sealed record ConnectResult(ReasonCode Code, string Reason, DeviceSession? Session);
 
 /// <summary>
 /// Checks an MQTT CONNECT as docs/protocol.md section 5.1 requires and answers with the CONNACK
@@ -19,10 +18,13 @@ public sealed partial class AuthenticateConnection(
     GatewayMetrics metrics,
     ILogger<AuthenticateConnection> logger)
 {
+    /// <summary>The CONNECT Protocol Version of MQTT 5 (MQTT 5 section 3.1.2.2).</summary>
+    public const int MqttProtocolLevel = 5;
+
     /// <summary>Runs the checks in order; the first failing one decides the reason code.</summary>
-    public async Task<ConnectResult> RunAsync(MqttProtocolVersion version, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
+    public async Task<ConnectResult> RunAsync(int protocolLevel, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
     {
-        var result = await CheckAsync(version, clientId, userName, password, cancellationToken).ConfigureAwait(false);
+        var result = await CheckAsync(protocolLevel, clientId, userName, password, cancellationToken).ConfigureAwait(false);
         metrics.Connect(result.Reason);
         if (result.Session == null)
         {
@@ -33,21 +35,21 @@ public sealed partial class AuthenticateConnection(
         return result;
     }
 
-    private async Task<ConnectResult> CheckAsync(MqttProtocolVersion version, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
+    private async Task<ConnectResult> CheckAsync(int protocolLevel, string? clientId, string? userName, string? password, CancellationToken cancellationToken)
     {
-        if (version != MqttProtocolVersion.V500)
+        if (protocolLevel != MqttProtocolLevel)
         {
-            return Refuse(MqttConnectReasonCode.UnsupportedProtocolVersion, "unsupported_protocol_version");
+            return Refuse(ReasonCode.UnsupportedProtocolVersion, "unsupported_protocol_version");
         }
 
         if (clientId == null || !DeviceIdPattern().IsMatch(clientId) || !string.Equals(clientId, userName, StringComparison.Ordinal))
         {
-            return Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, "client_id_invalid");
+            return Refuse(ReasonCode.ClientIdentifierNotValid, "client_id_invalid");
         }
 
         if (string.IsNullOrEmpty(password))
         {
-            return Refuse(MqttConnectReasonCode.BadUserNameOrPassword, "no_password");
+            return Refuse(ReasonCode.BadUserNameOrPassword, "no_password");
         }
 
         var token = await tokens.ValidateAccessTokenAsync(password, cancellationToken).ConfigureAwait(false);
@@ -55,36 +57,36 @@ public sealed partial class AuthenticateConnection(
         switch (token.Status)
         {
             case CredentialStatus.Unavailable:
-                return Refuse(MqttConnectReasonCode.ServerUnavailable, "token_check_unavailable");
+                return Refuse(ReasonCode.ServerUnavailable, "token_check_unavailable");
             case CredentialStatus.Invalid:
-                return Refuse(MqttConnectReasonCode.BadUserNameOrPassword, "token_" + token.Reason);
+                return Refuse(ReasonCode.BadUserNameOrPassword, "token_" + token.Reason);
         }
 
         if (!string.Equals(token.DeviceId, clientId, StringComparison.Ordinal))
         {
-            return Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, "token_sub_mismatch");
+            return Refuse(ReasonCode.ClientIdentifierNotValid, "token_sub_mismatch");
         }
 
         var lookup = await directory.FindAsync(clientId, cancellationToken).ConfigureAwait(false);
         switch (lookup.Status)
         {
             case DeviceLookupStatus.Unavailable:
-                return Refuse(MqttConnectReasonCode.ServerUnavailable, "directory_unavailable");
+                return Refuse(ReasonCode.ServerUnavailable, "directory_unavailable");
             case DeviceLookupStatus.NotFound:
-                return Refuse(MqttConnectReasonCode.NotAuthorized, "device_unknown");
+                return Refuse(ReasonCode.NotAuthorized, "device_unknown");
         }
 
         var device = lookup.Device!;
         if (!device.Enabled)
         {
-            return Refuse(MqttConnectReasonCode.NotAuthorized, "device_disabled");
+            return Refuse(ReasonCode.NotAuthorized, "device_disabled");
         }
 
         var roles = token.Tenant == null ? device.Roles : token.Roles;
-        return new ConnectResult(MqttConnectReasonCode.Success, "ok", new DeviceSession(device, token.Tenant ?? device.Tenant, roles, token.ExpiresAt));
+        return new ConnectResult(ReasonCode.Success, "ok", new DeviceSession(device, token.Tenant ?? device.Tenant, roles, token.ExpiresAt));
     }
 
-    private static ConnectResult Refuse(MqttConnectReasonCode code, string reason) => new(code, reason, null);
+    private static ConnectResult Refuse(ReasonCode code, string reason) => new(code, reason, null);
 
     /// <summary>docs/protocol.md section 2.1.</summary>
     [GeneratedRegex("^[a-z0-9-]{3,64}$", RegexOptions.CultureInvariant)]

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Metrics;
 using Microsoft.Extensions.Options;
-using MQTTnet.Protocol;
 
 namespace M2M.Gateway.Ingress.Sessions;
 
@@ -22,7 +22,7 @@ public sealed partial class SessionRegistry : IDisposable
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<SessionRegistry> _logger;
     private readonly ITimer _sweep;
-    private Func<string, MqttDisconnectReasonCode, Task>? _disconnect;
+    private Func<string, ReasonCode, Task>? _disconnect;
 
     public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null)
     {
@@ -44,7 +44,7 @@ public sealed partial class SessionRegistry : IDisposable
     public int Count => _sessions.Count;
 
     /// <summary>Connects the registry to the broker that can end a session.</summary>
-    public void AttachBroker(Func<string, MqttDisconnectReasonCode, Task> disconnect) => _disconnect = disconnect;
+    public void AttachBroker(Func<string, ReasonCode, Task> disconnect) => _disconnect = disconnect;
 
     /// <summary>The live session of a device, if any.</summary>
     public DeviceSession? Find(string deviceId) => _sessions.TryGetValue(deviceId, out var session) ? session : null;
@@ -133,7 +133,7 @@ public sealed partial class SessionRegistry : IDisposable
         if (device == null || !device.Enabled || device.CredentialGeneration != session.Device.CredentialGeneration)
         {
             var reason = device == null ? "device_deleted" : !device.Enabled ? "device_disabled" : "device_rotated";
-            await EndAsync(session, MqttDisconnectReasonCode.AdministrativeAction, reason).ConfigureAwait(false);
+            await EndAsync(session, ReasonCode.AdministrativeAction, reason).ConfigureAwait(false);
             return;
         }
 
@@ -157,10 +157,10 @@ public sealed partial class SessionRegistry : IDisposable
             return;
         }
 
-        await EndAsync(session, MqttDisconnectReasonCode.MaximumConnectTime, "deadline_passed").ConfigureAwait(false);
+        await EndAsync(session, ReasonCode.MaximumConnectTime, "deadline_passed").ConfigureAwait(false);
     }
 
-    private async Task EndAsync(DeviceSession session, MqttDisconnectReasonCode code, string reason)
+    private async Task EndAsync(DeviceSession session, ReasonCode code, string reason)
     {
         if (!_sessions.TryRemove(new KeyValuePair<string, DeviceSession>(session.DeviceId, session)))
         {
