@@ -120,6 +120,15 @@ public sealed class TestDeviceDirectory(TestWorld world) : IDeviceDirectory
         DeviceChanged?.Invoke(this, deviceId);
     }
 
+    /// <summary>An operator changes a device's roles.</summary>
+    public void SetRoles(string deviceId, params string[] roles)
+    {
+        var device = world.Device(deviceId);
+        device.Roles.Clear();
+        device.Roles.AddRange(roles);
+        DeviceChanged?.Invoke(this, deviceId);
+    }
+
     /// <summary>An operator rotates a device's secret: a new credential generation.</summary>
     public void Rotate(string deviceId)
     {

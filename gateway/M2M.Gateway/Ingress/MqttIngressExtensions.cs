@@ -36,10 +36,11 @@ public static class MqttIngressExtensions
         services.AddSingleton<RenewSession>();
         services.AddSingleton<ExtractSignedMessage>();
         services.AddSingleton<VerifySignature>();
-        services.AddSingleton<CheckReplay>();
+        services.AddSingleton<CheckTimestamp>();
         services.AddSingleton<JournalMessage>();
         services.AddSingleton<PublishPipeline>();
-        services.AddHostedService<MqttBrokerHost>();
+        services.AddSingleton<ConnectionLimits>();
+        services.AddHostedService<MqttListener>();
         services.AddHostedService<RelayService>();
         return services;
     }

@@ -19,6 +19,7 @@ public sealed class GatewayMetrics
     private readonly Counter _deliveryFailures;
     private readonly Counter _deadLetters;
     private readonly Counter _journalDropped;
+    private readonly Counter _connectionsDropped;
     private readonly MetricFactory _factory;
 
     public GatewayMetrics()
@@ -34,6 +35,7 @@ public sealed class GatewayMetrics
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
         _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink.", ["sink"]);
         _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
+        _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
         _journalDropped = _factory.CreateCounter("m2m_journal_dropped_total", "Undelivered records deleted because the journal hit Gateway:Journal:MaxRecords.");
     }
 
@@ -79,4 +81,6 @@ public sealed class GatewayMetrics
     public void DeadLettered(string sink) => _deadLetters.WithLabels(sink).Inc();
 
     public void JournalDropped(long count) => _journalDropped.Inc(count);
+
+    public void ConnectionDropped(string reason) => _connectionsDropped.WithLabels(reason).Inc();
 }

@@ -14,9 +14,10 @@ public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessGateway(WebApplication app, TestWorld world, int mqttPort, string dataDirectory, Uri baseAddress)
+    private InProcessGateway(WebApplication app, TestWorld world, int mqttPort, string dataDirectory, Uri baseAddress, TimeProvider time)
     {
         _app = app;
+        Time = time;
         BaseAddress = baseAddress;
         World = world;
         MqttPort = mqttPort;
@@ -24,6 +25,9 @@ public sealed class InProcessGateway : IAsyncDisposable
     }
 
     public TestWorld World { get; }
+
+    /// <summary>The gateway's clock (the test's fake one, or the system's).</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>The HTTP address (/health, /metrics).</summary>
     public Uri BaseAddress { get; }
@@ -51,10 +55,10 @@ public sealed class InProcessGateway : IAsyncDisposable
         ];
         var app = TestGateway.Build(args, world, time);
         await app.StartAsync().ConfigureAwait(false);
-        return new InProcessGateway(app, world, mqttPort, dataDirectory, baseAddress);
+        return new InProcessGateway(app, world, mqttPort, dataDirectory, baseAddress, time ?? TimeProvider.System);
     }
 
-    public TestDevice Device(string id) => new(World, id, MqttPort);
+    public TestDevice Device(string id) => new(World, id, MqttPort, Time);
 
     /// <summary>A device connected with a fresh token valid for <paramref name="lifetime"/>.</summary>
     public async Task<TestDevice> ConnectAsync(string id, DateTimeOffset now, TimeSpan? lifetime = null)

@@ -9,8 +9,12 @@ using MQTTnet.Protocol;
 
 namespace M2M.Gateway.Tests.Support;
 
-/// <summary>A simulated device: connects with its token and publishes telemetry signed as docs/protocol.md section 6 says.</summary>
-public sealed class TestDevice(TestWorld world, string deviceId, int port) : IAsyncDisposable
+/// <summary>
+/// A simulated device: connects with its token and publishes telemetry signed as docs/protocol.md
+/// section 6 says. Its clock (for m2m-ts) is the gateway's, so the timestamps it sends are within
+/// the gateway's window (section 6.1).
+/// </summary>
+public sealed class TestDevice(TestWorld world, string deviceId, int port, TimeProvider? clock = null) : IAsyncDisposable
 {
     public string Id { get; } = deviceId;
 
@@ -38,10 +42,11 @@ public sealed class TestDevice(TestWorld world, string deviceId, int port) : IAs
     }
 
     /// <summary>The user properties and topic of a correctly signed telemetry message.</summary>
-    public MqttApplicationMessage Telemetry(uint epoch, uint sequence, byte[] payload, string? contentType = "application/json", string? topic = null, long timestamp = 1767225600123, byte[]? key = null)
+    public MqttApplicationMessage Telemetry(uint epoch, uint sequence, byte[] payload, string? contentType = "application/json", string? topic = null, long? timestamp = null, byte[]? key = null)
     {
         topic ??= $"devices/{Id}/telemetry";
-        var signature = Sign(epoch, sequence, payload, contentType, topic, timestamp, key);
+        var ts = timestamp ?? Now;
+        var signature = Sign(epoch, sequence, payload, contentType, topic, ts, key);
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
@@ -49,7 +54,7 @@ public sealed class TestDevice(TestWorld world, string deviceId, int port) : IAs
             .WithUserProperty("m2m-v", Utf8("1"))
             .WithUserProperty("m2m-epoch", Utf8(epoch.ToString(CultureInfo.InvariantCulture)))
             .WithUserProperty("m2m-seq", Utf8(sequence.ToString(CultureInfo.InvariantCulture)))
-            .WithUserProperty("m2m-ts", Utf8(timestamp.ToString(CultureInfo.InvariantCulture)))
+            .WithUserProperty("m2m-ts", Utf8(ts.ToString(CultureInfo.InvariantCulture)))
             .WithUserProperty("m2m-sig", Utf8(signature));
         if (contentType != null)
         {
@@ -58,6 +63,9 @@ public sealed class TestDevice(TestWorld world, string deviceId, int port) : IAs
 
         return builder.Build();
     }
+
+    /// <summary>The device's time now, Unix milliseconds.</summary>
+    public long Now => (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>m2m-sig of these fields under the device's K_msg (or <paramref name="key"/>).</summary>
     public string Sign(uint epoch, uint sequence, byte[] payload, string? contentType, string topic, long timestamp, byte[]? key = null)
