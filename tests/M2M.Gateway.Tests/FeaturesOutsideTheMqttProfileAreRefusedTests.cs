@@ -67,7 +67,7 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
     {
         await using var client = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
         // Will Properties (none), Will Topic, Will Payload (section 3.1.3).
-        byte[] will = [0x00, .. RawMqttClient.String("devices/sensor-1/status"), .. RawMqttClient.Binary("gone"u8.ToArray())];
+        byte[] will = [0x00, .. RawMqttClient.Utf8String("devices/sensor-1/status"), .. RawMqttClient.Binary("gone"u8.ToArray())];
         await client.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Token(), will: will));
 
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
@@ -81,7 +81,7 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
         await using var client = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
 
         // Property 0x15 Authentication Method "SCRAM-SHA-1" (section 3.1.2.11.9).
-        await client.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Token(), properties: [0x15, .. RawMqttClient.String("SCRAM-SHA-1")]));
+        await client.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Token(), properties: [0x15, .. RawMqttClient.Utf8String("SCRAM-SHA-1")]));
 
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
         Assert.Equal((0x8C, "authentication_method_not_supported"), (connAck.ReasonCode, connAck.ReasonString));

@@ -1,6 +1,5 @@
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using M2M.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;

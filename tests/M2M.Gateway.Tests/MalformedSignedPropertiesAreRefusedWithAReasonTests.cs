@@ -1,7 +1,6 @@
 using System.Text;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using M2M.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;

@@ -47,11 +47,8 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
 
         // The next connection resends all eight, in order, then a new message as a sentinel.
         await using var second = await Connect();
-        await second.SendAsync([.. Enumerable.Range(1, InFlight + 1).SelectMany(seq => Message(device, (uint)seq))]);
-        foreach (var seq in Enumerable.Range(1, InFlight + 1))
-        {
-            Assert.Equal((seq, 0x00), Ack(await second.ExpectAsync(RawPacket.PubAck)));
-        }
+        await SendAndExpectAcceptedAsync(second, device, 1, InFlight);
+        await SendAndExpectAcceptedAsync(second, device, InFlight + 1, 1);
 
         var events = await _gateway.FileEventsAsync(InFlight + 1);
         Assert.Equal(Enumerable.Range(1, InFlight + 1).Select(Id), events.Select(e => e.GetProperty("id").GetString()));
@@ -76,11 +73,8 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
     {
         var device = _gateway.Device("sensor-1");
         await using var client = await Connect();
-        await client.SendAsync([.. Enumerable.Range(1, InFlight + 1).SelectMany(seq => Message(device, (uint)seq))]);
-        for (var i = 0; i <= InFlight; i++)
-        {
-            await client.ExpectAsync(RawPacket.PubAck);
-        }
+        await SendAndExpectAcceptedAsync(client, device, 1, InFlight);
+        await SendAndExpectAcceptedAsync(client, device, InFlight + 1, 1);
 
         // Message 1 left the window of eight when message 9 was accepted.
         await client.SendAsync(Message(device, 1, packetId: 100));
@@ -116,14 +110,21 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
         await using (var gateway = await StartAsync(worldPath, dataDirectory, port))
         {
             await using var second = await SignedPublish.ConnectAsync(port, "sensor-1", token);
-            await second.SendAsync([.. Enumerable.Range(1, InFlight + 1).SelectMany(seq => Message(device, (uint)seq, now: collected))]);
-            foreach (var seq in Enumerable.Range(1, InFlight + 1))
-            {
-                Assert.Equal((seq, 0x00), Ack(await second.ExpectAsync(RawPacket.PubAck)));
-            }
+            await SendAndExpectAcceptedAsync(second, device, 1, InFlight, collected);
+            await SendAndExpectAcceptedAsync(second, device, InFlight + 1, 1, collected);
 
             var events = await FileSink.ReadAsync(Path.Combine(dataDirectory, "telemetry.jsonl"), InFlight + 1);
             Assert.Equal(Enumerable.Range(1, InFlight + 1).Select(Id), events.Select(e => e.GetProperty("id").GetString()));
+        }
+    }
+
+    /// <summary>Sends messages first..first+count-1 at once (within the Receive Maximum) and expects each acknowledged 0x00, in order.</summary>
+    private static async Task SendAndExpectAcceptedAsync(RawMqttClient client, TestDevice device, int first, int count, long? now = null)
+    {
+        await client.SendAsync([.. Enumerable.Range(first, count).SelectMany(seq => Message(device, (uint)seq, now: now))]);
+        foreach (var seq in Enumerable.Range(first, count))
+        {
+            Assert.Equal((seq, 0x00), Ack(await client.ExpectAsync(RawPacket.PubAck)));
         }
     }
 

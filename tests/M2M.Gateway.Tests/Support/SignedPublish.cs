@@ -23,7 +23,7 @@ public static class SignedPublish
         (Utf8("m2m-sig"), Utf8(signature)),
     ];
 
-    /// <summary>A connected and authenticated raw client of <paramref name="device"/>.</summary>
+    /// <summary>A raw client connected as <paramref name="deviceId"/> with <paramref name="token"/>, its CONNACK 0x00 read.</summary>
     public static async Task<RawMqttClient> ConnectAsync(int port, string deviceId, string token, ushort keepAlive = 60, bool tls = false)
     {
         var client = await RawMqttClient.ConnectAsync(port, tls);

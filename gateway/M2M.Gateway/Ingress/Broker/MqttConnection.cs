@@ -436,7 +436,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
         // What this endpoint announced in its CONNACK, or a protocol rule (docs/protocol.md section 9.4).
         var violation = publish.QoS != 1 ? (ReasonCode.QoSNotSupported, "qos_not_supported")
             : publish.Retain ? (ReasonCode.RetainNotSupported, "retain_not_supported")
-            : publish.TopicAlias != 0 ? (ReasonCode.TopicAliasInvalid, "topic_alias_not_supported")
+            : publish.TopicAlias is not null ? (ReasonCode.TopicAliasInvalid, "topic_alias_not_supported")
             : publish.HasSubscriptionIdentifier ? (ReasonCode.ProtocolError, "subscription_identifier_in_publish")
             : publish.Payload.Length > Options.MaxPayloadBytes ? (ReasonCode.PacketTooLarge, "packet_too_large")
             : default;
@@ -474,18 +474,18 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
 
     private bool HandleSubscribe(SubscribePacket subscribe)
     {
-        if (subscribe.HasSubscriptionIdentifier)
+        if (subscribe.SubscriptionIdentifier != null)
         {
             // Announced as not available in the CONNACK (MQTT 5 section 3.2.2.3.12).
             return Violation(ReasonCode.SubscriptionIdentifiersNotSupported, "subscription_identifiers_not_supported");
         }
 
         var session = _session!;
-        var codes = new ReasonCode[subscribe.Filters.Count];
+        var codes = new ReasonCode[subscribe.Subscriptions.Count];
         string? refusal = null;
         for (var i = 0; i < codes.Length; i++)
         {
-            var (filter, qos) = (subscribe.Filters[i].Filter, subscribe.Filters[i].QoS);
+            var (filter, qos) = (subscribe.Subscriptions[i].TopicFilter, subscribe.Subscriptions[i].MaximumQoS);
             var (code, reason) = !TopicFilters.IsValid(filter) || Encoding.UTF8.GetByteCount(filter) > Options.MaxTopicBytes ? (ReasonCode.TopicFilterInvalid, "topic_filter_invalid")
                 : TopicFilters.IsShared(filter) ? (ReasonCode.SharedSubscriptionsNotSupported, "shared_subscriptions_not_supported")
                 : !_endpoint.Policy.MaySubscribe(session.DeviceId, session.Tenant, session.Roles, filter) ? (ReasonCode.NotAuthorized, "topic_not_allowed")
@@ -513,10 +513,10 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
 
     private bool HandleUnsubscribe(UnsubscribePacket unsubscribe)
     {
-        var codes = new ReasonCode[unsubscribe.Filters.Count];
+        var codes = new ReasonCode[unsubscribe.TopicFilters.Count];
         for (var i = 0; i < codes.Length; i++)
         {
-            codes[i] = _session!.Unsubscribe(unsubscribe.Filters[i]) ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted;
+            codes[i] = _session!.Unsubscribe(unsubscribe.TopicFilters[i]) ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted;
         }
 
         lock (_sync)

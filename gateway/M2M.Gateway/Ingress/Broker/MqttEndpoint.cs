@@ -44,10 +44,10 @@ internal sealed partial class MqttEndpoint(
 
     public ValueTask DisposeAsync() => Monitor.DisposeAsync();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connection from {Remote} closed by the gateway: {Reason} ({Packet} 0x{Code:X2})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection from {Remote} closed by the gateway: {Reason} ({Packet} 0x{Code:X2})")]
     public partial void LogClosing(string? remote, string reason, string packet, int code);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connection from {Remote} dropped before it authenticated: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection from {Remote} dropped before it authenticated: {Reason}")]
     public partial void LogDropped(string? remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "MQTT connection from {Remote} failed")]
