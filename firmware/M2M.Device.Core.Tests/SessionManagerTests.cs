@@ -457,14 +457,41 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void StoppingDisconnects()
+        public void StopOnlyAsksAndTheLoopDisconnects()
         {
             var rig = new SessionRig();
             rig.Connect();
 
             rig.Session.Stop();
 
+            // The caller's thread touched neither the state nor the connection.
+            rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(0, rig.Transport.Disconnects);
+
+            rig.Settle();
             rig.AssertState(SessionState.Stopped);
+            Assert.AreEqual(1, rig.Transport.Disconnects);
+
+            // Stopped for good: nothing is sent and no connection is opened again.
+            rig.Collect(1);
+            rig.Clock.Advance(rig.Options.MaxBackoffMilliseconds);
+            rig.Settle();
+            Assert.AreEqual(0, rig.Transport.Published.Count);
+            Assert.AreEqual(1, rig.Transport.Connects.Count);
+        }
+
+        [TestMethod]
+        public void AStopRequestedWhileConnectingLeavesNoConnectionOpen()
+        {
+            var rig = new SessionRig();
+
+            // The application's thread calls Stop while the loop's CONNECT is waiting for its CONNACK.
+            rig.Transport.DuringConnect = rig.Session.Stop;
+            rig.Settle();
+
+            rig.AssertState(SessionState.Stopped);
+            Assert.AreEqual(1, rig.Transport.Connects.Count);
+            Assert.IsFalse(rig.Transport.IsConnected);
             Assert.AreEqual(1, rig.Transport.Disconnects);
         }
     }

@@ -18,6 +18,9 @@ namespace M2M.Device.Core.Session
     /// long until something is next due, so tests drive it with a controlled clock and no threads;
     /// <see cref="Run"/> is the platform loop, sleeping on an AutoResetEvent that transport events set
     /// (no busy loop).
+    /// Threads: the session's state and the transport's connection are owned by the thread that calls
+    /// <see cref="Step"/> (the loop). Other threads only hand it requests: <see cref="Submit"/>,
+    /// <see cref="RetryNow"/>, <see cref="Stop"/>, and the transport's events.
     /// </summary>
     public sealed class SessionManager : IMqttTransportListener
     {
@@ -45,14 +48,14 @@ namespace M2M.Device.Core.Session
         private SessionState _afterBackoff;
         private long _retryAt;
 
-        // Set by RetryNow from another thread (the application's), read and cleared by Step.
+        // Set by RetryNow and Stop from another thread (the application's), read by Step.
         private int _retryRequested;
+        private int _stopRequested;
         private int _failedAttempts;
         private long _deadline;
         private long _tokenLifetime;
         private long _renewAt;
         private ushort _renewalPacketId;
-        private bool _stopRequested;
 
         /// <summary>Creates the session manager in <see cref="SessionState.SyncingTime"/>.</summary>
         public SessionManager(string deviceId, IMqttTransport transport, ITokenSource tokens, IRenewalCredential renewal, Outbox outbox, DeviceClock clock, ITimeSync? timeSync, IRandom random, SessionOptions options)
@@ -115,12 +118,6 @@ namespace M2M.Device.Core.Session
             _wake.Set();
         }
 
-        /// <summary>Signals the loop that a message was added to the outbox.</summary>
-        public void Wake()
-        {
-            _wake.Set();
-        }
-
         /// <summary>Adds a signed message to the outbox and wakes the loop.</summary>
         public void Submit(SignedMessage message)
         {
@@ -128,39 +125,47 @@ namespace M2M.Device.Core.Session
             _wake.Set();
         }
 
-        /// <summary>The platform loop: steps, then sleeps until the next due time or a transport event, until <see cref="Stop"/>.</summary>
+        /// <summary>
+        /// The platform loop: steps, then sleeps until the next due time or a transport event; returns once
+        /// a step has performed <see cref="Stop"/>.
+        /// </summary>
         public void Run()
         {
-            while (!_stopRequested)
+            while (_state != SessionState.Stopped)
             {
                 var wait = Step();
-                if (wait > 0 && !_stopRequested)
+                if (wait > 0 && _state != SessionState.Stopped)
                 {
                     _wake.WaitOne(wait, false);
                 }
             }
         }
 
-        /// <summary>Ends the session (DISCONNECT) and makes <see cref="Run"/> return.</summary>
+        /// <summary>
+        /// Asks the loop to end the session (DISCONNECT) and stop; safe from any thread. It only records the
+        /// request and wakes the loop: the next <see cref="Step"/> closes the connection and enters
+        /// <see cref="SessionState.Stopped"/>, so a CONNECT that is under way when Stop is called cannot
+        /// leave a connection open behind it. <see cref="Run"/> returns after that step.
+        /// </summary>
         public void Stop()
         {
-            _stopRequested = true;
-            if (_state == SessionState.Connected)
-            {
-                _transport.Disconnect();
-            }
-
-            _state = SessionState.Stopped;
+            Interlocked.Exchange(ref _stopRequested, 1);
             _wake.Set();
         }
 
         /// <summary>
-        /// Handles the transport events received since the last step, then does the work due now.
+        /// Performs a requested <see cref="Stop"/>; otherwise handles the transport events received since
+        /// the last step, then does the work due now.
         /// Returns the milliseconds until something is next due (0: call again at once); transport events
         /// and <see cref="Submit"/> may make it due earlier (they set the wake event).
         /// </summary>
         public int Step()
         {
+            if (Interlocked.CompareExchange(ref _stopRequested, 1, 1) == 1)
+            {
+                return PerformStop();
+            }
+
             HandleEvents();
             var now = _clock.UptimeMilliseconds;
             switch (_state)
@@ -477,6 +482,18 @@ namespace M2M.Device.Core.Session
                     BackOff(now);
                     break;
             }
+        }
+
+        // The request of Stop, performed on the loop's thread: no connection outlives it.
+        private int PerformStop()
+        {
+            if (_state == SessionState.Connected)
+            {
+                _transport.Disconnect();
+            }
+
+            _state = SessionState.Stopped;
+            return _options.MaxIdleMilliseconds;
         }
 
         private void EndSession(int reasonCode)

@@ -24,7 +24,7 @@ namespace M2M.Device.Core.Session
         /// </summary>
         Refused,
 
-        /// <summary>Stopped by the application.</summary>
+        /// <summary>Stopped by the application (<see cref="SessionManager.Stop"/>, performed by the next step).</summary>
         Stopped,
     }
 }
