@@ -72,6 +72,7 @@ namespace M2M.Device.Core.Tests
         [TestMethod]
         [DataRow(0x86)]
         [DataRow(0x87)]
+        [DataRow(0x8C)]
         public void AConnackRefusingTheTokenGetsANewTokenAfterBackOff(int code)
         {
             var rig = new SessionRig();
@@ -90,8 +91,15 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        [DataRow(0x80)]
+        [DataRow(0x83)]
         [DataRow(0x88)]
+        [DataRow(0x89)]
+        [DataRow(0x97)]
+        [DataRow(0x9C)]
+        [DataRow(0x9D)]
         [DataRow(0x9F)]
+        [DataRow(0xA1)]
         [DataRow(-1)]
         public void AnUnavailableServerIsRetriedWithExponentialBackOffKeepingTheToken(int code)
         {
@@ -143,15 +151,25 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        [DataRow(0x81)]
+        [DataRow(0x82)]
         [DataRow(0x84)]
         [DataRow(0x85)]
-        public void AConfigurationRefusalWaitsLongBeforeTryingAgain(int code)
+        [DataRow(0x8A)]
+        [DataRow(0x90)]
+        [DataRow(0x95)]
+        [DataRow(0x99)]
+        [DataRow(0x9A)]
+        [DataRow(0x9B)]
+        public void AConnectRefusedAsItIsStopsAndReportsUntilTheLongRetry(int code)
         {
             var rig = new SessionRig();
             rig.Transport.QueueConnack(code);
 
             rig.Settle();
             rig.AssertState(SessionState.Refused);
+            Assert.AreEqual(code, rig.Session.LastReasonCode);
+            Assert.AreEqual(0, rig.Tokens.Invalidations);
             rig.Clock.Advance(rig.Options.RefusedRetryMilliseconds - 1);
             rig.Settle();
             rig.AssertState(SessionState.Refused);
@@ -234,48 +252,6 @@ namespace M2M.Device.Core.Tests
             rig.AssertState(SessionState.BackingOff);
             Assert.AreEqual(MqttCodes.NetworkError, rig.Session.LastReasonCode);
             Assert.AreEqual(1, rig.Outbox.Count);
-        }
-
-        [TestMethod]
-        public void APubackTheTransportGaveUpOnReconnectsAndResends()
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            var message = rig.Collect(1);
-            rig.Settle();
-
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, MqttCodes.NotAcknowledged);
-            var wait = rig.Settle();
-            Assert.AreEqual(1, rig.Transport.Disconnects);
-            rig.Clock.Advance(wait);
-            rig.Settle();
-
-            Assert.AreEqual(2, rig.Transport.Connects.Count);
-            Assert.AreEqual(message.Signature, rig.Transport.LastPublished().Property("m2m-sig"));
-        }
-
-        [TestMethod]
-        [DataRow(0x83)]
-        [DataRow(0x87)]
-        [DataRow(0x97)]
-        public void AMessageRefusedByPubackIsDroppedAndCountedNotRetried(int code)
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            rig.Collect(1);
-            rig.Settle();
-
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
-            rig.Settle();
-            Assert.AreEqual(code, rig.Session.LastReasonCode);
-            rig.Transport.Close(MqttCodes.NetworkError);
-            rig.Clock.Advance(rig.Settle());
-            rig.Settle();
-
-            rig.AssertState(SessionState.Connected);
-            Assert.AreEqual(1L, rig.Session.Refused);
-            Assert.AreEqual(0, rig.Outbox.Count);
-            Assert.AreEqual(1, rig.Transport.Published.Count);
         }
 
         [TestMethod]
@@ -423,14 +399,18 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void ARefusedRenewalReconnectsWithANewToken()
+        [DataRow(0x83)]
+        [DataRow(0x87)]
+        [DataRow(0x90)]
+        [DataRow(0x99)]
+        public void ARefusedRenewalReconnectsWithANewToken(int code)
         {
             var rig = new SessionRig();
             rig.Connect();
             rig.Clock.Advance(rig.Session.RenewalDue);
             rig.Settle();
 
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, MqttCodes.NotAuthorized);
+            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
             rig.Settle();
 
             rig.AssertState(SessionState.Connected);
@@ -454,6 +434,34 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(1, rig.Transport.Disconnects);
             Assert.AreEqual(2, rig.Transport.Connects.Count);
             Assert.AreEqual("token-2", rig.Transport.LastConnect().Password);
+        }
+
+        [TestMethod]
+        [DataRow(0x80)]
+        [DataRow(0x97)]
+        [DataRow(-2)]
+        public void ARenewalTheGatewayCouldNotHandleNowIsTriedAgainInTheSameSession(int code)
+        {
+            var rig = new SessionRig();
+            rig.Connect();
+            rig.Clock.Advance(rig.Session.RenewalDue);
+            rig.Settle();
+            var deadline = rig.Session.SessionDeadline;
+
+            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
+            rig.Settle();
+
+            rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(0, rig.Transport.Disconnects);
+            Assert.AreEqual(0, rig.Tokens.Invalidations);
+            Assert.AreEqual(deadline, rig.Session.SessionDeadline);
+            rig.Clock.Advance(rig.Options.RenewalRetryMilliseconds - 1);
+            rig.Settle();
+            Assert.AreEqual(1, rig.Transport.Published.Count);
+            rig.Clock.Advance(1);
+            rig.Settle();
+            Assert.AreEqual(2, rig.Transport.Published.Count);
+            Assert.AreEqual("devices/sensor-0001/auth", rig.Transport.LastPublished().Topic);
         }
 
         [TestMethod]
