@@ -213,33 +213,6 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void AfterALostConnectionItBacksOffReconnectsAndResendsTheUnacknowledgedInOrder()
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            var first = rig.Collect(1);
-            var second = rig.Collect(2);
-            var third = rig.Collect(3);
-            rig.Settle();
-            rig.Transport.Acknowledge(rig.Transport.PublishedAt(0).PacketId, MqttCodes.Success);
-            rig.Settle();
-
-            rig.Transport.Close(MqttCodes.NetworkError);
-            var wait = rig.Settle();
-            rig.AssertState(SessionState.BackingOff);
-            rig.Clock.Advance(wait);
-            rig.Settle();
-
-            rig.AssertState(SessionState.Connected);
-            Assert.AreEqual(2, rig.Transport.Connects.Count);
-            Assert.AreEqual(5, rig.Transport.Published.Count);
-            Assert.AreEqual(second.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
-            Assert.AreEqual(third.Signature, rig.Transport.PublishedAt(4).Property("m2m-sig"));
-            Assert.AreNotEqual(first.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
-            Assert.AreEqual(2, rig.Outbox.Count);
-        }
-
-        [TestMethod]
         public void APublishOnADeadConnectionEndsTheSession()
         {
             var rig = new SessionRig();

@@ -90,6 +90,7 @@ namespace M2M.Device.Core.Tests
             rig.Settle();
 
             rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(2, rig.Transport.Connects.Count);
             Assert.AreEqual(0, rig.Tokens.Invalidations);
             Assert.AreEqual(0L, rig.Session.Refused);
             AssertResent(rig, 3, new SignedMessage[] { second, third });
