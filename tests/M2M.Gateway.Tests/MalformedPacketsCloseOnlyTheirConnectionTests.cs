@@ -13,7 +13,7 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class MalformedPacketsCloseOnlyTheirConnectionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Fixed();
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
     private InProcessGateway _gateway = null!;
     private TestDevice _device = null!;

@@ -1,4 +1,5 @@
 using M2M.Gateway.Tests.Support;
+using static M2M.Gateway.Tests.Support.PublishAssert;
 using M2M.Gateway.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
@@ -12,7 +13,7 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Fixed();
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"), ("sensor-2", "globex"));
     private InProcessGateway _gateway = null!;
     private TestDevice _device = null!;
@@ -37,8 +38,11 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
         var result = await _device.PublishAsync(_device.Telemetry(7, 42, payload));
 
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
-        var events = await _gateway.FileEventsAsync(1);
-        var record = Assert.Single(events);
+        // The sentinel: a second relay of the first message would come before this one's.
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(_device.Telemetry(7, 43, "{}"u8.ToArray()))).ReasonCode);
+        var events = await _gateway.FileEventsAsync(2);
+        Assert.Equal(["sensor-1/1/7/42", "sensor-1/1/7/43"], events.Select(e => e.GetProperty("id").GetString()));
+        var record = events[0];
         Assert.Equal("sensor-1/1/7/42", record.GetProperty("id").GetString());
         Assert.Equal("sensor-1", record.GetProperty("m2mdevice").GetString());
         Assert.Equal("acme", record.GetProperty("m2mtenant").GetString());
@@ -77,6 +81,28 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     {
         var message = _device.Telemetry(1, 1, "21.5"u8.ToArray());
         message.Payload = new System.Buffers.ReadOnlySequence<byte>("99.9"u8.ToArray());
+
+        AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
+    }
+
+    [Fact]
+    public async Task AnotherTopicThanTheSignedOneIsRefusedAsBadSignature()
+    {
+        // Section 6.2 field 3: the topic is signed.
+        var message = _device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/a");
+        message.Topic = "devices/sensor-1/telemetry/b";
+
+        AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task AnotherContentTypeThanTheSignedOneIsRefusedAsBadSignature(string? sentContentType)
+    {
+        // Section 6.2 field 7: the content type is signed, and its absence is signed as empty.
+        var message = _device.Telemetry(1, 1, "x"u8.ToArray(), contentType: "application/json");
+        message.ContentType = sentContentType;
 
         AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
     }
@@ -204,11 +230,8 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
         Assert.Equal(
             [MqttClientSubscribeResultCode.GrantedQoS0, MqttClientSubscribeResultCode.NotAuthorized, MqttClientSubscribeResultCode.NotAuthorized],
             result.Items.Select(i => i.ResultCode));
-    }
-
-    private static void AssertRefused(MqttClientPublishResult result, MqttClientPublishReasonCode code, string reason)
-    {
-        Assert.Equal(code, result.ReasonCode);
-        Assert.Equal(reason, result.ReasonString);
+        Assert.Equal(
+            new Dictionary<string, double> { ["ok"] = 1, ["topic_not_allowed"] = 2 },
+            (await _gateway.MetricsAsync()).ByLabel("m2m_mqtt_subscriptions_total", "reason"));
     }
 }
