@@ -41,10 +41,7 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
                     acknowledged = seq;
                 }
             });
-            while (Volatile.Read(ref acknowledged) < 50 && !streaming.IsCompleted)
-            {
-                await Task.Delay(1);
-            }
+            await Eventually.TrueAsync(() => Volatile.Read(ref acknowledged) >= 50 || streaming.IsCompleted, "50 acknowledged messages");
 
             await gateway.KillAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => streaming);
