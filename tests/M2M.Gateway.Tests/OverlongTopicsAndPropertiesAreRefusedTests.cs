@@ -1,7 +1,6 @@
 using M2M.Gateway.Tests.Support;
 using static M2M.Gateway.Tests.Support.PublishAssert;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Packets;
 
@@ -23,60 +22,49 @@ public sealed class OverlongTopicsAndPropertiesAreRefusedTests : IAsyncLifetime
     // m2m-sig's value is 43 characters, so the bound cannot be below that.
     private const int MaxUserPropertyLength = 48;
 
-    private readonly FakeTimeProvider _time = TestClock.Fixed();
-    private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
-    private TestDevice _device = null!;
+    private DeviceRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync(
-            _world,
-            _time,
-            "--Gateway:Mqtt:MaxTopicBytes", $"{MaxTopicBytes}",
-            "--Gateway:Mqtt:MaxContentTypeBytes", $"{MaxContentTypeBytes}",
-            "--Gateway:Mqtt:MaxUserProperties", $"{MaxUserProperties}",
-            "--Gateway:Mqtt:MaxUserPropertyLength", $"{MaxUserPropertyLength}");
-        _device = await _gateway.ConnectAsync("sensor-1", _time.GetUtcNow());
-    }
+    public async Task InitializeAsync() => _rig = await DeviceRig.StartAsync(
+        TestWorld.Create(("sensor-1", "acme")),
+        null,
+        "--Gateway:Mqtt:MaxTopicBytes", $"{MaxTopicBytes}",
+        "--Gateway:Mqtt:MaxContentTypeBytes", $"{MaxContentTypeBytes}",
+        "--Gateway:Mqtt:MaxUserProperties", $"{MaxUserProperties}",
+        "--Gateway:Mqtt:MaxUserPropertyLength", $"{MaxUserPropertyLength}");
 
-    public async Task DisposeAsync()
-    {
-        await _device.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task ATopicOverMaxTopicBytesIsInvalid()
     {
         // "devices/sensor-1/telemetry/" is 27 bytes; valid stream names make up the rest.
-        var atBound = _device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/" + new string('s', MaxTopicBytes - 27));
-        var overBound = _device.Telemetry(1, 2, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/" + new string('s', MaxTopicBytes - 26));
+        var atBound = _rig.Device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/" + new string('s', MaxTopicBytes - 27));
+        var overBound = _rig.Device.Telemetry(1, 2, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/" + new string('s', MaxTopicBytes - 26));
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(atBound)).ReasonCode);
-        AssertRefused(await _device.PublishAsync(overBound), MqttClientPublishReasonCode.TopicNameInvalid, "topic_invalid");
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(atBound)).ReasonCode);
+        AssertRefused(await _rig.Device.PublishAsync(overBound), MqttClientPublishReasonCode.TopicNameInvalid, "topic_invalid");
     }
 
     [Fact]
     public async Task AContentTypeOverMaxContentTypeBytesIsMalformed()
     {
         // 16 and 17 UTF-8 bytes ("é" is two): the bound is in bytes, not characters.
-        var atBound = _device.Telemetry(1, 1, "x"u8.ToArray(), contentType: "text/éééééx");
-        var overBound = _device.Telemetry(1, 2, "x"u8.ToArray(), contentType: "text/éééééxx");
+        var atBound = _rig.Device.Telemetry(1, 1, "x"u8.ToArray(), contentType: "text/éééééx");
+        var overBound = _rig.Device.Telemetry(1, 2, "x"u8.ToArray(), contentType: "text/éééééxx");
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(atBound)).ReasonCode);
-        AssertRefused(await _device.PublishAsync(overBound), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(atBound)).ReasonCode);
+        AssertRefused(await _rig.Device.PublishAsync(overBound), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
     }
 
     [Fact]
     public async Task MoreThanMaxUserPropertiesIsMalformed()
     {
         // Five m2m-* properties, then others up to the bound and one past it.
-        var atBound = WithExtraProperties(_device.Telemetry(1, 1, "x"u8.ToArray()), MaxUserProperties - 5);
-        var overBound = WithExtraProperties(_device.Telemetry(1, 2, "x"u8.ToArray()), MaxUserProperties - 4);
+        var atBound = WithExtraProperties(_rig.Device.Telemetry(1, 1, "x"u8.ToArray()), MaxUserProperties - 5);
+        var overBound = WithExtraProperties(_rig.Device.Telemetry(1, 2, "x"u8.ToArray()), MaxUserProperties - 4);
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(atBound)).ReasonCode);
-        AssertRefused(await _device.PublishAsync(overBound), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(atBound)).ReasonCode);
+        AssertRefused(await _rig.Device.PublishAsync(overBound), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
     }
 
     [Theory]
@@ -86,14 +74,14 @@ public sealed class OverlongTopicsAndPropertiesAreRefusedTests : IAsyncLifetime
     {
         MqttApplicationMessage Message(uint sequence, int length)
         {
-            var message = _device.Telemetry(1, sequence, "x"u8.ToArray());
+            var message = _rig.Device.Telemetry(1, sequence, "x"u8.ToArray());
             var text = new string('p', length);
             message.UserProperties.Add(inTheName ? new MqttUserProperty(text, TestDevice.Utf8("v")) : new MqttUserProperty("note", TestDevice.Utf8(text)));
             return message;
         }
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(Message(1, MaxUserPropertyLength))).ReasonCode);
-        AssertRefused(await _device.PublishAsync(Message(2, MaxUserPropertyLength + 1)), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(Message(1, MaxUserPropertyLength))).ReasonCode);
+        AssertRefused(await _rig.Device.PublishAsync(Message(2, MaxUserPropertyLength + 1)), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
     }
 
     private static MqttApplicationMessage WithExtraProperties(MqttApplicationMessage message, int count)

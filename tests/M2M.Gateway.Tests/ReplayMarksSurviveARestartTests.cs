@@ -1,4 +1,3 @@
-using System.Globalization;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
 using M2M.Testing;
@@ -28,7 +27,7 @@ public sealed class ReplayMarksSurviveARestartTests : IDisposable
         MqttApplicationMessage last;
 
         var port = LoopbackPort.Free();
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, port))
+        await using (var gateway = await GatewayProcess.StartTestHostAsync(worldPath, dataDirectory, port))
         {
             await using var device = await ConnectAsync(port);
             last = device.Telemetry(3, 5, "{}"u8.ToArray());
@@ -36,7 +35,7 @@ public sealed class ReplayMarksSurviveARestartTests : IDisposable
         }
 
         port = LoopbackPort.Free();
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, port))
+        await using (var gateway = await GatewayProcess.StartTestHostAsync(worldPath, dataDirectory, port))
         {
             await using var device = await ConnectAsync(port);
 
@@ -58,8 +57,4 @@ public sealed class ReplayMarksSurviveARestartTests : IDisposable
         Assert.Equal(MqttClientConnectResultCode.Success, (await device.ConnectAsync(_world.MintAccessToken("sensor-1", DateTimeOffset.UtcNow))).ResultCode);
         return device;
     }
-
-    private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, int port) =>
-        GatewayProcess.StartAsync("M2M.Gateway.TestHost.dll", dataDirectory,
-            "--TestWorld", worldPath, "--Gateway:Mqtt:Port", port.ToString(CultureInfo.InvariantCulture));
 }

@@ -43,6 +43,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         StartAsync("M2M.Gateway.dll", null, extraArguments);
 
     /// <summary>
+    /// Starts the ingress test host (the gateway with the stand-in seams of <paramref name="worldPath"/>,
+    /// tests/M2M.Gateway.TestHost) on <paramref name="dataDirectory"/>, kept for a restart, MQTT on <paramref name="mqttPort"/>.
+    /// </summary>
+    public static Task<GatewayProcess> StartTestHostAsync(string worldPath, string dataDirectory, int mqttPort) =>
+        StartAsync("M2M.Gateway.TestHost.dll", dataDirectory, "--TestWorld", worldPath, "--Gateway:Mqtt:Port", mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
     /// Starts <paramref name="assembly"/> (the gateway, or the ingress test host) on
     /// <paramref name="dataDirectory"/> (a fresh one when null, removed on dispose; a given one is kept).
     /// </summary>
