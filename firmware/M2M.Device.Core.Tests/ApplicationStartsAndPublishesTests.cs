@@ -111,20 +111,27 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void AClientThatCannotBeCreatedIsReportedInsteadOfEndingTheApplication()
+        public void AClientThatCannotBeCreatedIsReportedWithItsExceptionTypeInsteadOfEndingTheApplication()
         {
             var files = ProvisionedDrive(10);
             var clock = new FakeClock(Now);
             var connections = new InMemoryConnections(clock);
             connections.FailTransport = true;
-            var app = new DeviceApplication(Platform(files, clock, new FakeNetworkLink(), connections));
+            var status = new FakeDeviceStatus();
+            var app = new DeviceApplication(Platform(files, clock, new FakeNetworkLink(), connections, status));
 
             Assert.IsFalse(app.Start());
             Assert.AreEqual(ApplicationState.NotProvisioned, app.State);
             Assert.AreEqual(DeviceApplication.SetupFailed, app.LastError);
+            Assert.AreEqual("System.ArgumentException", app.LastErrorType);
+
+            // The board shows it: a board that cannot start sends no telemetry.
+            Assert.AreEqual(DeviceApplication.SetupFailed, status.FailureReason);
+            Assert.AreEqual("System.ArgumentException", status.FailureType);
 
             connections.FailTransport = false;
             Assert.IsTrue(app.Start());
+            Assert.IsNull(app.LastErrorType);
         }
 
         [TestMethod]
@@ -177,7 +184,12 @@ namespace M2M.Device.Core.Tests
 
         private static DevicePlatform Platform(InMemoryFileStore files, FakeClock clock, FakeNetworkLink link, InMemoryConnections connections)
         {
-            return new DevicePlatform(files, clock, new FakeRandom(), TestPlatform.Hmac, link, new FakeTimeSync(clock, Now), new FakeDeviceStatus(), connections);
+            return Platform(files, clock, link, connections, new FakeDeviceStatus());
+        }
+
+        private static DevicePlatform Platform(InMemoryFileStore files, FakeClock clock, FakeNetworkLink link, InMemoryConnections connections, FakeDeviceStatus status)
+        {
+            return new DevicePlatform(files, clock, new FakeRandom(), TestPlatform.Hmac, link, new FakeTimeSync(clock, Now), status, connections);
         }
 
         private static void StepUntilPublished(SessionManager session, InMemoryMqttTransport transport, int count)

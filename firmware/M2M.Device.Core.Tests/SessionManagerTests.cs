@@ -72,6 +72,7 @@ namespace M2M.Device.Core.Tests
         [TestMethod]
         [DataRow(0x86)]
         [DataRow(0x87)]
+        [DataRow(0x8C)]
         public void AConnackRefusingTheTokenGetsANewTokenAfterBackOff(int code)
         {
             var rig = new SessionRig();
@@ -90,8 +91,15 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        [DataRow(0x80)]
+        [DataRow(0x83)]
         [DataRow(0x88)]
+        [DataRow(0x89)]
+        [DataRow(0x97)]
+        [DataRow(0x9C)]
+        [DataRow(0x9D)]
         [DataRow(0x9F)]
+        [DataRow(0xA1)]
         [DataRow(-1)]
         public void AnUnavailableServerIsRetriedWithExponentialBackOffKeepingTheToken(int code)
         {
@@ -143,15 +151,25 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
+        [DataRow(0x81)]
+        [DataRow(0x82)]
         [DataRow(0x84)]
         [DataRow(0x85)]
-        public void AConfigurationRefusalWaitsLongBeforeTryingAgain(int code)
+        [DataRow(0x8A)]
+        [DataRow(0x90)]
+        [DataRow(0x95)]
+        [DataRow(0x99)]
+        [DataRow(0x9A)]
+        [DataRow(0x9B)]
+        public void AConnectRefusedAsItIsStopsAndReportsUntilTheLongRetry(int code)
         {
             var rig = new SessionRig();
             rig.Transport.QueueConnack(code);
 
             rig.Settle();
             rig.AssertState(SessionState.Refused);
+            Assert.AreEqual(code, rig.Session.LastReasonCode);
+            Assert.AreEqual(0, rig.Tokens.Invalidations);
             rig.Clock.Advance(rig.Options.RefusedRetryMilliseconds - 1);
             rig.Settle();
             rig.AssertState(SessionState.Refused);
@@ -195,33 +213,6 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void AfterALostConnectionItBacksOffReconnectsAndResendsTheUnacknowledgedInOrder()
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            var first = rig.Collect(1);
-            var second = rig.Collect(2);
-            var third = rig.Collect(3);
-            rig.Settle();
-            rig.Transport.Acknowledge(rig.Transport.PublishedAt(0).PacketId, MqttCodes.Success);
-            rig.Settle();
-
-            rig.Transport.Close(MqttCodes.NetworkError);
-            var wait = rig.Settle();
-            rig.AssertState(SessionState.BackingOff);
-            rig.Clock.Advance(wait);
-            rig.Settle();
-
-            rig.AssertState(SessionState.Connected);
-            Assert.AreEqual(2, rig.Transport.Connects.Count);
-            Assert.AreEqual(5, rig.Transport.Published.Count);
-            Assert.AreEqual(second.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
-            Assert.AreEqual(third.Signature, rig.Transport.PublishedAt(4).Property("m2m-sig"));
-            Assert.AreNotEqual(first.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
-            Assert.AreEqual(2, rig.Outbox.Count);
-        }
-
-        [TestMethod]
         public void APublishOnADeadConnectionEndsTheSession()
         {
             var rig = new SessionRig();
@@ -234,48 +225,6 @@ namespace M2M.Device.Core.Tests
             rig.AssertState(SessionState.BackingOff);
             Assert.AreEqual(MqttCodes.NetworkError, rig.Session.LastReasonCode);
             Assert.AreEqual(1, rig.Outbox.Count);
-        }
-
-        [TestMethod]
-        public void APubackTheTransportGaveUpOnReconnectsAndResends()
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            var message = rig.Collect(1);
-            rig.Settle();
-
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, MqttCodes.NotAcknowledged);
-            var wait = rig.Settle();
-            Assert.AreEqual(1, rig.Transport.Disconnects);
-            rig.Clock.Advance(wait);
-            rig.Settle();
-
-            Assert.AreEqual(2, rig.Transport.Connects.Count);
-            Assert.AreEqual(message.Signature, rig.Transport.LastPublished().Property("m2m-sig"));
-        }
-
-        [TestMethod]
-        [DataRow(0x83)]
-        [DataRow(0x87)]
-        [DataRow(0x97)]
-        public void AMessageRefusedByPubackIsDroppedAndCountedNotRetried(int code)
-        {
-            var rig = new SessionRig();
-            rig.Connect();
-            rig.Collect(1);
-            rig.Settle();
-
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
-            rig.Settle();
-            Assert.AreEqual(code, rig.Session.LastReasonCode);
-            rig.Transport.Close(MqttCodes.NetworkError);
-            rig.Clock.Advance(rig.Settle());
-            rig.Settle();
-
-            rig.AssertState(SessionState.Connected);
-            Assert.AreEqual(1L, rig.Session.Refused);
-            Assert.AreEqual(0, rig.Outbox.Count);
-            Assert.AreEqual(1, rig.Transport.Published.Count);
         }
 
         [TestMethod]
@@ -423,14 +372,18 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void ARefusedRenewalReconnectsWithANewToken()
+        [DataRow(0x83)]
+        [DataRow(0x87)]
+        [DataRow(0x90)]
+        [DataRow(0x99)]
+        public void ARefusedRenewalReconnectsWithANewToken(int code)
         {
             var rig = new SessionRig();
             rig.Connect();
             rig.Clock.Advance(rig.Session.RenewalDue);
             rig.Settle();
 
-            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, MqttCodes.NotAuthorized);
+            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
             rig.Settle();
 
             rig.AssertState(SessionState.Connected);
@@ -457,14 +410,69 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void StoppingDisconnects()
+        [DataRow(0x80)]
+        [DataRow(0x97)]
+        [DataRow(-2)]
+        public void ARenewalTheGatewayCouldNotHandleNowIsTriedAgainInTheSameSession(int code)
+        {
+            var rig = new SessionRig();
+            rig.Connect();
+            rig.Clock.Advance(rig.Session.RenewalDue);
+            rig.Settle();
+            var deadline = rig.Session.SessionDeadline;
+
+            rig.Transport.Acknowledge(rig.Transport.LastPublished().PacketId, code);
+            rig.Settle();
+
+            rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(0, rig.Transport.Disconnects);
+            Assert.AreEqual(0, rig.Tokens.Invalidations);
+            Assert.AreEqual(deadline, rig.Session.SessionDeadline);
+            rig.Clock.Advance(rig.Options.RenewalRetryMilliseconds - 1);
+            rig.Settle();
+            Assert.AreEqual(1, rig.Transport.Published.Count);
+            rig.Clock.Advance(1);
+            rig.Settle();
+            Assert.AreEqual(2, rig.Transport.Published.Count);
+            Assert.AreEqual("devices/sensor-0001/auth", rig.Transport.LastPublished().Topic);
+        }
+
+        [TestMethod]
+        public void StopOnlyAsksAndTheLoopDisconnects()
         {
             var rig = new SessionRig();
             rig.Connect();
 
             rig.Session.Stop();
 
+            // The caller's thread touched neither the state nor the connection.
+            rig.AssertState(SessionState.Connected);
+            Assert.AreEqual(0, rig.Transport.Disconnects);
+
+            rig.Settle();
             rig.AssertState(SessionState.Stopped);
+            Assert.AreEqual(1, rig.Transport.Disconnects);
+
+            // Stopped for good: nothing is sent and no connection is opened again.
+            rig.Collect(1);
+            rig.Clock.Advance(rig.Options.MaxBackoffMilliseconds);
+            rig.Settle();
+            Assert.AreEqual(0, rig.Transport.Published.Count);
+            Assert.AreEqual(1, rig.Transport.Connects.Count);
+        }
+
+        [TestMethod]
+        public void AStopRequestedWhileConnectingLeavesNoConnectionOpen()
+        {
+            var rig = new SessionRig();
+
+            // The application's thread calls Stop while the loop's CONNECT is waiting for its CONNACK.
+            rig.Transport.DuringConnect = rig.Session.Stop;
+            rig.Settle();
+
+            rig.AssertState(SessionState.Stopped);
+            Assert.AreEqual(1, rig.Transport.Connects.Count);
+            Assert.IsFalse(rig.Transport.IsConnected);
             Assert.AreEqual(1, rig.Transport.Disconnects);
         }
     }

@@ -12,8 +12,8 @@ public sealed class HostFileStoreKeepsTheCredentialPrivateTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    [Fact]
-    [UnsupportedOSPlatform("windows")]
+    [SkippableFact]
+    [SupportedOSPlatform("linux")]
     public void TheDirectoryAndEveryFileAreOwnerOnly()
     {
         var directory = Path.Combine(_root, "device");
@@ -25,8 +25,8 @@ public sealed class HostFileStoreKeepsTheCredentialPrivateTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, "m2m-cred-a.bin")));
     }
 
-    [Fact]
-    [UnsupportedOSPlatform("windows")]
+    [SkippableFact]
+    [SupportedOSPlatform("linux")]
     public void AFileThatWasWorldReadableIsTightenedWhenRewritten()
     {
         var store = new HostFileStore(_root);

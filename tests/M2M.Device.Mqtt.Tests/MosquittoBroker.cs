@@ -56,21 +56,25 @@ public sealed class MosquittoBroker : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task WaitUntilListeningAsync()
+    private Task WaitUntilListeningAsync() =>
+        Eventually.TrueAsync(AcceptsAsync, $"mosquitto to listen on port {Port}", TimeSpan.FromSeconds(10));
+
+    private async Task<bool> AcceptsAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        if (_process.HasExited)
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(50);
-            }
+            throw new InvalidOperationException($"mosquitto exited with code {_process.ExitCode}");
+        }
+
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

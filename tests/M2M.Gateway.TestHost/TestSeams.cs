@@ -113,10 +113,23 @@ public sealed class TestDeviceDirectory(TestWorld world) : IDeviceDirectory
             : DeviceLookup.Found(new DeviceRecord(d.Id, d.Enabled, d.Tenant, d.Roles, d.Generation, d.MessageKey())));
     }
 
-    /// <summary>An operator disables a device.</summary>
-    public void Disable(string deviceId)
+    /// <summary>
+    /// An operator disables a device. With <paramref name="announce"/> false no change event is
+    /// raised, as with a registry shared by several gateways: only the periodic revalidation sees it.
+    /// </summary>
+    public void Disable(string deviceId, bool announce = true)
     {
         world.Device(deviceId).Enabled = false;
+        if (announce)
+        {
+            DeviceChanged?.Invoke(this, deviceId);
+        }
+    }
+
+    /// <summary>An operator deletes a device.</summary>
+    public void Delete(string deviceId)
+    {
+        world.Devices.Remove(world.Device(deviceId));
         DeviceChanged?.Invoke(this, deviceId);
     }
 

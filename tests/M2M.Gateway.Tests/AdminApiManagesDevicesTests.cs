@@ -54,12 +54,22 @@ public sealed class AdminApiManagesDevicesTests(AdminGatewayFixture fixture) : I
     public async Task AddingAnExistingDeviceIs409AndKeepsItsSecret()
     {
         using var first = await AddAsync("dup-0001", "acme");
+        var secret = Base64Url.DecodeFromChars((await BodyAsync(first)).GetProperty("secret").GetString()!);
         using var second = await AddAsync("dup-0001", "other");
 
+        Assert.DoesNotContain("secret", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await AssertProblemAsync(second, HttpStatusCode.Conflict, "device_exists");
         var shown = await BodyAsync(await Client.GetAsync(new Uri("/admin/v1/devices/dup-0001", UriKind.Relative)));
         Assert.Equal("acme", shown.GetProperty("tenant").GetString());
+        Assert.Equal(1, shown.GetProperty("credentialGeneration").GetInt64());
         AssertAudited("device.add", "dup-0001", "device_exists");
+
+        // The secret it was given still authenticates it: the conflicting add replaced nothing.
+        using var device = new HttpClient { BaseAddress = Gateway.Process.BaseAddress };
+        var endpoint = (await TokenGateway.MetadataAsync(device)).GetProperty("token_endpoint").GetString()!;
+        var assertion = TestAssertion.Sign(M2M.Gateway.Registry.DeviceKeyDerivation.DeriveAuthKey(secret), TestAssertion.Claims("dup-0001", endpoint, DateTimeOffset.UtcNow));
+        using var token = await TokenGateway.RequestTokenAsync(device, TokenGateway.Form(assertion));
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
 using M2M.Gateway.Tests.Support;
+using static M2M.Gateway.Tests.Support.ClaimEdit;
 
 namespace M2M.Gateway.Tests;
 
@@ -100,18 +101,6 @@ public class BadAccessTokensAreRefusedWithStableReasonsTests(AccessTokenGateway 
         Assert.Equal(CredentialStatus.Invalid, result.Status);
         Assert.Equal(reason, result.Reason);
         Assert.True((await fixture.Validator.ValidateAccessTokenAsync(fixture.Sign(fixture.Claims()), default)).Succeeded);
-    }
-
-    private static Dictionary<string, object> With(Dictionary<string, object> claims, string name, object value)
-    {
-        claims[name] = value;
-        return claims;
-    }
-
-    private static Dictionary<string, object> Without(Dictionary<string, object> claims, string name)
-    {
-        claims.Remove(name);
-        return claims;
     }
 
     private static string Alter(string token, AccessTokenGateway f)

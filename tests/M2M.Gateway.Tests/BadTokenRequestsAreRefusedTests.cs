@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using M2M.Gateway.Registry;
 using M2M.Gateway.Tests.Support;
+using static M2M.Gateway.Tests.Support.ClaimEdit;
 
 namespace M2M.Gateway.Tests;
 
@@ -139,15 +140,13 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
 
-    [Fact]
-    public void TheTableHasAtLeastThirtyCases() => Assert.True(Cases.Count >= 30);
-
     [Theory]
     [MemberData(nameof(CaseNames))]
     public async Task IsRefusedWithItsOAuthErrorAndDisturbsNothing(string name)
     {
         var (status, error, reason, send) = Cases[name];
         var auditedBefore = fixture.Gateway.Audit.Events.Count;
+        var countedBefore = await CountedAsync(reason);
 
         using var response = await send(fixture);
 
@@ -162,12 +161,15 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         var audited = fixture.Gateway.Audit.Events.Skip(auditedBefore).Where(e => e.Action == "token.refused").ToList();
         // The exact check that failed is in the audit log (and the metrics), never in the answer.
         Assert.Equal(reason, Assert.Single(audited).Outcome);
-        Assert.Contains($"m2m_token_requests_total{{result=\"{reason}\"}}", await fixture.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(countedBefore + 1, await CountedAsync(reason));
         Assert.DoesNotContain(audited, e => e.Outcome.Contains("eyJ", StringComparison.Ordinal) || e.Actor.Contains("eyJ", StringComparison.Ordinal));
 
         // Nothing else disturbed: the device still gets a token.
         await fixture.Gateway.GetAccessTokenAsync(fixture.Client, fixture.Device, DateTimeOffset.UtcNow);
     }
+
+    private async Task<double> CountedAsync(string reason) =>
+        (await MetricsScrape.ReadAsync(fixture.Gateway.BaseAddress)).Value("m2m_token_requests_total", "result", reason);
 
     private static async Task<HttpResponseMessage> ReuseAsync(BadInputGateway f)
     {
@@ -184,18 +186,6 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
     private static byte[] Pad(byte[] form) => [.. form, .. "&padding="u8, .. Enumerable.Repeat((byte)'x', 9000)];
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-    private static Dictionary<string, object> Without(Dictionary<string, object> claims, string name)
-    {
-        claims.Remove(name);
-        return claims;
-    }
-
-    private static Dictionary<string, object> With(Dictionary<string, object> claims, string name, object value)
-    {
-        claims[name] = value;
-        return claims;
-    }
 
     private static Dictionary<string, object> Times(Dictionary<string, object> claims, long iatOffset, long expOffset) =>
         With(With(claims, "iat", Now() + iatOffset), "exp", Now() + iatOffset + expOffset);

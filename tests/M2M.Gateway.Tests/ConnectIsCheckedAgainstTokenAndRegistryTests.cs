@@ -7,10 +7,14 @@ using System.Security.Cryptography;
 
 namespace M2M.Gateway.Tests;
 
-/// <summary>CONNECT is refused with the reason codes of docs/protocol.md section 9.2, over a real socket.</summary>
+/// <summary>
+/// CONNECT is refused with the reason codes of docs/protocol.md section 9.2, over a real socket, and
+/// each outcome is counted under its label of docs/ingress.md ("CONNECT"):
+/// <c>m2m_mqtt_connects_total{result=...}</c>.
+/// </summary>
 public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Fixed();
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"), ("sensor-2", "acme"));
     private InProcessGateway _gateway = null!;
 
@@ -25,6 +29,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow()));
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         Assert.True(result.MaximumPacketSize > 64 * 1024);
+        await AssertCountedAsync("ok");
     }
 
     [Fact]
@@ -34,6 +39,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow(), key: otherKey));
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result.ResultCode);
+        await AssertCountedAsync("token_invalid_token");
     }
 
     [Fact]
@@ -42,6 +48,33 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow().AddHours(-2)));
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, result.ResultCode);
+        await AssertCountedAsync("token_expired");
+    }
+
+    [Fact]
+    public async Task NoPasswordIsBadUserNameOrPassword()
+    {
+        // A library client always sends the password it is given; the raw CONNECT omits it (flag and field).
+        using var connection = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
+        await connection.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", password: null, keepAliveSeconds: 60));
+
+        var connAck = await connection.ReadPacketAsync();
+
+        Assert.NotNull(connAck);
+        Assert.Equal((2, (byte)0x86), (connAck.Type, connAck.ReasonCode));
+        await AssertCountedAsync("no_password");
+    }
+
+    [Theory]
+    [InlineData("Sensor-1")]
+    [InlineData("s1")]
+    [InlineData("sensor/1")]
+    public async Task AClientIdThatIsNotADeviceIdIsClientIdentifierNotValid(string clientId)
+    {
+        await using var device = _gateway.Device("sensor-1");
+        var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow()), clientId: clientId, userName: clientId);
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
+        await AssertCountedAsync("client_id_invalid");
     }
 
     [Fact]
@@ -50,6 +83,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-2", _time.GetUtcNow()));
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
+        await AssertCountedAsync("token_sub_mismatch");
     }
 
     [Fact]
@@ -58,6 +92,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow()), userName: "sensor-2");
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
+        await AssertCountedAsync("client_id_invalid");
     }
 
     [Fact]
@@ -67,6 +102,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-2");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-2", _time.GetUtcNow()));
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, result.ResultCode);
+        await AssertCountedAsync("device_disabled");
     }
 
     [Fact]
@@ -75,6 +111,7 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("ghost-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("ghost-1", _time.GetUtcNow()));
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, result.ResultCode);
+        await AssertCountedAsync("device_unknown");
     }
 
     [Fact]
@@ -84,13 +121,21 @@ public sealed class ConnectIsCheckedAgainstTokenAndRegistryTests : IAsyncLifetim
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow()));
         Assert.Equal(MqttClientConnectResultCode.ServerUnavailable, result.ResultCode);
+        await AssertCountedAsync("directory_unavailable");
     }
 
     [Fact]
-    public async Task Mqtt311IsRefused()
+    public async Task Mqtt311IsRefusedAsUnsupportedProtocolVersion()
     {
+        // MQTT 5 section 3.1.2.2: 0x84 to an MQTT 5 client; an MQTT 3.1.1 client reads it as its own
+        // CONNACK return code 0x01 (MQTT 3.1.1 section 3.2.2.3), "unacceptable protocol version".
         await using var device = _gateway.Device("sensor-1");
         var result = await device.ConnectAsync(_world.MintAccessToken("sensor-1", _time.GetUtcNow()), version: MqttProtocolVersion.V311);
-        Assert.NotEqual(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.UnsupportedProtocolVersion, result.ResultCode);
+        await AssertCountedAsync("unsupported_protocol_version");
     }
+
+    /// <summary>The one CONNECT of the test was counted once, under <paramref name="result"/> and nothing else.</summary>
+    private async Task AssertCountedAsync(string result) =>
+        Assert.Equal(new Dictionary<string, double> { [result] = 1 }, (await _gateway.MetricsAsync()).ByLabel("m2m_mqtt_connects_total", "result"));
 }

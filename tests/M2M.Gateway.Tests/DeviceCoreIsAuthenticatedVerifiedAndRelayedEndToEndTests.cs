@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -11,9 +10,6 @@ using M2M.Device.Core.Tokens;
 using M2M.Gateway.Https;
 using M2M.Gateway.Tests.Support;
 using M2M.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using DeviceCredential = M2M.Device.Core.Storage.DeviceCredential;
 
 namespace M2M.Gateway.Tests;
@@ -23,32 +19,21 @@ namespace M2M.Gateway.Tests;
 /// the real device core (host build: token client, session manager, signer, outbox, MQTTnet
 /// transport), gets its access token from the gateway's token endpoint over HTTPS with its client
 /// assertion, opens an MQTT 5 session over TLS trusting only the gateway's development CA, and its
-/// signed telemetry is verified, journaled and relayed, in order and once, to both sinks: the JSON-lines
+/// signed telemetry is verified, journaled and relayed, in order and once (a sixth message is the sentinel), to both sinks: the JSON-lines
 /// file and a webhook receiver on loopback; every record's provenance verifies with the key the
 /// gateway publishes in its JWKS (docs/ingress.md, "Verifying a record").
 /// </summary>
 public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : IAsyncLifetime
 {
     private const string DeviceId = "meter-0042";
-    private readonly ConcurrentQueue<JsonElement> _webhook = new();
-    private WebApplication _receiver = null!;
+    private WebhookReceiver _receiver = null!;
     private TokenGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        var port = LoopbackPort.Free();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        _receiver = builder.Build();
-        _receiver.MapPost("/events", async (HttpRequest request) =>
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body);
-            _webhook.Enqueue(document.RootElement.Clone());
-            return Results.Ok();
-        });
-        await _receiver.StartAsync();
+        _receiver = await WebhookReceiver.StartAsync();
         _gateway = await TokenGateway.StartAsync(
-            null, null, null, "--Gateway:Relay:File:Enabled", "true", "--Gateway:Relay:Webhook:Url", $"http://127.0.0.1:{port}/events");
+            null, null, null, "--Gateway:Relay:File:Enabled", "true", "--Gateway:Relay:Webhook:Url", _receiver.Url.ToString());
     }
 
     public async Task DisposeAsync()
@@ -98,28 +83,19 @@ public sealed class DeviceCoreIsAuthenticatedVerifiedAndRelayedEndToEndTests : I
             var events = await FileSink.ReadAsync(Path.Combine(_gateway.DataDirectory, "telemetry.jsonl"), 5);
             Assert.Equal(expected, events.Select(e => e.GetProperty("id").GetString()));
             Assert.All(events, e => Assert.Equal("acme", e.GetProperty("m2mtenant").GetString()));
+            await _receiver.DeliveriesAsync(5);
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (_webhook.Count < 5 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            await Task.Delay(500); // A sixth (duplicate) delivery would show up by now.
-            Assert.Equal(expected, _webhook.Select(e => e.GetProperty("id").GetString()));
+            // The sentinel: a sixth message, collected after the five were delivered; a repeat of any of them would come before it.
+            session.Submit(signer.Sign("application/json", """{"kwh":6}"""u8.ToArray()));
+            var webhook = (await _receiver.DeliveriesAsync(6)).Select(d => d.Event).ToList();
+            Assert.Equal([.. expected, $"{DeviceId}/1/1/6"], webhook.Select(e => e.GetProperty("id").GetString()));
 
             using var client = _gateway.Client();
             var jwks = await TokenGateway.JwksAsync(client);
-            Assert.All(events.Concat(_webhook), e => Assert.True(RecordVerifier.Verify(e, PublishedKey(jwks, e)), e.GetProperty("id").GetString()));
+            Assert.All(events.Concat(webhook), e => Assert.True(RecordVerifier.Verify(e, PublishedKey(jwks, e)), e.GetProperty("id").GetString()));
             Assert.Equal(TokenState.Valid, tokens.State);
 
-            deadline = DateTime.UtcNow.AddSeconds(30);
-            while (session.Acknowledged < 5 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.Equal(5, session.Acknowledged);
+            await Eventually.TrueAsync(() => session.Acknowledged == 6, "six PUBACKs");
             Assert.Equal(0, session.Refused);
             Assert.Equal(1, session.Connects);
         }

@@ -7,6 +7,7 @@ using M2M.Device.Core.Time;
 using M2M.Device.Core.Tokens;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
+using M2M.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -40,7 +41,7 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
         Assert.Equal(["sensor-1/1/1/1", "sensor-1/1/1/2", "sensor-1/1/1/3"], events.Select(e => e.GetProperty("id").GetString()));
         Assert.Equal("""{"temp":21.7}""", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(events[2].GetProperty("data_base64").GetString()!)));
         Assert.Equal("application/json", events[0].GetProperty("datacontenttype").GetString());
-        await DeviceUnderTest.WaitUntilAsync(() => device.Session.Acknowledged == 3);
+        await Eventually.TrueAsync(() => device.Session.Acknowledged == 3, "three PUBACKs");
         Assert.Equal(0, device.Outbox.Count);
         Assert.Equal(0, device.Session.Refused);
     }
@@ -54,7 +55,7 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
 
         device.Start();
 
-        await DeviceUnderTest.WaitUntilAsync(() => device.Session.Renewals >= 1);
+        await Eventually.TrueAsync(() => device.Session.Renewals >= 1, "an in-band renewal");
         Assert.Equal(SessionState.Connected, device.Session.State);
         Assert.Equal(1, device.Session.Connects);
     }
@@ -95,17 +96,6 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
         public void Start() => _thread.Start();
 
         public void Collect(string json) => Session.Submit(_signer.Sign("application/json", System.Text.Encoding.UTF8.GetBytes(json)));
-
-        public static async Task WaitUntilAsync(Func<bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!condition() && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.True(condition());
-        }
 
         public void Dispose()
         {

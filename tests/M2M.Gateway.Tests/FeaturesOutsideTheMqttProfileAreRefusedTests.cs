@@ -65,10 +65,10 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
     [Fact]
     public async Task AConnectWithAWillIsRefused()
     {
-        await using var client = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
+        await using var client = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
         // Will Properties (none), Will Topic, Will Payload (section 3.1.3).
-        byte[] will = [0x00, .. RawMqttClient.Utf8String("devices/sensor-1/status"), .. RawMqttClient.Binary("gone"u8.ToArray())];
-        await client.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Token(), will: will));
+        byte[] will = [0x00, .. RawMqttConnection.Utf8String("devices/sensor-1/status"), .. RawMqttConnection.Binary("gone"u8.ToArray())];
+        await client.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", Token(), will: will));
 
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
         Assert.Equal((0x83, "will_not_supported"), (connAck.ReasonCode, connAck.ReasonString));
@@ -78,16 +78,16 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
     [Fact]
     public async Task AConnectAskingForEnhancedAuthenticationIsRefused()
     {
-        await using var client = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
+        await using var client = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
 
         // Property 0x15 Authentication Method "SCRAM-SHA-1" (section 3.1.2.11.9).
-        await client.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Token(), properties: [0x15, .. RawMqttClient.Utf8String("SCRAM-SHA-1")]));
+        await client.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", Token(), properties: [0x15, .. RawMqttConnection.Utf8String("SCRAM-SHA-1")]));
 
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
         Assert.Equal((0x8C, "authentication_method_not_supported"), (connAck.ReasonCode, connAck.ReasonString));
     }
 
-    private async Task<RawMqttClient> Connect() => await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+    private async Task<RawMqttConnection> Connect() => await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
 
     private byte[] Token() => Encoding.ASCII.GetBytes(_world.MintAccessToken("sensor-1", _time.GetUtcNow()));
 
@@ -97,10 +97,10 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
         var payload = "{}"u8.ToArray();
         var ts = Now.ToUnixTimeMilliseconds();
         var signature = device.Sign(1, 1, payload, "application/json", "devices/sensor-1/telemetry", ts);
-        return RawMqttClient.Publish("devices/sensor-1/telemetry", 1, payload, SignedPublish.Properties(1, 1, ts, signature), "application/json", qos, retain, extraProperties);
+        return RawMqttConnection.Publish("devices/sensor-1/telemetry", 1, payload, SignedPublish.Properties(1, 1, ts, signature), "application/json", qos, retain, extraProperties);
     }
 
-    private static async Task AssertDisconnected(RawMqttClient client, string name, string expected)
+    private static async Task AssertDisconnected(RawMqttConnection client, string name, string expected)
     {
         var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
         Assert.Equal(expected, $"0x{disconnect.ReasonCode:X2} {disconnect.ReasonString}");

@@ -50,7 +50,7 @@ public sealed class IllFormedUtf8IsAMalformedPacketTests : IAsyncLifetime
             // A correctly signed message (other user properties are not signed) with one bad string.
             var signature = device.Sign(1, 1, payload, "application/json", "devices/sensor-1/telemetry", ts);
             var properties = SignedPublish.Properties(1, 1, ts, signature).Concat(extra);
-            await client.SendAsync(RawMqttClient.Publish("devices/sensor-1/telemetry", 1, payload, properties, "application/json"));
+            await client.SendAsync(RawMqttConnection.Publish("devices/sensor-1/telemetry", 1, payload, properties, "application/json"));
 
             var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
             Assert.True(disconnect.ReasonCode == 0x81 && !string.IsNullOrEmpty(disconnect.ReasonString), $"{name}: DISCONNECT 0x{disconnect.ReasonCode:x2} {disconnect.ReasonString}");

@@ -8,50 +8,97 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace M2M.Gateway.Tests;
 
-/// <summary>
-/// A device's token, fetched over HTTP, validates against the JWKS the metadata document points to
-/// (RFC 8414, docs/protocol.md section 4) with the claims of section 4; the gateway's own validator
-/// accepts it; a relayed record's signature verifies with the same JWKS.
-/// </summary>
-public class IssuedTokensValidateAgainstThePublishedJwksTests
+/// <summary>One gateway, one device, and one token it fetched over HTTPS from the endpoint the metadata names.</summary>
+public sealed class IssuedTokenGateway : IAsyncLifetime
 {
-    [Fact]
-    public async Task TokenFromTheEndpointVerifiesWithTheJwksTheMetadataNames()
+    public TokenGateway Gateway { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public JsonElement Metadata { get; private set; }
+
+    public HttpResponseMessage Response { get; private set; } = null!;
+
+    public JsonElement Body { get; private set; }
+
+    public JsonWebKeySet Jwks { get; private set; } = null!;
+
+    public async Task InitializeAsync()
     {
-        await using var gateway = await TokenGateway.StartAsync();
-        var device = (await gateway.Registry.AddAsync("sensor-0001", "acme", ["reader", "writer"], default))!;
-        using var client = gateway.HttpsClient();
+        Gateway = await TokenGateway.StartAsync();
+        var device = (await Gateway.Registry.AddAsync("sensor-0001", "acme", ["reader", "writer"], default))!;
+        Client = Gateway.HttpsClient();
+        Metadata = await TokenGateway.MetadataAsync(Client);
+        Response = await TokenGateway.RequestTokenAsync(Client, [.. TokenGateway.Form(TestAssertion.Create(device, Metadata.GetProperty("token_endpoint").GetString()!, DateTimeOffset.UtcNow)), ("client_id", "sensor-0001")]);
+        Body = JsonDocument.Parse(await Response.Content.ReadAsStringAsync()).RootElement.Clone();
+        Jwks = new JsonWebKeySet(await Client.GetStringAsync(new Uri(Metadata.GetProperty("jwks_uri").GetString()!)));
+    }
 
-        var metadata = await TokenGateway.MetadataAsync(client);
-        var openId = await TokenGateway.MetadataAsync(client, "/.well-known/openid-configuration");
-        using var response = await TokenGateway.RequestTokenAsync(client, [.. TokenGateway.Form(TestAssertion.Create(device, metadata.GetProperty("token_endpoint").GetString()!, DateTimeOffset.UtcNow)), ("client_id", "sensor-0001")]);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        var jwksJson = await client.GetStringAsync(new Uri(metadata.GetProperty("jwks_uri").GetString()!));
+    public async Task DisposeAsync()
+    {
+        Response.Dispose();
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+    }
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        Assert.Equal("no-cache", response.Headers.Pragma.ToString());
-        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
-        Assert.Equal(3600, body.GetProperty("expires_in").GetInt64());
-        Assert.Equal(metadata.GetRawText(), openId.GetRawText());
-        Assert.Equal(["client_credentials"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["client_secret_jwt"], metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["HS256"], metadata.GetProperty("token_endpoint_auth_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
-        var issuer = metadata.GetProperty("issuer").GetString()!;
-        Assert.Equal(issuer + "/oauth2/token", metadata.GetProperty("token_endpoint").GetString());
-
-        var token = body.GetProperty("access_token").GetString()!;
-        var jwks = new JsonWebKeySet(jwksJson);
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+    /// <summary>The access token, validated against the published JWKS as any relying party would (RFC 9068).</summary>
+    public async Task<JsonWebToken> ValidatedTokenAsync()
+    {
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(Body.GetProperty("access_token").GetString()!, new TokenValidationParameters
         {
-            ValidIssuer = issuer,
+            ValidIssuer = Metadata.GetProperty("issuer").GetString(),
             ValidAudience = "urn:m2m:gateway",
-            IssuerSigningKeys = jwks.GetSigningKeys(),
+            IssuerSigningKeys = Jwks.GetSigningKeys(),
             ValidAlgorithms = ["ES256"],
             ValidTypes = ["at+jwt"],
         });
         Assert.True(result.IsValid, result.Exception?.Message);
-        var jwt = (JsonWebToken)result.SecurityToken;
+        return (JsonWebToken)result.SecurityToken;
+    }
+}
+
+/// <summary>
+/// A device's token, fetched over HTTPS, validates against the JWKS the metadata document points to
+/// (RFC 8414, docs/protocol.md section 4) with the claims of section 4; the gateway's own validator
+/// accepts it; a relayed record's signature verifies with the same JWKS.
+/// </summary>
+public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway fixture) : IClassFixture<IssuedTokenGateway>
+{
+    [Fact]
+    public void TheMetadataNamesTheClientCredentialsGrantWithHs256Assertions()
+    {
+        var metadata = fixture.Metadata;
+        var issuer = metadata.GetProperty("issuer").GetString()!;
+
+        Assert.Equal(issuer + "/oauth2/token", metadata.GetProperty("token_endpoint").GetString());
+        Assert.Equal(["client_credentials"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["client_secret_jwt"], metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["HS256"], metadata.GetProperty("token_endpoint_auth_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task TheOpenIdConfigurationIsTheSameDocument()
+    {
+        var openId = await TokenGateway.MetadataAsync(fixture.Client, "/.well-known/openid-configuration");
+
+        Assert.Equal(fixture.Metadata.GetRawText(), openId.GetRawText());
+    }
+
+    [Fact]
+    public void TheResponseIsAnUncachedBearerTokenForAnHour()
+    {
+        Assert.Equal(HttpStatusCode.OK, fixture.Response.StatusCode);
+        Assert.Equal("no-store", fixture.Response.Headers.CacheControl?.ToString());
+        Assert.Equal("no-cache", fixture.Response.Headers.Pragma.ToString());
+        Assert.Equal("Bearer", fixture.Body.GetProperty("token_type").GetString());
+        Assert.Equal(3600, fixture.Body.GetProperty("expires_in").GetInt64());
+    }
+
+    [Fact]
+    public async Task TheTokenVerifiesWithThePublishedJwksAndCarriesTheClaimsOfSection4()
+    {
+        var jwt = await fixture.ValidatedTokenAsync();
+
         Assert.Equal("sensor-0001", jwt.Subject);
         Assert.Equal("sensor-0001", jwt.GetClaim("client_id").Value);
         Assert.Equal("acme", jwt.GetClaim("tenant").Value);
@@ -59,25 +106,44 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests
         Assert.Equal(jwt.IssuedAt, jwt.ValidFrom);
         Assert.Equal(TimeSpan.FromHours(1), jwt.ValidTo - jwt.IssuedAt);
         Assert.False(string.IsNullOrEmpty(jwt.Id));
-        Assert.Contains(jwks.Keys, k => k.Kid == jwt.Kid && k.Kty == "EC" && k.Crv == "P-256" && k.Alg == "ES256" && k.D == null);
+        Assert.Contains(fixture.Jwks.Keys, k => k.Kid == jwt.Kid && k.Kty == "EC" && k.Crv == "P-256" && k.Alg == "ES256" && k.D == null);
+    }
 
-        var validation = await gateway.Service<IAccessTokenValidator>().ValidateAccessTokenAsync(token, default);
-        Assert.Equal(CredentialValidation.Valid("sensor-0001", "acme", ["reader", "writer"], jwt.ValidTo).Reason, validation.Reason);
-        Assert.True(validation.Succeeded);
+    [Fact]
+    public async Task TheGatewaysOwnValidatorAcceptsItForTheDevice()
+    {
+        var jwt = await fixture.ValidatedTokenAsync();
+
+        var validation = await fixture.Gateway.Service<IAccessTokenValidator>().ValidateAccessTokenAsync(jwt.EncodedToken, default);
+
+        // "ok": the result label of a valid token (docs/ingress.md, m2m_token_validations_total).
+        Assert.Equal("ok", validation.Reason);
+        Assert.Equal(CredentialStatus.Valid, validation.Status);
+        Assert.Equal("sensor-0001", validation.DeviceId);
         Assert.Equal("acme", validation.Tenant);
         Assert.Equal(["reader", "writer"], validation.Roles);
-        Assert.NotNull((await gateway.Registry.FindAsync("sensor-0001", default))!.LastSeenAt);
+        Assert.Equal(new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), validation.ExpiresAt);
+    }
 
-        var record = gateway.Service<IRecordSigner>().Sign("""{"id":"r1"}"""u8, "m2m-record+jwt");
-        var recordResult = await new JsonWebTokenHandler().ValidateTokenAsync(record, new TokenValidationParameters
+    [Fact]
+    public async Task IssuingMarksTheDeviceAsSeen() =>
+        Assert.NotNull((await fixture.Gateway.Registry.FindAsync("sensor-0001", default))!.LastSeenAt);
+
+    [Fact]
+    public async Task ARelayedRecordsSignatureVerifiesWithTheSameJwks()
+    {
+        var record = fixture.Gateway.Service<IRecordSigner>().Sign("""{"id":"r1"}"""u8, "m2m-record+jwt");
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(record, new TokenValidationParameters
         {
             ValidateIssuer = false,
             ValidateAudience = false,
             ValidateLifetime = false,
             RequireExpirationTime = false,
-            IssuerSigningKeys = jwks.GetSigningKeys(),
+            IssuerSigningKeys = fixture.Jwks.GetSigningKeys(),
             ValidTypes = ["m2m-record+jwt"],
         });
-        Assert.True(recordResult.IsValid, recordResult.Exception?.Message);
+
+        Assert.True(result.IsValid, result.Exception?.Message);
     }
 }

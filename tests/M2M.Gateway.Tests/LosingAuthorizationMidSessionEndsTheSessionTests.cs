@@ -29,7 +29,7 @@ public sealed class LosingAuthorizationMidSessionEndsTheSessionTests : IAsyncLif
     public async Task ASubscriptionNoLongerAllowedEndsTheSessionWithNotAuthorized()
     {
         await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
-        await client.SendAsync(RawMqttClient.Subscribe(1, "tenants/acme/alerts"));
+        await client.SendAsync(RawMqttConnection.Subscribe(1, "tenants/acme/alerts"));
         var subAck = await client.ExpectAsync(RawPacket.SubAck);
         Assert.Equal(0x01, subAck.Body[^1]);
 
@@ -37,14 +37,14 @@ public sealed class LosingAuthorizationMidSessionEndsTheSessionTests : IAsyncLif
 
         var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
         Assert.Equal((0x87, "authorization_lost"), (disconnect.ReasonCode, disconnect.ReasonString));
-        Assert.Equal(1, await MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_gateway_disconnects_total{reason=\"authorization_lost\"}"));
+        Assert.Equal(1, (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value("m2m_mqtt_gateway_disconnects_total{reason=\"authorization_lost\"}"));
     }
 
     [Fact]
     public async Task AChangeThatKeepsTheSubscriptionAllowedKeepsTheSession()
     {
         await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
-        await client.SendAsync(RawMqttClient.Subscribe(1, "tenants/acme/alerts"));
+        await client.SendAsync(RawMqttConnection.Subscribe(1, "tenants/acme/alerts"));
         await client.ExpectAsync(RawPacket.SubAck);
 
         _gateway.Directory.SetRoles("sensor-1", "observer", "maintainer");
@@ -52,7 +52,7 @@ public sealed class LosingAuthorizationMidSessionEndsTheSessionTests : IAsyncLif
         // Sentinel: the re-check the change triggered has run once the sweep after it has; the
         // connection still answers a PINGREQ afterwards.
         await _gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>().RevalidateAllAsync();
-        await client.SendAsync(RawMqttClient.PingReq());
-        Assert.Equal(RawPacket.PingResp, (await client.ReadAsync())!.Type);
+        await client.SendAsync(RawMqttConnection.PingReq());
+        Assert.Equal(RawPacket.PingResp, (await client.ReadPacketAsync())!.Type);
     }
 }

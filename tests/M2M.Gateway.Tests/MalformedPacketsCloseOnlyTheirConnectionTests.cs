@@ -1,34 +1,25 @@
-using System.Net.Sockets;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 
 namespace M2M.Gateway.Tests;
 
 /// <summary>
-/// Bytes that are not a valid MQTT packet stream (MQTT 5 section 4.13: a malformed packet closes the
-/// network connection) end only the connection that sent them: no session is created, nothing is
-/// journaled, and a well-behaved device on another connection goes on publishing.
+/// Bytes that are not a valid MQTT packet stream end only the connection that sent them (MQTT 5
+/// section 4.13): before a CONNECT was accepted the gateway closes it without a word (it may not
+/// send a DISCONNECT before its CONNACK, section 3.14), after one it closes it with DISCONNECT 0x81
+/// (Malformed Packet); no session is opened, nothing is journaled, and a device on another
+/// connection goes on publishing (the sentinel: its message is the only one relayed).
 /// </summary>
 public sealed class MalformedPacketsCloseOnlyTheirConnectionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
-    private TestDevice _device = null!;
+    private DeviceRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync(_world, _time, "--Gateway:Mqtt:CommunicationTimeout", "00:00:02");
-        _device = await _gateway.ConnectAsync("sensor-1", _time.GetUtcNow());
-    }
+    // A short CommunicationTimeout, so that the half packets below are given up on quickly (docs/ingress.md).
+    public async Task InitializeAsync() => _rig = await DeviceRig.StartAsync(
+        TestWorld.Create(("sensor-1", "acme"), ("sensor-2", "acme")), null, "--Gateway:Mqtt:CommunicationTimeout", "00:00:01");
 
-    public async Task DisposeAsync()
-    {
-        await _device.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     public static TheoryData<string, byte[]> Garbage => new()
     {
@@ -49,68 +40,66 @@ public sealed class MalformedPacketsCloseOnlyTheirConnectionTests : IAsyncLifeti
 
     [Theory]
     [MemberData(nameof(Garbage))]
-    public async Task GarbageClosesThatConnectionAndTheGatewayGoesOn(string name, byte[] bytes)
+    public async Task GarbageBeforeConnectIsClosedWithoutAReply(string name, byte[] bytes)
     {
-        Assert.NotEmpty(name);
-        using (var socket = new TcpClient())
+        using (var connection = await RawMqttConnection.OpenAsync(_rig.Gateway.MqttPort))
         {
-            await socket.ConnectAsync("127.0.0.1", _gateway.MqttPort);
-            var stream = socket.GetStream();
-            try
-            {
-                await stream.WriteAsync(bytes);
-            }
-            catch (IOException)
-            {
-                // The gateway may close the connection before all the garbage is written.
-            }
-
+            await SendAllowingResetAsync(connection, bytes);
             if (name == "truncated connect")
             {
-                socket.Client.Shutdown(SocketShutdown.Send);
+                connection.ShutdownSend();
             }
 
-            // The gateway answers nothing a client could take for a session, and closes the connection.
-            var buffer = new byte[256];
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var read = await ReadUntilClosedAsync(stream, buffer, timeout.Token);
-            Assert.True(read == 0 || buffer[0] >> 4 is 2 or 14, $"unexpected reply of {read} bytes, first 0x{buffer[0]:x2}");
+            var reply = await connection.ReadPacketAsync();
+            Assert.True(reply == null, $"{name}: the gateway answered {reply}");
         }
 
-        // The device's session is registered just after its CONNACK; only it is there, never one for the garbage.
-        var sessions = _gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (sessions.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(1, sessions.Count);
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, "{}"u8.ToArray()));
-        Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
-        Assert.Single(await _gateway.FileEventsAsync(1));
+        await AssertOnlyTheDeviceConnectedAndPublishesAsync();
     }
 
-    /// <summary>Reads until the peer closes; returns the number of bytes received before that.</summary>
-    private static async Task<int> ReadUntilClosedAsync(NetworkStream stream, byte[] buffer, CancellationToken cancellationToken)
+    [Fact(Skip = "owned by the lead: new broker core (MQTTnet's server closes the connection without the DISCONNECT 0x81 that MQTT 5 section 4.13 asks for)")]
+    public async Task AMalformedPacketAfterConnectIsDisconnectedWithMalformedPacket()
     {
-        var total = 0;
+        using (var connection = await RawMqttConnection.OpenAsync(_rig.Gateway.MqttPort))
+        {
+            await connection.SendAsync(RawMqttConnection.Connect("sensor-2", "sensor-2", _rig.World.MintAccessToken("sensor-2", _rig.Time.GetUtcNow()), 60));
+            var connAck = await connection.ReadPacketAsync();
+            Assert.Equal((2, (byte)0x00), (connAck!.Type, connAck.ReasonCode));
+
+            // A PUBLISH whose topic length (0x00FF) runs past the end of the packet (section 1.5.4).
+            await SendAllowingResetAsync(connection, [0x32, 0x05, 0x00, 0xFF, (byte)'a', 0x00, 0x01]);
+
+            var reply = await connection.ReadPacketAsync();
+            Assert.NotNull(reply);
+            Assert.Equal((14, (byte)0x81), (reply.Type, reply.ReasonCode));
+        }
+
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "{}"u8.ToArray()));
+        Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+        Assert.Equal(["sensor-1/1/1/1"], (await _rig.Gateway.FileEventsAsync(1)).Select(e => e.GetProperty("id").GetString()));
+    }
+
+    private async Task AssertOnlyTheDeviceConnectedAndPublishesAsync()
+    {
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "{}"u8.ToArray()));
+        Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+        Assert.Equal(["sensor-1/1/1/1"], (await _rig.Gateway.FileEventsAsync(1)).Select(e => e.GetProperty("id").GetString()));
+
+        // The device's CONNECT is the only one the gateway accepted; the garbage was never taken for one.
+        var metrics = await _rig.Gateway.MetricsAsync();
+        Assert.Equal(1, metrics.Value("m2m_mqtt_connects_total", "result", "ok"));
+        Assert.Equal(1, metrics.Value("m2m_mqtt_sessions"));
+    }
+
+    private static async Task SendAllowingResetAsync(RawMqttConnection connection, byte[] bytes)
+    {
         try
         {
-            while (true)
-            {
-                var n = await stream.ReadAsync(buffer.AsMemory(Math.Min(total, buffer.Length - 1)), cancellationToken);
-                if (n == 0)
-                {
-                    return total;
-                }
-
-                total += n;
-            }
+            await connection.SendAsync(bytes);
         }
         catch (IOException)
         {
-            return total; // Reset by the gateway: closed too.
+            // The gateway may close the connection before all the garbage is written.
         }
     }
 }

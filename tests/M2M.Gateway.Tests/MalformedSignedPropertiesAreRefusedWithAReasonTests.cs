@@ -54,7 +54,7 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
         var before = await Refused();
 
         var pairs = properties.Chunk(2).Select(p => (Encoding.UTF8.GetBytes(p[0]), Encoding.UTF8.GetBytes(p[1])));
-        await client.SendAsync(RawMqttClient.Publish("devices/sensor-1/telemetry", 1, "{}"u8.ToArray(), pairs, "application/json"));
+        await client.SendAsync(RawMqttConnection.Publish("devices/sensor-1/telemetry", 1, "{}"u8.ToArray(), pairs, "application/json"));
 
         var refused = await client.ExpectAsync(RawPacket.PubAck);
         Assert.True(refused.PacketId == 1 && refused.ReasonCode == 0x83 && refused.ReasonString == "malformed_properties",
@@ -69,7 +69,7 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
         Assert.Equal("sensor-1/1/1/1", Assert.Single(events).GetProperty("id").GetString());
     }
 
-    private Task<double> Refused() => MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_messages_total{reason=\"malformed_properties\"}");
+    private Task<double> Refused() => Scrape("m2m_mqtt_messages_total{reason=\"malformed_properties\"}");
 
     private static string[] With(string property, string value)
     {
@@ -87,4 +87,6 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
     // The last of 43 characters carries 4 bits of the 32nd byte and 2 unused bits, which must be 0:
     // 'B' sets an unused bit, so it is not the canonical text of any 32 bytes.
     private static string NonCanonicalLastCharacter() => ValidShape()[..42] + "B";
+
+    private async Task<double> Scrape(string series) => (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value(series);
 }

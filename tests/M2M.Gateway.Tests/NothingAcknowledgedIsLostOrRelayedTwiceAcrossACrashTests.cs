@@ -28,7 +28,7 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
         // First run: stream until killed.
         var acknowledged = 0u;
         var port = LoopbackPort.Free();
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, port))
+        await using (var gateway = await GatewayProcess.StartTestHostAsync(worldPath, dataDirectory, port))
         {
             await using var device = new TestDevice(_world, "sensor-1", port);
             await device.ConnectAsync(_world.MintAccessToken("sensor-1", DateTimeOffset.UtcNow));
@@ -41,10 +41,7 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
                     acknowledged = seq;
                 }
             });
-            while (Volatile.Read(ref acknowledged) < 50 && !streaming.IsCompleted)
-            {
-                await Task.Delay(1);
-            }
+            await Eventually.TrueAsync(() => Volatile.Read(ref acknowledged) >= 50 || streaming.IsCompleted, "50 acknowledged messages");
 
             await gateway.KillAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => streaming);
@@ -56,7 +53,7 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
         // The gateway may have journaled it just before the kill without its PUBACK reaching the
         // device; then it is the mark's own message, a redelivery (docs/protocol.md section 8 rule 2).
         port = LoopbackPort.Free();
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, port))
+        await using (var gateway = await GatewayProcess.StartTestHostAsync(worldPath, dataDirectory, port))
         {
             await using var device = new TestDevice(_world, "sensor-1", port);
             await device.ConnectAsync(_world.MintAccessToken("sensor-1", DateTimeOffset.UtcNow));
@@ -75,8 +72,4 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
 
     private static MqttApplicationMessage Message(TestDevice device, uint seq) =>
         device.Telemetry(1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"));
-
-    private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, int port) =>
-        GatewayProcess.StartAsync("M2M.Gateway.TestHost.dll", dataDirectory,
-            "--TestWorld", worldPath, "--Gateway:Mqtt:Port", port.ToString(CultureInfo.InvariantCulture));
 }

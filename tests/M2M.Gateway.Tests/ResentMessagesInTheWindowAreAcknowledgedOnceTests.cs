@@ -119,7 +119,7 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
     }
 
     /// <summary>Sends messages first..first+count-1 at once (within the Receive Maximum) and expects each acknowledged 0x00, in order.</summary>
-    private static async Task SendAndExpectAcceptedAsync(RawMqttClient client, TestDevice device, int first, int count, long? now = null)
+    private static async Task SendAndExpectAcceptedAsync(RawMqttConnection client, TestDevice device, int first, int count, long? now = null)
     {
         await client.SendAsync([.. Enumerable.Range(first, count).SelectMany(seq => Message(device, (uint)seq, now: now))]);
         foreach (var seq in Enumerable.Range(first, count))
@@ -136,7 +136,7 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
     private static byte[] Message(TestDevice device, uint seq, ushort? packetId = null, long? now = null) =>
         SignedPublish.Telemetry(device, packetId ?? (ushort)seq, 1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"), now ?? Now.ToUnixTimeMilliseconds());
 
-    private async Task<RawMqttClient> Connect() =>
+    private async Task<RawMqttConnection> Connect() =>
         await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
 
     private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, int port) =>

@@ -1,6 +1,6 @@
 using M2M.Gateway.Tests.Support;
+using static M2M.Gateway.Tests.Support.PublishAssert;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Packets;
 
@@ -12,22 +12,12 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"), ("sensor-2", "globex"));
-    private InProcessGateway _gateway = null!;
-    private TestDevice _device = null!;
+    private DeviceRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync(_world, _time, "--Gateway:Mqtt:MaxPayloadBytes", "1024");
-        _device = await _gateway.ConnectAsync("sensor-1", _time.GetUtcNow());
-    }
+    public async Task InitializeAsync() =>
+        _rig = await DeviceRig.StartAsync(TestWorld.Create(("sensor-1", "acme"), ("sensor-2", "globex")), null, "--Gateway:Mqtt:MaxPayloadBytes", "1024");
 
-    public async Task DisposeAsync()
-    {
-        await _device.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task ASignedMessageIsAcknowledgedAndRelayedOnceWithVerifiableProvenance()
@@ -35,33 +25,36 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
         var payload = """{"temp":21.5}"""u8.ToArray();
 
         // Collected five seconds before it is sent: the record keeps both times apart.
-        var deviceTime = _time.GetUtcNow().ToUnixTimeMilliseconds() - 5000;
-        var result = await _device.PublishAsync(_device.Telemetry(7, 42, payload, timestamp: deviceTime));
+        var deviceTime = _rig.Time.GetUtcNow().ToUnixTimeMilliseconds() - 5000;
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(7, 42, payload, timestamp: deviceTime));
 
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
-        var events = await _gateway.FileEventsAsync(1);
-        var record = Assert.Single(events);
+        // The sentinel: a second relay of the first message would come before this one's.
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(_rig.Device.Telemetry(7, 43, "{}"u8.ToArray()))).ReasonCode);
+        var events = await _rig.Gateway.FileEventsAsync(2);
+        Assert.Equal(["sensor-1/1/7/42", "sensor-1/1/7/43"], events.Select(e => e.GetProperty("id").GetString()));
+        var record = events[0];
         Assert.Equal("sensor-1/1/7/42", record.GetProperty("id").GetString());
         Assert.Equal("sensor-1", record.GetProperty("m2mdevice").GetString());
         Assert.Equal("acme", record.GetProperty("m2mtenant").GetString());
         Assert.Equal("7", record.GetProperty("m2mepoch").GetString());
         Assert.Equal("42", record.GetProperty("m2mseq").GetString());
         Assert.Equal(deviceTime.ToString(System.Globalization.CultureInfo.InvariantCulture), record.GetProperty("m2mdevicetime").GetString());
-        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), record.GetProperty("m2mgatewaytime").GetString());
+        Assert.Equal(_rig.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), record.GetProperty("m2mgatewaytime").GetString());
         Assert.Equal("application/json", record.GetProperty("datacontenttype").GetString());
         Assert.Equal(payload, Convert.FromBase64String(record.GetProperty("data_base64").GetString()!));
-        using var gatewayKey = _world.RecordKey();
+        using var gatewayKey = _rig.World.RecordKey();
         Assert.True(RecordVerifier.Verify(record, gatewayKey));
     }
 
     [Fact]
     public async Task AnAlteredRecordFailsTheConsumersCheck()
     {
-        await _device.PublishAsync(_device.Telemetry(1, 1, "a"u8.ToArray()));
-        var record = Assert.Single(await _gateway.FileEventsAsync(1));
+        await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "a"u8.ToArray()));
+        var record = Assert.Single(await _rig.Gateway.FileEventsAsync(1));
         var altered = System.Text.Json.JsonDocument.Parse(record.GetRawText().Replace("\"m2mseq\":\"1\"", "\"m2mseq\":\"2\"", StringComparison.Ordinal)).RootElement;
 
-        using var gatewayKey = _world.RecordKey();
+        using var gatewayKey = _rig.World.RecordKey();
         Assert.False(RecordVerifier.Verify(altered, gatewayKey));
     }
 
@@ -69,7 +62,7 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     public async Task AForgedSignatureIsRefusedAsBadSignature()
     {
         var forgedKey = new byte[32];
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, "x"u8.ToArray(), key: forgedKey));
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "x"u8.ToArray(), key: forgedKey));
 
         AssertRefused(result, MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
     }
@@ -77,48 +70,70 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     [Fact]
     public async Task AnAlteredPayloadIsRefusedAsBadSignature()
     {
-        var message = _device.Telemetry(1, 1, "21.5"u8.ToArray());
+        var message = _rig.Device.Telemetry(1, 1, "21.5"u8.ToArray());
         message.Payload = new System.Buffers.ReadOnlySequence<byte>("99.9"u8.ToArray());
 
-        AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
+        AssertRefused(await _rig.Device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
+    }
+
+    [Fact]
+    public async Task AnotherTopicThanTheSignedOneIsRefusedAsBadSignature()
+    {
+        // Section 6.2 field 3: the topic is signed.
+        var message = _rig.Device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/a");
+        message.Topic = "devices/sensor-1/telemetry/b";
+
+        AssertRefused(await _rig.Device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task AnotherContentTypeThanTheSignedOneIsRefusedAsBadSignature(string? sentContentType)
+    {
+        // Section 6.2 field 7: the content type is signed, and its absence is signed as empty.
+        var message = _rig.Device.Telemetry(1, 1, "x"u8.ToArray(), contentType: "application/json");
+        message.ContentType = sentContentType;
+
+        AssertRefused(await _rig.Device.PublishAsync(message), MqttClientPublishReasonCode.NotAuthorized, "bad_signature");
     }
 
     [Fact]
     public async Task AReplayedMessageIsRefusedAndAReorderedOneToo()
     {
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(_device.Telemetry(2, 5, "a"u8.ToArray()))).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(_rig.Device.Telemetry(2, 5, "a"u8.ToArray()))).ReasonCode);
 
         // Same numbers, other content: section 8 rule 3.
-        AssertRefused(await _device.PublishAsync(_device.Telemetry(2, 5, "b"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
+        AssertRefused(await _rig.Device.PublishAsync(_rig.Device.Telemetry(2, 5, "b"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
         // Older sequence in the same epoch, and an older epoch.
-        AssertRefused(await _device.PublishAsync(_device.Telemetry(2, 4, "c"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
-        AssertRefused(await _device.PublishAsync(_device.Telemetry(1, 99, "d"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
+        AssertRefused(await _rig.Device.PublishAsync(_rig.Device.Telemetry(2, 4, "c"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
+        AssertRefused(await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 99, "d"u8.ToArray())), MqttClientPublishReasonCode.ImplementationSpecificError, "replayed");
         // A new epoch starts over at sequence 1.
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(_device.Telemetry(3, 1, "e"u8.ToArray()))).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(_rig.Device.Telemetry(3, 1, "e"u8.ToArray()))).ReasonCode);
 
-        var events = await _gateway.FileEventsAsync(2);
+        var events = await _rig.Gateway.FileEventsAsync(2);
         Assert.Equal(["sensor-1/1/2/5", "sensor-1/1/3/1"], events.Select(e => e.GetProperty("id").GetString()));
     }
 
     [Fact]
     public async Task ARedeliveryIsAcknowledgedButRelayedOnce()
     {
-        var message = _device.Telemetry(4, 1, "once"u8.ToArray());
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(message)).ReasonCode);
+        var message = _rig.Device.Telemetry(4, 1, "once"u8.ToArray());
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(message)).ReasonCode);
 
         // A lost PUBACK: the device sends the same signed message again (section 8 rule 2).
         message.Dup = true;
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(message)).ReasonCode);
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await _device.PublishAsync(_device.Telemetry(4, 2, "next"u8.ToArray()))).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(message)).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await _rig.Device.PublishAsync(_rig.Device.Telemetry(4, 2, "next"u8.ToArray()))).ReasonCode);
 
-        var events = await _gateway.FileEventsAsync(2);
+        var events = await _rig.Gateway.FileEventsAsync(2);
         Assert.Equal(["sensor-1/1/4/1", "sensor-1/1/4/2"], events.Select(e => e.GetProperty("id").GetString()));
     }
 
     [Fact]
     public async Task AnotherDevicesTopicIsNotAllowedEvenWhenCorrectlySigned()
     {
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-2/telemetry"));
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-2/telemetry"));
 
         AssertRefused(result, MqttClientPublishReasonCode.NotAuthorized, "topic_not_allowed");
     }
@@ -126,7 +141,7 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     [Fact]
     public async Task ATopicOutsideTheDevicesTreeIsNotAllowed()
     {
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/commands/reboot"));
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/commands/reboot"));
 
         AssertRefused(result, MqttClientPublishReasonCode.NotAuthorized, "topic_not_allowed");
     }
@@ -134,7 +149,7 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     [Fact]
     public async Task ABadStreamNameIsAnInvalidTopic()
     {
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/Not Valid"));
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, "x"u8.ToArray(), topic: "devices/sensor-1/telemetry/Not Valid"));
 
         AssertRefused(result, MqttClientPublishReasonCode.TopicNameInvalid, "topic_invalid");
     }
@@ -142,7 +157,7 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     [Fact]
     public async Task ANamedStreamIsAccepted()
     {
-        var result = await _device.PublishAsync(_device.Telemetry(1, 1, [0x00, 0xff], contentType: null, topic: "devices/sensor-1/telemetry/vibration", timestamp: 0));
+        var result = await _rig.Device.PublishAsync(_rig.Device.Telemetry(1, 1, [0x00, 0xff], contentType: null, topic: "devices/sensor-1/telemetry/vibration", timestamp: 0));
 
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
     }
@@ -156,48 +171,48 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
     [InlineData("m2m-sig", "AAAA")]
     public async Task ANonCanonicalPropertyIsMalformed(string name, string value)
     {
-        var message = _device.Telemetry(1, 7, "x"u8.ToArray());
+        var message = _rig.Device.Telemetry(1, 7, "x"u8.ToArray());
         message.UserProperties = message.UserProperties.Select(p => p.Name == name ? new MqttUserProperty(name, TestDevice.Utf8(value)) : p).ToList();
 
-        AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        AssertRefused(await _rig.Device.PublishAsync(message), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
     }
 
     [Fact]
     public async Task AMissingOrRepeatedPropertyIsMalformed()
     {
-        var missing = _device.Telemetry(1, 1, "x"u8.ToArray());
+        var missing = _rig.Device.Telemetry(1, 1, "x"u8.ToArray());
         missing.UserProperties.RemoveAll(p => p.Name == "m2m-ts");
-        var repeated = _device.Telemetry(1, 1, "x"u8.ToArray());
+        var repeated = _rig.Device.Telemetry(1, 1, "x"u8.ToArray());
         repeated.UserProperties.Add(new MqttUserProperty("m2m-seq", TestDevice.Utf8("2")));
 
-        AssertRefused(await _device.PublishAsync(missing), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
-        AssertRefused(await _device.PublishAsync(repeated), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        AssertRefused(await _rig.Device.PublishAsync(missing), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
+        AssertRefused(await _rig.Device.PublishAsync(repeated), MqttClientPublishReasonCode.ImplementationSpecificError, "malformed_properties");
     }
 
     [Fact]
     public async Task AnotherProtocolVersionIsUnsupported()
     {
-        var message = _device.Telemetry(1, 1, "x"u8.ToArray());
+        var message = _rig.Device.Telemetry(1, 1, "x"u8.ToArray());
         message.UserProperties = message.UserProperties.Select(p => p.Name == "m2m-v" ? new MqttUserProperty("m2m-v", TestDevice.Utf8("2")) : p).ToList();
 
-        AssertRefused(await _device.PublishAsync(message), MqttClientPublishReasonCode.ImplementationSpecificError, "unsupported_version");
+        AssertRefused(await _rig.Device.PublishAsync(message), MqttClientPublishReasonCode.ImplementationSpecificError, "unsupported_version");
     }
 
     [Fact]
     public async Task AnOversizePayloadDisconnectsWithPacketTooLarge()
     {
-        var message = _device.Telemetry(1, 1, new byte[2048]);
+        var message = _rig.Device.Telemetry(1, 1, new byte[2048]);
 
-        _ = _device.Client.PublishAsync(message);
+        _ = _rig.Device.Client.PublishAsync(message);
 
-        var disconnected = await _device.Disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var disconnected = await _rig.Device.Disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(MqttClientDisconnectReason.PacketTooLarge, disconnected.Reason);
     }
 
     [Fact]
     public async Task SubscribingToAnotherDevicesCommandsIsRefused()
     {
-        var result = await _device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+        var result = await _rig.Device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter("devices/sensor-1/commands/#")
             .WithTopicFilter("devices/sensor-2/commands/#")
             .WithTopicFilter("devices/#")
@@ -206,11 +221,8 @@ public sealed class SignedTelemetryIsVerifiedJournaledAndRelayedTests : IAsyncLi
         Assert.Equal(
             [MqttClientSubscribeResultCode.GrantedQoS0, MqttClientSubscribeResultCode.NotAuthorized, MqttClientSubscribeResultCode.NotAuthorized],
             result.Items.Select(i => i.ResultCode));
-    }
-
-    private static void AssertRefused(MqttClientPublishResult result, MqttClientPublishReasonCode code, string reason)
-    {
-        Assert.Equal(code, result.ReasonCode);
-        Assert.Equal(reason, result.ReasonString);
+        Assert.Equal(
+            new Dictionary<string, double> { ["ok"] = 1, ["topic_not_allowed"] = 2 },
+            (await _rig.Gateway.MetricsAsync()).ByLabel("m2m_mqtt_subscriptions_total", "reason"));
     }
 }

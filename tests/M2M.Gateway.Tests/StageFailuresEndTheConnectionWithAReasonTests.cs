@@ -37,7 +37,7 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
         }
 
         _clock.Fail = false;
-        Assert.Equal(1, await MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_messages_total{reason=\"internal_error\"}"));
+        Assert.Equal(1, (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value("m2m_mqtt_messages_total{reason=\"internal_error\"}"));
         await using var again = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _clock.GetUtcNow()));
         await again.SendAsync(message);
         Assert.Equal(0x00, (await again.ExpectAsync(RawPacket.PubAck)).ReasonCode);

@@ -12,7 +12,7 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class TenantAndRoleRulesWidenOrNarrowTopicsTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = TestClock.Fixed();
     private readonly TestWorld _world = TestWorld.Create(("acme-1", "acme"), ("acme-2", "acme"), ("globex-1", "globex"));
     private InProcessGateway _gateway = null!;
 

@@ -39,7 +39,7 @@ public sealed class TlsHandshakesAreBoundedTests : IAsyncLifetime
     [Fact]
     public async Task ASilentSocketIsClosed()
     {
-        await using var client = await RawMqttClient.ConnectAsync(_tlsPort);
+        await using var client = await RawMqttConnection.OpenAsync(_tlsPort);
 
         Assert.True(await client.ClosedAsync(TimeSpan.FromSeconds(30)));
     }
@@ -47,7 +47,7 @@ public sealed class TlsHandshakesAreBoundedTests : IAsyncLifetime
     [Fact]
     public async Task AHalfSentClientHelloIsClosed()
     {
-        await using var client = await RawMqttClient.ConnectAsync(_tlsPort);
+        await using var client = await RawMqttConnection.OpenAsync(_tlsPort);
 
         // A TLS handshake record header announcing 512 bytes, and only the first few of them.
         await client.SendAsync([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]);

@@ -27,10 +27,10 @@ public sealed class UnauthenticatedConnectionsHoldLittleTests : IAsyncLifetime
     [Fact]
     public async Task AConnectDeclaringTwoHundredMegabytesIsRefusedFromItsHeader()
     {
-        await using var client = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
+        await using var client = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
 
         // Only the fixed header: type CONNECT, Remaining Length 200 MB. No body follows.
-        await client.SendAsync([0x10, .. RawMqttClient.VariableInteger(200 * 1024 * 1024)]);
+        await client.SendAsync([0x10, .. RawMqttConnection.VariableInteger(200 * 1024 * 1024)]);
 
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
         Assert.Equal(0x95, connAck.ReasonCode);
@@ -44,7 +44,7 @@ public sealed class UnauthenticatedConnectionsHoldLittleTests : IAsyncLifetime
         await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
 
         // A PUBLISH header declaring 10 MB, over the announced 69632 bytes; its body never comes.
-        await client.SendAsync([0x32, .. RawMqttClient.VariableInteger(10 * 1024 * 1024)]);
+        await client.SendAsync([0x32, .. RawMqttConnection.VariableInteger(10 * 1024 * 1024)]);
 
         var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
         Assert.Equal(0x95, disconnect.ReasonCode);
@@ -55,22 +55,24 @@ public sealed class UnauthenticatedConnectionsHoldLittleTests : IAsyncLifetime
     [Fact]
     public async Task ConnectionsBeyondTheUnauthenticatedLimitAreClosedAtOnceUntilOneAuthenticates()
     {
-        await using var first = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
-        await using var second = await RawMqttClient.ConnectAsync(_gateway.MqttPort);
-        await Eventually.ValueAsync(() => MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_unauthenticated_connections"), n => n == 2, "two unauthenticated connections");
+        await using var first = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
+        await using var second = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
+        await Eventually.ValueAsync(() => Scrape("m2m_mqtt_unauthenticated_connections"), n => n == 2, "two unauthenticated connections");
 
         // A third is closed as it is accepted, long before the one-minute communication timeout.
-        await using (var third = await RawMqttClient.ConnectAsync(_gateway.MqttPort))
+        await using (var third = await RawMqttConnection.OpenAsync(_gateway.MqttPort))
         {
             Assert.True(await third.ClosedAsync(TimeSpan.FromSeconds(20)));
         }
 
-        Assert.Equal(1, await MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_connections_dropped_total{reason=\"unauthenticated_limit\"}"));
+        Assert.Equal(1, (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value("m2m_mqtt_connections_dropped_total{reason=\"unauthenticated_limit\"}"));
 
         // Once one of the two authenticates, its place is free for another.
-        await first.SendAsync(RawMqttClient.Connect("sensor-1", "sensor-1", Encoding.ASCII.GetBytes(_world.MintAccessToken("sensor-1", _time.GetUtcNow()))));
+        await first.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", Encoding.ASCII.GetBytes(_world.MintAccessToken("sensor-1", _time.GetUtcNow()))));
         Assert.Equal(0x00, (await first.ExpectAsync(RawPacket.ConnAck)).ReasonCode);
-        await Eventually.ValueAsync(() => MetricsText.ReadAsync(_gateway.BaseAddress, "m2m_mqtt_unauthenticated_connections"), n => n == 1, "one unauthenticated connection");
+        await Eventually.ValueAsync(() => Scrape("m2m_mqtt_unauthenticated_connections"), n => n == 1, "one unauthenticated connection");
         await using var fourth = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-2", _world.MintAccessToken("sensor-2", _time.GetUtcNow()));
     }
+
+    private async Task<double> Scrape(string series) => (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value(series);
 }

@@ -3,12 +3,13 @@ using M2M.Provisioning.Tests.Support;
 namespace M2M.Provisioning.Tests;
 
 /// <summary>`m2m device flash`: one nanoff run that writes the runtime and deploys the image; bad targets and images refused.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class FlashRunsNanoffWithTheTargetAndImageTests : IDisposable
 {
     private readonly TestFiles _files = new();
     private readonly StandInNanoff _nanoff = new();
 
-    [Fact]
+    [SkippableFact]
     public async Task FlashesTheRuntimeAndDeploysTheImage()
     {
         var image = Path.Combine(_files.Folder, "M2M.Device.Esp32.bin");
@@ -21,7 +22,7 @@ public sealed class FlashRunsNanoffWithTheTargetAndImageTests : IDisposable
         Assert.Equal($"--target ESP32_C3 --serialport /dev/ttyACM0 --update --fwversion 1.12.0.4 --deploy --image {image}", call);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("ESP32_WROOM", "unknown target")]
     [InlineData("ESP32_REV0", "is not a deployment image")]
     public async Task RefusesUnknownTargetsAndMissingImages(string target, string message)

@@ -12,12 +12,13 @@ namespace M2M.Provisioning.Tests;
 /// nanoff's formats, the credential and configuration read back by the device core, and the secrets
 /// removed afterwards.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
 {
     private readonly TestFiles _files = new();
     private readonly StandInNanoff _nanoff = new();
 
-    [Fact]
+    [SkippableFact]
     public async Task WritesCredentialConfigurationWifiAndCaWithNanoffThenDeletesThem()
     {
         var result = await M2mCommand.RunAsync(
@@ -68,7 +69,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_files.WorkDir));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task KeepFilesLeavesAFolderOnlyTheUserCanRead()
     {
         var result = await M2mCommand.RunAsync(
@@ -90,7 +91,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
         Assert.NotNull(network["CACertificatesPath"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AFailingNanoffStopsWithItsExitCodeAndStillDeletesTheSecrets()
     {
         using var failing = new StandInNanoff(exitCode: 2);
@@ -105,7 +106,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_files.WorkDir));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AMissingNanoffSaysHowToInstallItBeforeAnythingIsWritten()
     {
         var result = await M2mCommand.RunAsync(
@@ -117,7 +118,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_files.WorkDir));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Sensor_1", "is not a device id")]
     [InlineData("sensor-0005", "--ca-cert is required")]
     public async Task BadInputIsRefusedBeforeNanoffRuns(string id, string message)

@@ -14,6 +14,7 @@ namespace M2M.Provisioning.Tests;
 /// to I:\, starts from: it gets a token from the token endpoint, connects to the MQTT ingress and
 /// publishes signed telemetry that the gateway verifies, journals and relays.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsyncLifetime, IDisposable
 {
     private readonly TestFiles _files = new();
@@ -38,7 +39,7 @@ public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsy
         _files.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheDeploymentReadBackByTheDeviceCoreConnectsAndPublishes()
     {
         var provision = await M2mCommand.RunAsync(
@@ -63,24 +64,12 @@ public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsy
         {
             app.Tick();
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
             var sink = Path.Combine(_gateway.DataDirectory, "telemetry.jsonl");
-            while (app.Session.Acknowledged < 1 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.True(app.Session.Acknowledged == 1, $"state {app.Session.State}, reason {app.Session.LastReasonCode}\n{_gateway.Output}");
+            await Eventually.TrueAsync(() => app.Session.Acknowledged >= 1, $"a PUBACK (state {app.Session.State}, reason {app.Session.LastReasonCode})");
+            Assert.Equal(1, app.Session.Acknowledged);
             Assert.Equal(SessionState.Connected, app.Session.State);
             // The relay writes the record after the PUBACK; wait for the line itself, not just the file.
-            var relayed = string.Empty;
-            while (!relayed.Contains("e2e-0001/1/1/1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-                relayed = File.Exists(sink) ? await ReadSharedAsync(sink) : string.Empty;
-            }
-
-            Assert.Contains("e2e-0001/1/1/1", relayed, StringComparison.Ordinal);
+            await Eventually.TrueAsync(async () => File.Exists(sink) && (await ReadSharedAsync(sink)).Contains("e2e-0001/1/1/1", StringComparison.Ordinal), "the relayed record");
         }
         finally
         {

@@ -18,6 +18,11 @@ public static class Eventually
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         ValueAsync(() => Task.FromResult(condition()), done => done, what, timeout);
 
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds; an exception it throws ends the wait at once.</summary>
+    /// <exception cref="TimeoutException">It did not hold within <paramref name="timeout"/>.</exception>
+    public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        ValueAsync(condition, done => done, what, timeout);
+
     /// <summary>Waits until the value <paramref name="probe"/> returns satisfies <paramref name="done"/>, and returns it.</summary>
     /// <exception cref="TimeoutException">No value satisfied it within <paramref name="timeout"/>; the message shows the last one.</exception>
     public static Task<T> ValueAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>

@@ -147,6 +147,14 @@ public sealed class MqttNetTransport : IMqttTransport, IDisposable
             var result = await _client.PublishAsync(message, cancel.Token).ConfigureAwait(false);
             reasonCode = (int)result.ReasonCode;
         }
+        catch (Exception ex) when (ex is MqttClientUnexpectedDisconnectReceivedException or MqttClientDisconnectedException)
+        {
+            // The connection ended while this PUBLISH awaited its PUBACK. MQTTnet fails the pending
+            // publishes before it raises DisconnectedAsync; reporting a lost PUBACK now would reach the
+            // session before the DISCONNECT's reason code (docs/protocol.md section 9.4), which must decide
+            // (0x95 drops a message, 0x98 revokes the token). OnDisconnectedAsync reports the end.
+            return;
+        }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
             reasonCode = MqttCodes.NotAcknowledged;

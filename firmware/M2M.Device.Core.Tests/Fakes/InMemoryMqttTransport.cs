@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using M2M.Device.Core.Platform;
 
@@ -26,6 +27,12 @@ namespace M2M.Device.Core.Tests.Fakes
         /// <summary>When true, Publish fails as on a dead connection (returns 0).</summary>
         public bool FailPublish { get; set; }
 
+        /// <summary>
+        /// Runs once inside the next Connect, before it returns: what another thread does while a real
+        /// CONNECT blocks, as a fixed interleaving instead of a race.
+        /// </summary>
+        public Action? DuringConnect { get; set; }
+
         public void QueueConnack(int reasonCode)
         {
             _connackCodes.Enqueue(reasonCode);
@@ -39,6 +46,13 @@ namespace M2M.Device.Core.Tests.Fakes
         public int Connect(string clientId, string userName, string password, int keepAliveSeconds)
         {
             Connects.Add(new ConnectRecord(clientId, userName, password, keepAliveSeconds));
+            var during = DuringConnect;
+            DuringConnect = null;
+            if (during != null)
+            {
+                during();
+            }
+
             var code = _connackCodes.Count == 0 ? MqttCodes.Success : (int)_connackCodes.Dequeue()!;
             IsConnected = code == MqttCodes.Success;
             return code;

@@ -69,6 +69,14 @@ namespace M2M.Device.Core.App
         /// <summary>The last stable reason the application could not start (or a configuration note), null if none.</summary>
         public string? LastError { get; private set; }
 
+        /// <summary>
+        /// The full name of the exception's type behind <see cref="LastError"/> when an exception caused it
+        /// (<see cref="SetupFailed"/>, <see cref="EpochUnavailable"/>), for example System.ArgumentException
+        /// from a CA certificate that does not parse; null otherwise. Only the type: the message may quote
+        /// what was being read.
+        /// </summary>
+        public string? LastErrorType { get; private set; }
+
         /// <summary>The configuration in force (after <see cref="Start"/>).</summary>
         public DeviceConfig? Config
         {
@@ -125,33 +133,40 @@ namespace M2M.Device.Core.App
             var config = ReadConfiguration();
             if (config == null)
             {
-                return NotProvisioned();
+                return NotProvisioned(null);
             }
 
             var credential = ReadCredential();
             if (credential == null)
             {
-                return NotProvisioned();
+                return NotProvisioned(null);
             }
 
-            if (!StartEpoch())
+            try
             {
+                StartEpoch();
+            }
+            catch (Exception ex)
+            {
+                // IOException from the drive, or an exhausted epoch: both need an operator.
                 credential.Clear();
-                return NotProvisioned();
+                LastError = EpochUnavailable;
+                return NotProvisioned(ex);
             }
 
             try
             {
                 ComposeSession(config, credential);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 // Thrown by a platform adapter (X509Certificate on a bad PEM, a socket API): report and
                 // wait like an unprovisioned board rather than end the application.
                 LastError = SetupFailed;
-                return NotProvisioned();
+                return NotProvisioned(ex);
             }
 
+            LastErrorType = null;
             _config = config;
             _schedule = new TelemetrySchedule(_clock.UptimeMilliseconds, config.TelemetryIntervalSeconds);
             _state = ApplicationState.Running;
@@ -239,21 +254,11 @@ namespace M2M.Device.Core.App
         }
 
         /// <summary>Stage 3: persist the next boot epoch before anything is signed (section 6.1).</summary>
-        private bool StartEpoch()
+        private void StartEpoch()
         {
-            try
-            {
-                var epoch = new BootEpoch(_platform.Files);
-                Epoch = epoch.Next();
-                EpochStartedOver = epoch.StartedOver;
-                return true;
-            }
-            catch (Exception)
-            {
-                // IOException from the drive, or an exhausted epoch: both need an operator.
-                LastError = EpochUnavailable;
-                return false;
-            }
+            var epoch = new BootEpoch(_platform.Files);
+            Epoch = epoch.Next();
+            EpochStartedOver = epoch.StartedOver;
         }
 
         /// <summary>Stage 4: keys, signer, outbox, token source, transport, session manager.</summary>
@@ -332,9 +337,12 @@ namespace M2M.Device.Core.App
             _collected++;
         }
 
-        private bool NotProvisioned()
+        // Every failed start: the state, the reason's exception type if any, and the board's status.
+        private bool NotProvisioned(Exception? cause)
         {
             _state = ApplicationState.NotProvisioned;
+            LastErrorType = cause == null ? null : cause.GetType().FullName;
+            _platform.Status.ReportStartFailure(LastError!, LastErrorType);
             return false;
         }
     }

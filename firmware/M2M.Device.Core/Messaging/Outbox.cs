@@ -6,7 +6,8 @@ namespace M2M.Device.Core.Messaging
     /// The device outbox (docs/protocol.md section 6.4): signed messages waiting for their PUBACK, in
     /// collection order. A fixed-capacity ring: the slot arrays are allocated once in the constructor,
     /// so memory stays the same whatever the length of an outage; when it is full the oldest message
-    /// is dropped and counted. A message leaves only when its PUBACK arrives (or is dropped as above).
+    /// is dropped and counted. A message leaves only when the gateway accepted it or refused it
+    /// definitively (section 9.3; the session manager decides), or is dropped as above.
     /// After a reconnect everything not acknowledged is sent again, in order (<see cref="ResendAll"/>).
     /// Thread-safe: the application adds, the session manager sends and acknowledges.
     /// </summary>
@@ -135,8 +136,9 @@ namespace M2M.Device.Core.Messaging
         }
 
         /// <summary>
-        /// Removes the message published with <paramref name="packetId"/> because its PUBACK arrived
-        /// (whatever its reason code). Returns the message, or null when no message is in flight under that id.
+        /// Removes the message published with <paramref name="packetId"/> because its PUBACK accepted it or
+        /// refused it definitively (docs/protocol.md section 9.3). Returns the message, or null when no message
+        /// is in flight under that id.
         /// </summary>
         public SignedMessage? Acknowledge(ushort packetId)
         {
@@ -160,7 +162,7 @@ namespace M2M.Device.Core.Messaging
         /// <summary>
         /// Removes the in-flight message with the largest payload and returns it, or null when none is in
         /// flight. Used when the gateway ends the session with 0x95 (Packet too large, docs/protocol.md
-        /// section 9.3): that message would be refused again at every reconnect.
+        /// section 9.4): that message would be refused again at every reconnect.
         /// </summary>
         public SignedMessage? RemoveLargestInflight()
         {

@@ -14,10 +14,13 @@ namespace M2M.Device.Core.Session
     /// The device's life as an explicit state machine (docs/protocol.md sections 5, 6.4, 7 and 9):
     /// time sync, token, CONNECT, draining the outbox with QoS 1 and a bounded inflight window, in-band
     /// renewal before the deadline, and reconnects with exponential back-off and jitter, acting on every
-    /// CONNACK, PUBACK and DISCONNECT reason code. <see cref="Step"/> does what is due now and returns how
-    /// long until something is next due, so tests drive it with a controlled clock and no threads;
-    /// <see cref="Run"/> is the platform loop, sleeping on an AutoResetEvent that transport events set
-    /// (no busy loop).
+    /// CONNACK, PUBACK and DISCONNECT reason code as the tables of section 9 say. <see cref="Step"/> does
+    /// what is due now and returns how long until something is next due, so tests drive it with a
+    /// controlled clock and no threads; <see cref="Run"/> is the platform loop, sleeping on an
+    /// AutoResetEvent that transport events set (no busy loop).
+    /// Threads: the session's state and the transport's connection are owned by the thread that calls
+    /// <see cref="Step"/> (the loop). Other threads only hand it requests: <see cref="Submit"/>,
+    /// <see cref="RetryNow"/>, <see cref="Stop"/>, and the transport's events.
     /// </summary>
     public sealed class SessionManager : IMqttTransportListener
     {
@@ -45,14 +48,16 @@ namespace M2M.Device.Core.Session
         private SessionState _afterBackoff;
         private long _retryAt;
 
-        // Set by RetryNow from another thread (the application's), read and cleared by Step.
+        // Set by RetryNow and Stop from another thread (the application's), read by Step.
         private int _retryRequested;
+        private int _stopRequested;
+
+        // Connection attempts since the gateway last acknowledged something; sets the back-off.
         private int _failedAttempts;
         private long _deadline;
         private long _tokenLifetime;
         private long _renewAt;
         private ushort _renewalPacketId;
-        private bool _stopRequested;
 
         /// <summary>Creates the session manager in <see cref="SessionState.SyncingTime"/>.</summary>
         public SessionManager(string deviceId, IMqttTransport transport, ITokenSource tokens, IRenewalCredential renewal, Outbox outbox, DeviceClock clock, ITimeSync? timeSync, IRandom random, SessionOptions options)
@@ -86,7 +91,10 @@ namespace M2M.Device.Core.Session
         /// <summary>Telemetry messages acknowledged with PUBACK 0x00.</summary>
         public long Acknowledged { get; private set; }
 
-        /// <summary>Telemetry messages refused by a PUBACK reason code (section 9.3): dropped, counted, not retried.</summary>
+        /// <summary>
+        /// Telemetry messages the gateway refused definitively (section 9.3: PUBACK 0x83, 0x87, 0x90, 0x99,
+        /// or DISCONNECT 0x95): dropped, counted, not retried. Transient failures keep the message.
+        /// </summary>
         public long Refused { get; private set; }
 
         /// <summary>In-band renewals the gateway accepted (section 7.2).</summary>
@@ -115,12 +123,6 @@ namespace M2M.Device.Core.Session
             _wake.Set();
         }
 
-        /// <summary>Signals the loop that a message was added to the outbox.</summary>
-        public void Wake()
-        {
-            _wake.Set();
-        }
-
         /// <summary>Adds a signed message to the outbox and wakes the loop.</summary>
         public void Submit(SignedMessage message)
         {
@@ -128,39 +130,47 @@ namespace M2M.Device.Core.Session
             _wake.Set();
         }
 
-        /// <summary>The platform loop: steps, then sleeps until the next due time or a transport event, until <see cref="Stop"/>.</summary>
+        /// <summary>
+        /// The platform loop: steps, then sleeps until the next due time or a transport event; returns once
+        /// a step has performed <see cref="Stop"/>.
+        /// </summary>
         public void Run()
         {
-            while (!_stopRequested)
+            while (_state != SessionState.Stopped)
             {
                 var wait = Step();
-                if (wait > 0 && !_stopRequested)
+                if (wait > 0 && _state != SessionState.Stopped)
                 {
                     _wake.WaitOne(wait, false);
                 }
             }
         }
 
-        /// <summary>Ends the session (DISCONNECT) and makes <see cref="Run"/> return.</summary>
+        /// <summary>
+        /// Asks the loop to end the session (DISCONNECT) and stop; safe from any thread. It only records the
+        /// request and wakes the loop: the next <see cref="Step"/> closes the connection and enters
+        /// <see cref="SessionState.Stopped"/>, so a CONNECT that is under way when Stop is called cannot
+        /// leave a connection open behind it. <see cref="Run"/> returns after that step.
+        /// </summary>
         public void Stop()
         {
-            _stopRequested = true;
-            if (_state == SessionState.Connected)
-            {
-                _transport.Disconnect();
-            }
-
-            _state = SessionState.Stopped;
+            Interlocked.Exchange(ref _stopRequested, 1);
             _wake.Set();
         }
 
         /// <summary>
-        /// Handles the transport events received since the last step, then does the work due now.
+        /// Performs a requested <see cref="Stop"/>; otherwise handles the transport events received since
+        /// the last step, then does the work due now.
         /// Returns the milliseconds until something is next due (0: call again at once); transport events
         /// and <see cref="Submit"/> may make it due earlier (they set the wake event).
         /// </summary>
         public int Step()
         {
+            if (Interlocked.CompareExchange(ref _stopRequested, 1, 1) == 1)
+            {
+                return PerformStop();
+            }
+
             HandleEvents();
             var now = _clock.UptimeMilliseconds;
             switch (_state)
@@ -287,8 +297,10 @@ namespace M2M.Device.Core.Session
             var code = _transport.Connect(_deviceId, _deviceId, token, _options.KeepAliveSeconds);
             if (code == MqttCodes.Success)
             {
+                // The back-off is not reset here but by the first acknowledgement (HandleAcknowledgement):
+                // a gateway that accepts connections and then fails every message must still see the
+                // reconnects slow down (section 9).
                 Connects++;
-                _failedAttempts = 0;
                 _deadline = _tokens.ExpiresAtUptime;
                 _tokenLifetime = _deadline - now;
                 _renewalPacketId = 0;
@@ -307,17 +319,26 @@ namespace M2M.Device.Core.Session
                 case MqttCodes.BadUserNameOrPassword:
                 case MqttCodes.NotAuthorized:
                 case MqttCodes.BadAuthenticationMethod:
-                    // Section 9.2: the token did not validate or the device is not allowed: a new token is
-                    // needed; a disabled device then gets invalid_client and ends in Refused.
+                    // Section 9.2 "new token": the token did not validate or the device is not allowed; a
+                    // disabled device then gets invalid_client and ends in Refused.
                     _tokens.Invalidate();
                     return BackOff(now);
+                case MqttCodes.MalformedPacket:
+                case MqttCodes.ProtocolError:
                 case MqttCodes.UnsupportedProtocolVersion:
                 case MqttCodes.ClientIdentifierNotValid:
-                    // A configuration error that no retry soon would fix.
+                case MqttCodes.Banned:
+                case MqttCodes.TopicNameInvalid:
+                case MqttCodes.PacketTooLarge:
+                case MqttCodes.PayloadFormatInvalid:
+                case MqttCodes.RetainNotSupported:
+                case MqttCodes.QoSNotSupported:
+                    // Section 9.2 "stop": this CONNECT is refused as it is and would be refused
+                    // again until the firmware, configuration or credential changes.
                     EnterRefused(now, code);
                     return Until(_retryAt, now);
                 default:
-                    // 0x88 server unavailable, 0x9F connection rate exceeded, network errors.
+                    // Section 9.2 "retry": 0x80, 0x83, 0x88, 0x89, 0x97, 0x9F, any other code, no CONNACK.
                     return BackOff(now);
             }
         }
@@ -388,55 +409,66 @@ namespace M2M.Device.Core.Session
             var now = _clock.UptimeMilliseconds;
             if (packetId == _renewalPacketId && _renewalPacketId != 0)
             {
-                _renewalPacketId = 0;
-                if (reasonCode == MqttCodes.Success)
+                HandleRenewalAcknowledgement(now, reasonCode);
+                return;
+            }
+
+            if (MqttCodes.IsAccepted(reasonCode))
+            {
+                if (_outbox.Acknowledge(packetId) != null)
                 {
-                    Renewals++;
-                    _deadline = _renewal.DeadlineAfterAcceptance(now, _tokenLifetime);
-                    ScheduleRenewal(now);
+                    Acknowledged++;
+                    _failedAttempts = 0;
                 }
-                else if (reasonCode == MqttCodes.NotAcknowledged)
+
+                return;
+            }
+
+            if (MqttCodes.IsDefinitiveRefusal(reasonCode))
+            {
+                // Section 9.3 "drop": the message itself is refused and would be refused again.
+                if (_outbox.Acknowledge(packetId) != null)
                 {
-                    _renewAt = now + _options.RenewalRetryMilliseconds;
-                }
-                else
-                {
-                    // 0x87 renewal_refused: the old deadline stays. Rather than lose the session at the
-                    // deadline, end it now and reconnect with a new token.
+                    Refused++;
                     LastReasonCode = reasonCode;
-                    _transport.Disconnect();
-                    EndSession(reasonCode);
-                    _tokens.Invalidate();
-                    _state = SessionState.GettingToken;
                 }
 
                 return;
             }
 
-            if (reasonCode == MqttCodes.NotAcknowledged)
+            // Section 9.3 "retry": the gateway did not store the message (0x80, 0x97, any code not listed
+            // as definitive) or the transport gave up waiting for its PUBACK. It stays in the outbox.
+            // Sending it again alone could put it after newer ones (refused as replayed, section 8), so the
+            // session ends and the next one resends everything unacknowledged, in order, after a back-off.
+            _transport.Disconnect();
+            EndSession(reasonCode);
+            BackOff(now);
+        }
+
+        // Section 9.3, the auth topic: a refusal ends the session for a new token; a transient failure
+        // leaves the session as it is and tries again later (the deadline still ends it, section 7.1).
+        private void HandleRenewalAcknowledgement(long now, int reasonCode)
+        {
+            _renewalPacketId = 0;
+            if (MqttCodes.IsAccepted(reasonCode))
             {
-                // The transport gave up on this PUBACK. Sending the message again alone could put it after
-                // newer ones (refused as replayed, section 8); a new session resends everything in order.
+                Renewals++;
+                _failedAttempts = 0;
+                _deadline = _renewal.DeadlineAfterAcceptance(now, _tokenLifetime);
+                ScheduleRenewal(now);
+            }
+            else if (MqttCodes.IsDefinitiveRefusal(reasonCode))
+            {
+                // 0x87 renewal_refused: the old deadline stays. Rather than lose the session at the
+                // deadline, end it now and reconnect with a new token.
                 _transport.Disconnect();
-                HandleDisconnect(MqttCodes.NetworkError);
-                return;
-            }
-
-            var message = _outbox.Acknowledge(packetId);
-            if (message == null)
-            {
-                return;
-            }
-
-            if (MqttCodes.IsFailure(reasonCode))
-            {
-                // Section 9.3: a refused message would be refused again; it is dropped and counted.
-                Refused++;
-                LastReasonCode = reasonCode;
+                EndSession(reasonCode);
+                _tokens.Invalidate();
+                _state = SessionState.GettingToken;
             }
             else
             {
-                Acknowledged++;
+                _renewAt = now + _options.RenewalRetryMilliseconds;
             }
         }
 
@@ -445,11 +477,12 @@ namespace M2M.Device.Core.Session
             var now = _clock.UptimeMilliseconds;
             if (reasonCode == MqttCodes.PacketTooLarge && _outbox.RemoveLargestInflight() != null)
             {
-                // Section 9.3: a message over the gateway's Maximum Packet Size would end every session
+                // Section 9.4: a message over the gateway's Maximum Packet Size would end every session
                 // again; it is dropped and counted like a refused one.
                 Refused++;
             }
 
+            // Section 9.4: whatever the code, every unacknowledged message stays and is resent in order.
             EndSession(reasonCode);
             switch (reasonCode)
             {
@@ -473,10 +506,24 @@ namespace M2M.Device.Core.Session
                     Wait(now, _options.TakeoverBackoffMilliseconds);
                     break;
                 default:
-                    // Lost connection, 0x8D keep-alive timeout, and the rest.
+                    // Section 9.4 "retry": lost connection, 0x80 (journal_unavailable, internal_error),
+                    // 0x89, 0x8B, 0x8D, 0x97, the protocol errors (0x81, 0x82, 0x93, 0x94, 0x9A, 0x9B) and
+                    // any other code.
                     BackOff(now);
                     break;
             }
+        }
+
+        // The request of Stop, performed on the loop's thread: no connection outlives it.
+        private int PerformStop()
+        {
+            if (_state == SessionState.Connected)
+            {
+                _transport.Disconnect();
+            }
+
+            _state = SessionState.Stopped;
+            return _options.MaxIdleMilliseconds;
         }
 
         private void EndSession(int reasonCode)

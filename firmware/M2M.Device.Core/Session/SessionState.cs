@@ -19,12 +19,13 @@ namespace M2M.Device.Core.Session
         BackingOff,
 
         /// <summary>
-        /// The credential or configuration was refused (invalid_client, CONNACK 0x84/0x85): retrying soon would
-        /// not help; the device reports it and tries again only after a long wait.
+        /// The credential or the CONNECT itself was refused (invalid_client, or a CONNACK of the "stop" kind:
+        /// 0x81, 0x82, 0x84, 0x85, 0x8A..., docs/protocol.md section 9.2): retrying soon would not help; the
+        /// device reports it and tries again only after a long wait.
         /// </summary>
         Refused,
 
-        /// <summary>Stopped by the application.</summary>
+        /// <summary>Stopped by the application (<see cref="SessionManager.Stop"/>, performed by the next step).</summary>
         Stopped,
     }
 }

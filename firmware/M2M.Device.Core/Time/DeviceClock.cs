@@ -58,11 +58,5 @@ namespace M2M.Device.Core.Time
             _offset = unixTimeMilliseconds - _clock.UptimeMilliseconds;
             _corrected = true;
         }
-
-        /// <summary>Drops a correction once the platform clock is set (SNTP succeeded).</summary>
-        public void ClearCorrection()
-        {
-            _corrected = false;
-        }
     }
 }

@@ -11,12 +11,23 @@ namespace M2M.Device.Esp32.Platform
     /// <see cref="IMqttTransport"/> over nanoFramework.M2Mqtt's MqttClient (MQTT 5, TLS with the
     /// gateway's CA certificate). One client is created and reused across reconnects, so the native TLS
     /// buffers are not allocated twice. M2Mqtt sends the PINGREQs of the keep-alive itself.
-    /// Limits of M2Mqtt 5.1 that shape this adapter:
-    /// - its MqttMsgPublished event carries only IsPublished, not the PUBACK reason code, so a message
-    ///   the gateway refused (docs/protocol.md section 9.3) is reported as accepted: it still leaves the
-    ///   outbox (not retried forever) but is not counted as refused on the board;
-    /// - it retransmits an unacknowledged PUBLISH itself (MqttSettings AttemptsOnRetry/DelayOnRetry) and
-    ///   then reports IsPublished = false, which is passed on as <see cref="MqttCodes.NotAcknowledged"/>.
+    /// Limits of M2Mqtt 5.1 that shape this adapter (read in nanoframework/nanoFramework.m2mqtt at v5.1.220,
+    /// the version packages.config pins and the newest release):
+    /// - its MqttMsgPublished event carries only MessageId and IsPublished. The client parses the PUBACK
+    ///   (MqttMsgPuback.ReasonCode) but raises IsPublished = true for every PUBACK, whatever its reason
+    ///   code, and exposes neither the packet nor its channel. So every PUBACK is passed on as
+    ///   <see cref="MqttCodes.Success"/> (docs/protocol.md section 9.3). With this gateway nothing is lost
+    ///   to a transient failure: the gateway never answers one with a PUBACK but withholds it or sends
+    ///   DISCONNECT 0x80 (section 9.4), and both keep the message in the outbox. A message the gateway
+    ///   refused definitively (0x83, 0x87, 0x90) leaves the outbox as if accepted, so it is not retried,
+    ///   but it is counted as acknowledged, not as refused, on the board. Against a gateway that answers
+    ///   transient failures with PUBACK 0x80 or 0x97, a board would lose those messages;
+    /// - it retransmits an unacknowledged PUBLISH itself on the same connection (with DUP, MqttSettings
+    ///   AttemptsOnRetry 3 times DelayOnRetry 1 s) and then reports IsPublished = false, which is passed on
+    ///   as <see cref="MqttCodes.NotAcknowledged"/>: the session ends and resends in order (a PUBACK the
+    ///   gateway withholds longer than that costs a reconnect, not a message);
+    /// - the server's DISCONNECT reason code is read from ConnectionClosedRequest (its Reason String is
+    ///   not needed: the device acts on the code alone).
     /// </summary>
     public sealed class M2MqttTransport : IMqttTransport
     {
@@ -151,6 +162,7 @@ namespace M2M.Device.Esp32.Platform
             var listener = _listener;
             if (listener != null)
             {
+                // IsPublished is true for any PUBACK, refusals included: the reason code is not exposed.
                 listener.OnPublishAcknowledged(e.MessageId, e.IsPublished ? MqttCodes.Success : MqttCodes.NotAcknowledged);
             }
         }

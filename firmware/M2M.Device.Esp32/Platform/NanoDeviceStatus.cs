@@ -1,5 +1,6 @@
 using System;
 using System.Device.Wifi;
+using System.Diagnostics;
 using M2M.Device.Core.Platform;
 
 namespace M2M.Device.Esp32.Platform
@@ -8,7 +9,8 @@ namespace M2M.Device.Esp32.Platform
     /// Free managed memory from nanoFramework.Runtime.Native.GC.Run (a collection without compaction
     /// once per telemetry message), and the Wi-Fi signal strength. nanoFramework exposes the RSSI only
     /// through a scan report, so this starts a scan at most every <c>signal_scan_s</c> seconds
-    /// (docs/device-config.md) and reports the last value seen for the stored SSID.
+    /// (docs/device-config.md) and reports the last value seen for the stored SSID. Why the application
+    /// could not start is kept in <see cref="StartFailure"/> and written to the debug output.
     /// </summary>
     public sealed class NanoDeviceStatus : IDeviceStatus
     {
@@ -27,6 +29,12 @@ namespace M2M.Device.Esp32.Platform
             _ssid = ssid;
         }
 
+        /// <summary>
+        /// The last start failure, "reason" or "reason (exception type)", null when none was reported; readable
+        /// from the debugger.
+        /// </summary>
+        public string? StartFailure { get; private set; }
+
         /// <inheritdoc />
         public long FreeManagedMemory
         {
@@ -41,6 +49,16 @@ namespace M2M.Device.Esp32.Platform
                 StartScanIfDue();
                 return _rssi;
             }
+        }
+
+        /// <inheritdoc />
+        public void ReportStartFailure(string reason, string? errorType)
+        {
+            StartFailure = errorType == null ? reason : reason + " (" + errorType + ")";
+
+            // The Output window of the nanoFramework extension shows it on a Debug build of the firmware
+            // (nanoFramework's Debug.WriteLine is [Conditional("DEBUG")]: a Release image prints nothing).
+            Debug.WriteLine("M2M.Device not started: " + StartFailure);
         }
 
         private void StartScanIfDue()

@@ -43,6 +43,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         StartAsync("M2M.Gateway.dll", null, extraArguments);
 
     /// <summary>
+    /// Starts the ingress test host (the gateway with the stand-in seams of <paramref name="worldPath"/>,
+    /// tests/M2M.Gateway.TestHost) on <paramref name="dataDirectory"/>, kept for a restart, MQTT on <paramref name="mqttPort"/>.
+    /// </summary>
+    public static Task<GatewayProcess> StartTestHostAsync(string worldPath, string dataDirectory, int mqttPort) =>
+        StartAsync("M2M.Gateway.TestHost.dll", dataDirectory, "--TestWorld", worldPath, "--Gateway:Mqtt:Port", mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
     /// Starts <paramref name="assembly"/> (the gateway, or the ingress test host) on
     /// <paramref name="dataDirectory"/> (a fresh one when null, removed on dispose; a given one is kept).
     /// </summary>
@@ -86,39 +93,21 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (process.HasExited)
-            {
-                // Waiting again lets the asynchronous readers take in the last lines (the reason it exited).
-                await process.WaitForExitAsync().ConfigureAwait(false);
-                throw new InvalidOperationException($"The gateway exited with code {process.ExitCode}:\n{gateway.Output}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative)).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return gateway;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
+            await Eventually.TrueAsync(gateway.IsHealthyAsync, "the gateway to answer /health", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            return gateway;
         }
-
-        await gateway.DisposeAsync().ConfigureAwait(false);
-        throw new TimeoutException($"The gateway did not become healthy within 60 s:\n{gateway.Output}");
+        catch (TimeoutException exception)
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{exception.Message}\n{gateway.Output}", exception);
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Ends the process at once (SIGKILL on Linux: no shutdown code runs, as in a crash).</summary>
@@ -147,6 +136,28 @@ public sealed class GatewayProcess : IAsyncDisposable
         catch (IOException)
         {
             // Best effort: the temp folder is cleaned by the OS eventually.
+        }
+    }
+
+    /// <summary>True once /health answers 2xx; throws when the process has exited (with what it printed).</summary>
+    private async Task<bool> IsHealthyAsync()
+    {
+        if (_process.HasExited)
+        {
+            // Waiting again lets the asynchronous readers take in the last lines (the reason it exited).
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode}:\n{Output}");
+        }
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative)).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false; // Not listening, or not answering, yet.
         }
     }
 

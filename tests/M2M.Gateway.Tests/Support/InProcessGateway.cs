@@ -1,8 +1,6 @@
 using System.Text.Json;
 using M2M.Gateway.TestHost;
 using M2M.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -12,16 +10,13 @@ namespace M2M.Gateway.Tests.Support;
 /// </summary>
 public sealed class InProcessGateway : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly GatewayHost _host;
 
-    private InProcessGateway(WebApplication app, TestWorld world, int mqttPort, string dataDirectory, Uri baseAddress, TimeProvider time)
+    private InProcessGateway(GatewayHost host, TestWorld world, TimeProvider time)
     {
-        _app = app;
+        _host = host;
         Time = time;
-        BaseAddress = baseAddress;
         World = world;
-        MqttPort = mqttPort;
-        DataDirectory = dataDirectory;
     }
 
     public TestWorld World { get; }
@@ -30,33 +25,18 @@ public sealed class InProcessGateway : IAsyncDisposable
     public TimeProvider Time { get; }
 
     /// <summary>The HTTP address (/health, /metrics).</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
-    public int MqttPort { get; }
+    public int MqttPort => _host.MqttPort;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _host.DataDirectory;
 
-    public TestDeviceDirectory Directory => _app.Services.GetRequiredService<TestDeviceDirectory>();
+    public TestDeviceDirectory Directory => Service<TestDeviceDirectory>();
 
-    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public T Service<T>() where T : notnull => _host.Service<T>();
 
-    public static async Task<InProcessGateway> StartAsync(TestWorld world, TimeProvider? time = null, params string[] extraArguments)
-    {
-        var mqttPort = LoopbackPort.Free();
-        var dataDirectory = System.IO.Directory.CreateTempSubdirectory("m2m-ingress-").FullName;
-        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        string[] args =
-        [
-            "--urls", baseAddress.ToString(),
-            "--Gateway:DataDirectory", dataDirectory,
-            "--Gateway:Mqtt:Port", mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--Logging:LogLevel:Default", "Warning",
-            .. extraArguments,
-        ];
-        var app = TestGateway.Build(args, world, time);
-        await app.StartAsync().ConfigureAwait(false);
-        return new InProcessGateway(app, world, mqttPort, dataDirectory, baseAddress, time ?? TimeProvider.System);
-    }
+    public static async Task<InProcessGateway> StartAsync(TestWorld world, TimeProvider? time = null, params string[] extraArguments) =>
+        new(await GatewayHost.StartAsync(args => TestGateway.Build(args, world, time), null, https: false, extraArguments).ConfigureAwait(false), world, time ?? TimeProvider.System);
 
     public TestDevice Device(string id) => new(World, id, MqttPort, Time);
 
@@ -72,38 +52,20 @@ public sealed class InProcessGateway : IAsyncDisposable
     /// <summary>The events the JSON-lines sink wrote, once at least <paramref name="count"/> are there.</summary>
     public Task<IReadOnlyList<JsonElement>> FileEventsAsync(int count) => FileSink.ReadAsync(Path.Combine(DataDirectory, "telemetry.jsonl"), count);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            System.IO.Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
+    /// <summary>One scrape of /metrics.</summary>
+    public Task<MetricsScrape> MetricsAsync() => MetricsScrape.ReadAsync(BaseAddress);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
 
 /// <summary>Reads the JSON-lines sink's file.</summary>
 public static class FileSink
 {
-    /// <summary>Waits (up to 30 s) until the file holds at least <paramref name="count"/> whole lines, then returns them all.</summary>
+    /// <summary>Waits until the file holds at least <paramref name="count"/> whole lines, then returns them all; fails the test otherwise.</summary>
     public static async Task<IReadOnlyList<JsonElement>> ReadAsync(string path, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var lines = File.Exists(path) ? ReadLines(path) : [];
-            if (lines.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
-            }
-
-            await Task.Delay(50).ConfigureAwait(false);
-        }
+        var lines = await Eventually.ValueAsync(() => File.Exists(path) ? ReadLines(path) : [], l => l.Count >= count, $"{count} line(s) in {path}").ConfigureAwait(false);
+        return lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 
     private static List<string> ReadLines(string path)

@@ -3,14 +3,14 @@ using System.Text;
 
 namespace M2M.Gateway.Tests.Support;
 
-/// <summary>Signed telemetry PUBLISH packets for <see cref="RawMqttClient"/>, built from a <see cref="TestDevice"/>'s key.</summary>
+/// <summary>Signed telemetry PUBLISH packets for <see cref="RawMqttConnection"/>, built from a <see cref="TestDevice"/>'s key.</summary>
 public static class SignedPublish
 {
     /// <summary>A telemetry PUBLISH signed as docs/protocol.md section 6 says; <paramref name="signature"/> replaces m2m-sig when given.</summary>
     public static byte[] Telemetry(TestDevice device, ushort packetId, uint epoch, uint sequence, byte[] payload, long timestamp, string? signature = null, string contentType = "application/json")
     {
         var topic = $"devices/{device.Id}/telemetry";
-        return RawMqttClient.Publish(topic, packetId, payload, Properties(epoch, sequence, timestamp, signature ?? device.Sign(epoch, sequence, payload, contentType, topic, timestamp)), contentType);
+        return RawMqttConnection.Publish(topic, packetId, payload, Properties(epoch, sequence, timestamp, signature ?? device.Sign(epoch, sequence, payload, contentType, topic, timestamp)), contentType);
     }
 
     /// <summary>The five m2m user properties with these values, as UTF-8.</summary>
@@ -24,10 +24,10 @@ public static class SignedPublish
     ];
 
     /// <summary>A raw client connected as <paramref name="deviceId"/> with <paramref name="token"/>, its CONNACK 0x00 read.</summary>
-    public static async Task<RawMqttClient> ConnectAsync(int port, string deviceId, string token, ushort keepAlive = 60, bool tls = false)
+    public static async Task<RawMqttConnection> ConnectAsync(int port, string deviceId, string token, ushort keepAlive = 60, bool tls = false)
     {
-        var client = await RawMqttClient.ConnectAsync(port, tls);
-        await client.SendAsync(RawMqttClient.Connect(deviceId, deviceId, Encoding.ASCII.GetBytes(token), keepAlive));
+        var client = await RawMqttConnection.OpenAsync(port, tls);
+        await client.SendAsync(RawMqttConnection.Connect(deviceId, deviceId, Encoding.ASCII.GetBytes(token), keepAlive));
         var connAck = await client.ExpectAsync(RawPacket.ConnAck);
         Xunit.Assert.Equal(0x00, connAck.ReasonCode);
         return client;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -9,7 +8,6 @@ using M2M.Gateway.Ingress;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Registry;
 using M2M.Gateway.Tokens;
-using M2M.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,35 +20,25 @@ namespace M2M.Gateway.Tests.Support;
 /// </summary>
 public sealed class TokenGateway : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly bool _ownsDirectory;
+    private readonly GatewayHost _host;
 
-    private TokenGateway(WebApplication app, string dataDirectory, bool ownsDirectory, Uri baseAddress, Uri httpsAddress, int mqttPort, int mqttTlsPort)
-    {
-        _app = app;
-        _ownsDirectory = ownsDirectory;
-        DataDirectory = dataDirectory;
-        BaseAddress = baseAddress;
-        HttpsAddress = httpsAddress;
-        MqttPort = mqttPort;
-        MqttTlsPort = mqttTlsPort;
-    }
+    private TokenGateway(GatewayHost host) => _host = host;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
-    public Uri HttpsAddress { get; }
+    public Uri HttpsAddress => _host.HttpsAddress!;
 
-    public int MqttPort { get; }
+    public int MqttPort => _host.MqttPort;
 
-    public int MqttTlsPort { get; }
+    public int MqttTlsPort => _host.MqttTlsPort;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _host.DataDirectory;
 
     public IDeviceRegistry Registry => Service<IDeviceRegistry>();
 
     public CollectingAuditLog Audit => (CollectingAuditLog)Service<IAuditLog>();
 
-    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public T Service<T>() where T : notnull => _host.Service<T>();
 
     /// <summary>The token endpoint URL, the <c>aud</c> of client assertions.</summary>
     public string TokenEndpoint => Service<GatewayIssuer>().TokenEndpoint;
@@ -59,24 +47,11 @@ public sealed class TokenGateway : IAsyncDisposable
     /// Starts a gateway; <paramref name="dataDirectory"/> null means a fresh one, removed on dispose;
     /// <paramref name="registry"/> replaces the SQLite registry for cases it cannot stage.
     /// </summary>
-    public static async Task<TokenGateway> StartAsync(TimeProvider? time = null, string? dataDirectory = null, IDeviceRegistry? registry = null, params string[] extraArguments)
+    public static async Task<TokenGateway> StartAsync(TimeProvider? time = null, string? dataDirectory = null, IDeviceRegistry? registry = null, params string[] extraArguments) =>
+        new(await GatewayHost.StartAsync(args => Build(args, time, registry), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+
+    private static WebApplication Build(string[] args, TimeProvider? time, IDeviceRegistry? registry)
     {
-        var ownsDirectory = dataDirectory == null;
-        dataDirectory ??= Directory.CreateTempSubdirectory("m2m-tokens-").FullName;
-        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var httpsAddress = new Uri($"https://127.0.0.1:{LoopbackPort.Free()}");
-        var mqttPort = LoopbackPort.Free();
-        var mqttTlsPort = LoopbackPort.Free();
-        string[] args =
-        [
-            "--urls", $"{baseAddress};{httpsAddress}",
-            "--Gateway:DataDirectory", dataDirectory,
-            "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
-            "--Gateway:Mqtt:TlsPort", mqttTlsPort.ToString(CultureInfo.InvariantCulture),
-            "--Gateway:Relay:File:Enabled", "false",
-            "--Logging:LogLevel:Default", "Warning",
-            .. extraArguments,
-        ];
         var builder = WebApplication.CreateBuilder(args);
         if (registry != null)
         {
@@ -100,18 +75,7 @@ public sealed class TokenGateway : IAsyncDisposable
         app.MapGatewayMetrics();
         app.MapTokenService();
         app.MapGatewayHttps();
-        var gateway = new TokenGateway(app, dataDirectory, ownsDirectory, baseAddress, httpsAddress, mqttPort, mqttTlsPort);
-        try
-        {
-            await app.StartAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            await gateway.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return gateway;
+        return app;
     }
 
     /// <summary>An HTTP client for the plain address.</summary>
@@ -162,29 +126,5 @@ public sealed class TokenGateway : IAsyncDisposable
     public static async Task<JsonElement> MetadataAsync(HttpClient client, string path = "/.well-known/oauth-authorization-server") =>
         (await client.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative)).ConfigureAwait(false));
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // It never started.
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
-        if (_ownsDirectory)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort.
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

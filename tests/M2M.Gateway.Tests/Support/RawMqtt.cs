@@ -6,8 +6,14 @@ using System.Text;
 namespace M2M.Gateway.Tests.Support;
 
 /// <summary>A packet as read off the wire: its type (high nibble of the first byte), flags and body.</summary>
-public sealed record RawPacket(int Type, int Flags, byte[] Body)
+public sealed record RawPacket(byte Header, byte[] Body)
 {
+    /// <summary>The control packet type (MQTT 5 section 2.1.2): 2 CONNACK, 14 DISCONNECT, ...</summary>
+    public int Type => Header >> 4;
+
+    /// <summary>The fixed header's flags (section 2.1.3).</summary>
+    public int Flags => Header & 0x0F;
+
     public const int ConnAck = 2;
     public const int PubAck = 4;
     public const int SubAck = 9;
@@ -15,11 +21,11 @@ public sealed record RawPacket(int Type, int Flags, byte[] Body)
     public const int Disconnect = 14;
 
     /// <summary>The reason code of a CONNACK (second byte), PUBACK (after the packet id; 0 when absent) or DISCONNECT (first byte; 0 when absent).</summary>
-    public int ReasonCode => Type switch
+    public byte ReasonCode => Type switch
     {
         ConnAck => Body[1],
-        PubAck => Body.Length > 2 ? Body[2] : 0,
-        Disconnect => Body.Length > 0 ? Body[0] : 0,
+        PubAck => Body.Length > 2 ? Body[2] : (byte)0,
+        Disconnect => Body.Length > 0 ? Body[0] : (byte)0,
         _ => throw new InvalidOperationException($"packet type {Type} has no single reason code"),
     };
 
@@ -43,7 +49,7 @@ public sealed record RawPacket(int Type, int Flags, byte[] Body)
                 return null;
             }
 
-            var (length, size) = RawMqttClient.ReadVariableInteger(Body.AsSpan(start));
+            var (length, size) = RawMqttConnection.ReadVariableInteger(Body.AsSpan(start));
             var properties = Body.AsSpan(start + size, length);
             for (var i = 0; i < properties.Length;)
             {
@@ -85,26 +91,29 @@ public sealed record RawPacket(int Type, int Flags, byte[] Body)
             return null;
         }
     }
+
+    public override string ToString() => $"type {Type}, {Body.Length} byte(s): {Convert.ToHexString(Body)}";
 }
 
 /// <summary>
-/// An MQTT 5 client written byte by byte from the specification for wire-level tests: it sends
-/// exactly what a test builds, well-formed or not, and reads back raw packets. Independent of both
-/// MQTTnet and the gateway's own codec.
+/// A connection that speaks MQTT byte by byte, written from the specification for what a library
+/// client will not do: stay silent past its keep-alive, omit the password, send garbage or exactly
+/// the malformed packet a test builds, and read back raw packets. Independent of both MQTTnet and
+/// the gateway's own codec.
 /// </summary>
-public sealed class RawMqttClient : IAsyncDisposable
+public sealed class RawMqttConnection : IDisposable, IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly Stream _stream;
     private readonly List<byte> _received = [];
 
-    private RawMqttClient(TcpClient tcp, Stream stream)
+    private RawMqttConnection(TcpClient tcp, Stream stream)
     {
         _tcp = tcp;
         _stream = stream;
     }
 
-    public static async Task<RawMqttClient> ConnectAsync(int port, bool tls = false)
+    public static async Task<RawMqttConnection> OpenAsync(int port, bool tls = false)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
@@ -119,8 +128,11 @@ public sealed class RawMqttClient : IAsyncDisposable
             stream = ssl;
         }
 
-        return new RawMqttClient(tcp, stream);
+        return new RawMqttConnection(tcp, stream);
     }
+
+    /// <summary>Ends the sending half (TCP FIN): the gateway sees the end of the stream after what was sent.</summary>
+    public void ShutdownSend() => _tcp.Client.Shutdown(SocketShutdown.Send);
 
     /// <summary>Sends bytes as they are; false when the gateway already closed the connection.</summary>
     public async Task<bool> SendAsync(byte[] bytes)
@@ -138,7 +150,7 @@ public sealed class RawMqttClient : IAsyncDisposable
     }
 
     /// <summary>The next packet, or null when the gateway closed the connection first.</summary>
-    public async Task<RawPacket?> ReadAsync(TimeSpan? timeout = null)
+    public async Task<RawPacket?> ReadPacketAsync(TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
@@ -173,7 +185,7 @@ public sealed class RawMqttClient : IAsyncDisposable
     {
         while (true)
         {
-            var packet = await ReadAsync().ConfigureAwait(false) ?? throw new InvalidOperationException($"closed while waiting for packet type {type}");
+            var packet = await ReadPacketAsync().ConfigureAwait(false) ?? throw new InvalidOperationException($"closed while waiting for packet type {type}");
             if (packet.Type == type)
             {
                 return packet;
@@ -186,7 +198,7 @@ public sealed class RawMqttClient : IAsyncDisposable
     {
         while (true)
         {
-            var packet = await ReadAsync(timeout).ConfigureAwait(false);
+            var packet = await ReadPacketAsync(timeout).ConfigureAwait(false);
             if (packet == null)
             {
                 return true;
@@ -194,11 +206,24 @@ public sealed class RawMqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until the gateway closes the connection; true when it did so without sending a packet first.</summary>
+    public async Task<bool> IsClosedWithoutReplyAsync(TimeSpan? timeout = null) => await ReadPacketAsync(timeout).ConfigureAwait(false) == null;
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _tcp.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
         _tcp.Dispose();
     }
+
+    /// <summary>An MQTT 5 CONNECT (section 3.1), Clean Start, no properties; User Name and Password flags only for the values given.</summary>
+    public static byte[] Connect(string clientId, string? userName, string? password, ushort keepAliveSeconds) =>
+        Connect(clientId, userName, password == null ? null : Encoding.UTF8.GetBytes(password), keepAliveSeconds, properties: null);
 
     /// <summary>An MQTT 5 CONNECT (section 3.1) with clean start; properties as raw bytes.</summary>
     /// <remarks><paramref name="will"/>, when given, is the Will Properties, Topic and Payload as raw bytes (section 3.1.3.2 to 3.1.3.4); the Will flag is set.</remarks>
@@ -348,7 +373,7 @@ public sealed class RawMqttClient : IAsyncDisposable
             return false;
         }
 
-        packet = new RawPacket(_received[0] >> 4, _received[0] & 0x0F, [.. _received.GetRange(index, length)]);
+        packet = new RawPacket(_received[0], [.. _received.GetRange(index, length)]);
         _received.RemoveRange(0, index + length);
         return true;
     }

@@ -1,0 +1,69 @@
+using M2M.Gateway.Journal;
+using M2M.Gateway.Tests.Support;
+using M2M.Gateway.TestHost;
+using M2M.Testing;
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+
+namespace M2M.Gateway.Tests;
+
+/// <summary>
+/// docs/ingress.md ("Journal"): a record every sink has delivered is kept for
+/// <c>Gateway:Journal:Retention</c> and deleted by the first retention run after that
+/// (<c>RetentionInterval</c>). The gateway's clock is the test's; a retention run is known to have
+/// finished when it arms its next wait on that clock.
+/// </summary>
+public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
+{
+    private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+
+    // Unlike any other wait of the gateway, so the clock can tell the retention loop's apart.
+    private static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(67);
+
+    [Fact]
+    public async Task ADeliveredRecordIsKeptForTheRetentionThenDeleted()
+    {
+        var time = new RetentionClock(RetentionInterval);
+        var world = TestWorld.Create(("sensor-1", "acme"));
+        await using var gateway = await InProcessGateway.StartAsync(world, time,
+            "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
+        await using var device = await gateway.ConnectAsync("sensor-1", time.GetUtcNow(), TimeSpan.FromDays(1));
+        var journal = gateway.Service<TelemetryJournal>();
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(device.Telemetry(1, 1, "{}"u8.ToArray()))).ReasonCode);
+        await Eventually.ValueAsync(gateway.MetricsAsync, m => m.Value("m2m_relay_lag", "sink", "file") == 0 && m.Value("m2m_journal_position") == 1, "the file sink to deliver the record");
+
+        // A retention run while the delivered record is younger than Retention keeps it.
+        await RunRetentionAsync(time, RetentionInterval);
+        Assert.Equal([1u], journal.ReadAfter(0, 10).Select(r => r.Sequence));
+
+        // The run once Retention has passed deletes it.
+        time.Advance(Retention);
+        await Eventually.TrueAsync(() => journal.ReadAfter(0, 10).Count == 0, "the delivered record to be deleted");
+    }
+
+    /// <summary>Moves the clock by <paramref name="advance"/> and waits until the retention run it started is over.</summary>
+    private static async Task RunRetentionAsync(RetentionClock time, TimeSpan advance)
+    {
+        var armed = await Eventually.ValueAsync(() => time.Armed, n => n > 0, "the retention loop to wait on the clock");
+        time.Advance(advance);
+        await Eventually.TrueAsync(() => time.Armed > armed, "the retention run to finish and wait again");
+    }
+
+    /// <summary>A fake clock that counts the waits of one length armed on it (the retention loop's).</summary>
+    private sealed class RetentionClock(TimeSpan watched) : FakeTimeProvider(TestClock.Start)
+    {
+        private int _armed;
+
+        public int Armed => Volatile.Read(ref _armed);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime == watched)
+            {
+                Interlocked.Increment(ref _armed);
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+}
