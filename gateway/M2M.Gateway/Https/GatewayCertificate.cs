@@ -105,7 +105,7 @@ public sealed class GatewayCertificate : IDisposable
             CryptographicOperations.ZeroMemory(caPkcs8);
         }
 
-        File.WriteAllText(certificatePath, ca.ExportCertificatePem());
+        PrivateFile.WriteAtomically(certificatePath, System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()));
         return ca;
     }
 
