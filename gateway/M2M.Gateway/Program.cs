@@ -8,7 +8,8 @@ using M2M.Gateway.Registry;
 using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens;
 
-// Composition only: each part registers itself through its own extension methods.
+// Composition only: each part registers itself through its own extension methods. Secrets come
+// before every part that opens a file in the data folder: a lost master key stops the start first.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddGatewayHealth();
 builder.Services.AddGatewaySecrets();
