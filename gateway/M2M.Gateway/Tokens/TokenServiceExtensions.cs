@@ -32,6 +32,7 @@ public static class TokenServiceExtensions
             .Validate(o =>
             {
                 o.Validate();
+                GatewayIssuer.Resolve(o, configuration);
                 return true;
             })
             .ValidateOnStart();
