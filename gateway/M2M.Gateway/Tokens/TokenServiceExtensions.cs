@@ -54,6 +54,7 @@ public static class TokenServiceExtensions
             s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
         services.AddSingleton<IRecordSigner>(s => s.GetRequiredService<SigningKeyRing>());
         services.AddSingleton<GatewayIssuer>();
+        services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);
 
         services.AddSingleton<JtiStore>();
         services.AddSingleton<ReadAssertion>();
