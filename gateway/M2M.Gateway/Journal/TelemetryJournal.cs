@@ -39,7 +39,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     public TelemetryJournal(string path, JournalOptions options)
     {
         _options = options;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using (var connection = Open())
         {
