@@ -4,8 +4,8 @@ using MQTTnet.Formatter;
 namespace M2M.Bench.Fleet;
 
 /// <summary>
-/// Many MQTT 5 connections from one process: MQTTnet clients whose I/O runs on the thread pool, so a
-/// few threads drive thousands of devices.
+/// Many MQTT 5 connections from the load generator process: MQTTnet clients whose I/O runs on the
+/// thread pool, so a few threads drive thousands of devices.
 /// </summary>
 public sealed class MqttFleet : IAsyncDisposable
 {
@@ -15,10 +15,11 @@ public sealed class MqttFleet : IAsyncDisposable
     public IReadOnlyList<IMqttClient> Clients => _clients;
 
     /// <summary>
-    /// Connects one client per entry, <paramref name="parallel"/> at a time. Returns how many were
-    /// refused, by CONNACK reason (or exception type); the connected ones join the fleet.
+    /// Connects one client per entry, <paramref name="parallel"/> at a time. Returns the client of each
+    /// entry (null when refused) and how many were refused, by CONNACK reason (or exception type); the
+    /// connected ones join the fleet.
     /// </summary>
-    public async Task<Dictionary<string, int>> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel, CancellationToken cancellationToken)
+    public async Task<(IMqttClient?[] Clients, Dictionary<string, int> Refused)> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel, CancellationToken cancellationToken)
     {
         var refused = new Dictionary<string, int>();
         var connected = new IMqttClient?[devices.Count];
@@ -62,7 +63,7 @@ public sealed class MqttFleet : IAsyncDisposable
             }
         }).ConfigureAwait(false);
         _clients.AddRange(connected.Where(c => c != null)!);
-        return refused;
+        return (connected, refused);
     }
 
     /// <summary>Closes every connection with a normal DISCONNECT.</summary>
