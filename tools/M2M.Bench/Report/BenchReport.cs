@@ -54,6 +54,7 @@ public sealed class BenchReport(BenchOptions options)
             r => r.GatewayMedian >= 5000 ? "met" : "not met") { Caveats = caveats });
         Rows.Add(new FigureRow("token request p99, ms", [.. runs.Select(r => r.P99)], [], "-", _ => "-"));
         Rows.Add(new FigureRow("gateway CPU per token, us", [.. runs.Select(r => r.MicrosPerToken)], [], "-", _ => "-"));
+        Runs.AddRange(runs.Select(r => r.Describe()));
     }
 
     public void AddThroughput(IReadOnlyList<ThroughputScenario.Run> gateway, IReadOnlyList<ThroughputScenario.Run> mosquitto)

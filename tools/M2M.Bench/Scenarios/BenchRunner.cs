@@ -78,7 +78,6 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
             }
 
             _report.AddTokens(runs);
-            _report.Runs.AddRange(runs.Select(r => r.Describe()));
         }
 
         var mosquittoEndToEnd = new List<double>();
