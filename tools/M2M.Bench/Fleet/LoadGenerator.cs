@@ -228,6 +228,8 @@ public sealed class LoadGenerator : IAsyncDisposable
             throw new InvalidOperationException($"connects refused: {string.Join(", ", refused.Select(r => $"{r.Key} x{r.Value}"))}");
         }
 
-        return await PublishLoad.RunAsync(devices, [.. clients.Select(c => c!)], job, Report).ConfigureAwait(false);
+        // A server that announces a smaller Receive Maximum gets no more than that in flight (its flow control).
+        var inFlight = Math.Min(job.InFlight, fleet.ReceiveMaximum);
+        return await PublishLoad.RunAsync(devices, [.. clients.Select(c => c!)], job with { InFlight = inFlight }, Report).ConfigureAwait(false);
     }
 }

@@ -105,6 +105,9 @@ public sealed record LoadResult
     /// <summary>publish: mean share of the in-flight windows in use during the window (1.0 = every connection always had a full window awaiting the server).</summary>
     public double Occupancy { get; init; } = double.NaN;
 
+    /// <summary>publish: QoS 1 messages in flight per connection, after the server's Receive Maximum.</summary>
+    public int InFlight { get; init; }
+
     public double WindowSeconds => (WindowEnd - WindowStart) / (double)System.Diagnostics.Stopwatch.Frequency;
 }
 

@@ -15,6 +15,12 @@ public sealed class MqttFleet : IAsyncDisposable
     public IReadOnlyList<IMqttClient> Clients => _clients;
 
     /// <summary>
+    /// The smallest Receive Maximum the server announced in a CONNACK (MQTT 5 section 3.2.2.3.3:
+    /// absent means 65,535): no more QoS 1 messages may await their PUBACK on a connection.
+    /// </summary>
+    public int ReceiveMaximum { get; private set; } = ushort.MaxValue;
+
+    /// <summary>
     /// Connects one client per entry, <paramref name="parallel"/> at a time. Returns the client of each
     /// entry (null when refused) and how many were refused, by CONNACK reason (or exception type); the
     /// connected ones join the fleet.
@@ -44,6 +50,13 @@ public sealed class MqttFleet : IAsyncDisposable
             {
                 var result = await client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
                 reason = result.ResultCode == MqttClientConnectResultCode.Success ? null : result.ResultCode.ToString();
+                if (reason == null && result.ReceiveMaximum is { } announced and > 0)
+                {
+                    lock (refused)
+                    {
+                        ReceiveMaximum = Math.Min(ReceiveMaximum, announced);
+                    }
+                }
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or MQTTnet.Adapter.MqttConnectingFailedException)
             {

@@ -90,6 +90,7 @@ public sealed class PublishLoad
                 P50Ms = _ackLatencies.Percentile(0.50),
                 P99Ms = _ackLatencies.Percentile(0.99),
                 Occupancy = occupancy,
+                InFlight = _job.InFlight,
             };
         }
     }

@@ -71,6 +71,11 @@ public sealed class BenchReport(BenchOptions options)
             caveats.Add("in some runs acknowledged messages never reached the sink (see runs)");
         }
 
+        if (all.Any(r => r.RelayBehind))
+        {
+            caveats.Add("in some runs the sink received clearly fewer records than were acknowledged in the window: the relay (or Mosquitto's subscriber) fell behind and its backlog grew (see runs)");
+        }
+
         var shape = $"{Options.Devices} connections, {Options.PayloadBytes} B, {Options.InFlight} in flight each";
         Rows.Add(new FigureRow($"sustained end-to-end records/s at the sink ({shape})", [.. gateway.Select(r => r.SinkPerSecond)], [.. mosquitto.Select(r => r.SinkPerSecond)],
             ">= 1.0x Mosquitto (issue resolved at 0.8x)", r => r.RatioMedian >= 1.0 ? "met" : r.RatioMedian >= 0.8 ? "0.8x reached, 1.0x not" : "not met") { Caveats = caveats });

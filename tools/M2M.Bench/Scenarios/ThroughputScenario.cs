@@ -19,8 +19,11 @@ public static class ThroughputScenario
     public const double ServerBoundOccupancy = 0.9;
 
     public sealed record Run(string Side, int Number, double AcksPerSecond, double SinkPerSecond, double ServingMicrosPerMessage, double BrokerMicrosPerMessage,
-        long Acknowledged, long Delivered, double Occupancy, CpuUsage Cpu, string Load, IReadOnlyDictionary<string, int> Refused, long StrayRecords)
+        long Acknowledged, long Delivered, double Occupancy, int InFlight, CpuUsage Cpu, string Load, IReadOnlyDictionary<string, int> Refused, long StrayRecords)
     {
+        /// <summary>The sink got clearly fewer records than were acknowledged in the window: the relay fell behind its ingest.</summary>
+        public bool RelayBehind => SinkPerSecond < 0.9 * AcksPerSecond;
+
         /// <summary>The generator did not keep the windows full: the figure is what it offered, not the server's limit.</summary>
         public bool GeneratorBound => !(Occupancy >= ServerBoundOccupancy);
 
@@ -34,10 +37,10 @@ public static class ThroughputScenario
                 : $"windows {Occupancy:P0} full, the server is the limit";
 
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
-            $"throughput {Number} {Side}: PUBACKs {AcksPerSecond:N0}/s, sink {SinkPerSecond:N0}/s; " +
+            $"throughput {Number} {Side}: PUBACKs {AcksPerSecond:N0}/s, sink {SinkPerSecond:N0}/s{(RelayBehind ? " (the sink fell behind)" : "")}, {InFlight} in flight per connection; " +
             $"{(Lost ? "LOST: " : "")}delivered {Delivered:N0} of {Acknowledged:N0} acknowledged after the load stopped{Format.Refusals(Refused)}" +
             $"{(StrayRecords > 0 ? $", {StrayRecords:N0} records of earlier runs" : "")}; CPU {Cpu.Describe()}; server CPU {ServingMicrosPerMessage:N1} us/msg" +
-            $"{(BrokerMicrosPerMessage != ServingMicrosPerMessage ? $" (broker alone {BrokerMicrosPerMessage:N1})" : "")}; {Verdict}; {Load}");
+            $"{(Side == "mosquitto" ? $" (broker alone {BrokerMicrosPerMessage:N1})" : "")}; {Verdict}; {Load}");
     }
 
     public static async Task<Run> RunAsync(ServerUnderTest side, BenchOptions options, int run, int number)
@@ -62,9 +65,10 @@ public static class ThroughputScenario
         var delivered = await observer.WaitForAsync(result.Count, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         // Per message both acknowledged and delivered in the window: a side whose relay lags its ingest
         // (or the reverse) is charged its whole CPU for the smaller count.
-        var messages = Math.Max(1, Math.Min(result.WindowCount, sunk));
+        // Nothing both acknowledged and delivered in the window: no cost per message to state.
+        var messages = Math.Min(result.WindowCount, sunk) is > 0 and var m ? m : double.NaN;
         return new Run(side.Name, number, result.WindowCount / seconds, sunk / seconds,
             side.ServingCores(cpu) * seconds / messages * 1e6, cpu[side.Name] * seconds / messages * 1e6,
-            result.Count, delivered, result.Occupancy, cpu, load, result.Refused, observer.Strays.OtherRuns);
+            result.Count, delivered, result.Occupancy, result.InFlight, cpu, load, result.Refused, observer.Strays.OtherRuns);
     }
 }
