@@ -39,16 +39,9 @@ public sealed class BenchReport(BenchOptions options)
 
     public void AddTokens(IReadOnlyList<TokenIssuanceScenario.Run> runs)
     {
-        var caveats = new List<string>();
-        if (runs.Any(r => r.Refused.Count > 0))
-        {
-            caveats.Add("some token requests were refused (see runs)");
-        }
-
-        if (runs.Any(r => r.GeneratorBound))
-        {
-            caveats.Add(GeneratorLikelyBound);
-        }
+        var caveats = Caveats(
+            (runs.Any(r => r.Refused.Count > 0), "some token requests were refused (see runs)"),
+            (runs.Any(r => r.GeneratorBound), GeneratorLikelyBound));
 
         Rows.Add(new FigureRow($"tokens issued/s, {Options.Parallel} in flight", [.. runs.Select(r => r.TokensPerSecond)], [], ">= 5,000/s",
             r => r.GatewayMedian >= 5000 ? "met" : "not met") { Caveats = caveats });
@@ -60,21 +53,10 @@ public sealed class BenchReport(BenchOptions options)
     public void AddThroughput(IReadOnlyList<ThroughputScenario.Run> gateway, IReadOnlyList<ThroughputScenario.Run> mosquitto)
     {
         var all = gateway.Concat(mosquitto).ToList();
-        var caveats = new List<string>();
-        if (all.Any(r => r.GeneratorBound))
-        {
-            caveats.Add("in some runs the generator did not keep the in-flight windows full: those figures are what it offered, not the server's limit (see runs)");
-        }
-
-        if (all.Any(r => r.Lost))
-        {
-            caveats.Add("in some runs acknowledged messages never reached the sink (see runs)");
-        }
-
-        if (all.Any(r => r.RelayBehind))
-        {
-            caveats.Add("in some runs the sink received clearly fewer records than were acknowledged in the window: the relay (or Mosquitto's subscriber) fell behind and its backlog grew (see runs)");
-        }
+        var caveats = Caveats(
+            (all.Any(r => r.GeneratorBound), "in some runs the generator did not keep the in-flight windows full: those figures are what it offered, not the server's limit (see runs)"),
+            (all.Any(r => r.Lost), "in some runs acknowledged messages never reached the sink (see runs)"),
+            (all.Any(r => r.RelayBehind), "in some runs the sink received clearly fewer records than were acknowledged in the window: the relay (or Mosquitto's subscriber) fell behind and its backlog grew (see runs)"));
 
         var shape = $"{Options.Devices} connections, {Options.PayloadBytes} B, {Options.InFlight} in flight each";
         Rows.Add(new FigureRow($"sustained end-to-end records/s at the sink ({shape})", [.. gateway.Select(r => r.SinkPerSecond)], [.. mosquitto.Select(r => r.SinkPerSecond)],
@@ -88,21 +70,10 @@ public sealed class BenchReport(BenchOptions options)
     public void AddLatency(double rate, IReadOnlyList<LatencyScenario.Run> gateway, IReadOnlyList<LatencyScenario.Run> mosquitto)
     {
         var all = gateway.Concat(mosquitto).ToList();
-        var caveats = new List<string>();
-        if (all.Any(r => r.GeneratorBound))
-        {
-            caveats.Add("in some runs the generator offered less than the rate asked (see runs)");
-        }
-
-        if (all.Any(r => r.ServerBehind))
-        {
-            caveats.Add("in some runs the server did not keep up with the rate: messages waited for room in the in-flight windows, so the latency grows with the length of the run (see runs)");
-        }
-
-        if (all.Any(r => r.Missing > 0))
-        {
-            caveats.Add("in some runs acknowledged messages never reached the sink: they are not in the percentiles (see runs)");
-        }
+        var caveats = Caveats(
+            (all.Any(r => r.GeneratorBound), "in some runs the generator offered less than the rate asked (see runs)"),
+            (all.Any(r => r.ServerBehind), "in some runs the server did not keep up with the rate: messages waited for room in the in-flight windows, so the latency grows with the length of the run (see runs)"),
+            (all.Any(r => r.Missing > 0), "in some runs acknowledged messages never reached the sink: they are not in the percentiles (see runs)"));
 
         var at = string.Create(CultureInfo.InvariantCulture, $"at {rate:N0} msg/s");
         Rows.Add(new FigureRow($"p50 publish-to-sink latency {at}, ms", [.. gateway.Select(r => r.P50)], [.. mosquitto.Select(r => r.P50)], "-", _ => "-") { Caveats = caveats });
@@ -113,16 +84,9 @@ public sealed class BenchReport(BenchOptions options)
 
     public void AddConnects(IReadOnlyList<ConnectScenario.Run> gateway, IReadOnlyList<ConnectScenario.Run> mosquitto)
     {
-        var caveats = new List<string>();
-        if (gateway.Concat(mosquitto).Any(r => r.Refused.Count > 0))
-        {
-            caveats.Add("some CONNECTs were refused: the rate counts only accepted ones (see runs)");
-        }
-
-        if (gateway.Concat(mosquitto).Any(r => r.GeneratorBound))
-        {
-            caveats.Add(GeneratorLikelyBound);
-        }
+        var caveats = Caveats(
+            (gateway.Concat(mosquitto).Any(r => r.Refused.Count > 0), "some CONNECTs were refused: the rate counts only accepted ones (see runs)"),
+            (gateway.Concat(mosquitto).Any(r => r.GeneratorBound), GeneratorLikelyBound));
 
         Rows.Add(new FigureRow($"authenticated connects/s, {Options.Parallel} in flight (gateway: access token; Mosquitto: password file)",
             [.. gateway.Select(r => r.ConnectsPerSecond)], [.. mosquitto.Select(r => r.ConnectsPerSecond)], ">= 1.0x Mosquitto", r => r.RatioMedian >= 1.0 ? "met" : "not met") { Caveats = caveats });
@@ -133,11 +97,13 @@ public sealed class BenchReport(BenchOptions options)
     {
         var g = gateway[^1];
         var m = mosquitto[^1];
-        var refused = g.Refused.Count > 0 || m.Refused.Count > 0 ? new[] { "some idle CONNECTs were refused: the figure divides by those connected (see runs)" } : [];
+        var refused = Caveats((g.Refused.Count > 0 || m.Refused.Count > 0, "some idle CONNECTs were refused: the figure divides by those connected (see runs)"));
         Rows.Add(new FigureRow(string.Create(CultureInfo.InvariantCulture, $"resident memory per idle authenticated connection at {g.Connections:N0}, bytes"),
             [g.BytesPerConnection], [m.BytesPerConnection], "<= 8 KB (8,192 B)", r => r.GatewayMedian <= 8192 ? "met" : "not met") { Caveats = refused });
         Runs.AddRange(gateway.Concat(mosquitto).Select(p => p.Describe()));
     }
+
+    private static List<string> Caveats(params (bool When, string Text)[] candidates) => [.. candidates.Where(c => c.When).Select(c => c.Text)];
 
     private const string GeneratorLikelyBound =
         "in some runs the machine was saturated and the generator used at least as much CPU as the server: the figure is likely the generator's limit, not the server's (see runs)";

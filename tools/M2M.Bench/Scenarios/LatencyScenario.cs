@@ -1,5 +1,4 @@
 using System.Globalization;
-using M2M.Bench.Fleet;
 using M2M.Bench.Measure;
 using M2M.Bench.Report;
 
@@ -37,22 +36,8 @@ public static class LatencyScenario
 
     public static async Task<Run> RunAsync(ServerUnderTest side, BenchOptions options, double rate, int run, int number)
     {
-        await side.RefreshTokensAsync("load", options.Parallel).ConfigureAwait(false);
         var observer = side.Observer!;
-        observer.BeginRun(run);
-        var (result, cpu, load) = await side.MeasureAsync(new LoadJob
-        {
-            Kind = "publish",
-            Port = side.MqttPort,
-            Prefix = "load",
-            Parallel = options.Parallel,
-            InFlight = options.InFlight,
-            PayloadBytes = options.PayloadBytes,
-            Rate = rate,
-            WarmupSeconds = options.WarmupSeconds,
-            MeasureSeconds = options.MeasureSeconds,
-            Run = run,
-        }).ConfigureAwait(false);
+        var (result, cpu, load) = await side.PublishAsync(options, run, rate).ConfigureAwait(false);
         var delivered = await observer.WaitForAsync(result.Count, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         var latencies = observer.LatenciesOfPublishedBetween(result.WindowStart, result.WindowEnd);
         return new Run(side.Name, number, rate, result.WindowSent / result.WindowSeconds,

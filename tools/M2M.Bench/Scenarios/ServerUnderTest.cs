@@ -149,6 +149,29 @@ public sealed class ServerUnderTest : IDisposable
         return (result, CpuSnapshot.Between(start, end), load);
     }
 
+    /// <summary>
+    /// The publishing devices' run (<see cref="PublishLoad"/>): fresh tokens, the observer counting
+    /// <paramref name="run"/>'s records, then the measured publish job at <paramref name="rate"/> (0: full speed).
+    /// </summary>
+    public async Task<(LoadResult Result, CpuUsage Cpu, string Load)> PublishAsync(BenchOptions options, int run, double rate)
+    {
+        await RefreshTokensAsync("load", options.Parallel).ConfigureAwait(false);
+        Observer!.BeginRun(run);
+        return await MeasureAsync(new LoadJob
+        {
+            Kind = "publish",
+            Port = MqttPort,
+            Prefix = "load",
+            Parallel = options.Parallel,
+            InFlight = options.InFlight,
+            PayloadBytes = options.PayloadBytes,
+            Rate = rate,
+            WarmupSeconds = options.WarmupSeconds,
+            MeasureSeconds = options.MeasureSeconds,
+            Run = run,
+        }).ConfigureAwait(false);
+    }
+
     /// <summary>CPU of the serving side in a window, cores: the gateway, or Mosquitto plus its sink subscriber.</summary>
     public double ServingCores(CpuUsage cpu) => cpu[Name] + (SinkProcess != null ? cpu["mosquitto_sub"] : 0);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using M2M.Bench.Fleet;
 using M2M.Bench.Measure;
 using M2M.Bench.Report;
 
@@ -45,27 +44,14 @@ public static class ThroughputScenario
 
     public static async Task<Run> RunAsync(ServerUnderTest side, BenchOptions options, int run, int number)
     {
-        await side.RefreshTokensAsync("load", options.Parallel).ConfigureAwait(false);
         var observer = side.Observer!;
-        observer.BeginRun(run);
-        var (result, cpu, load) = await side.MeasureAsync(new LoadJob
-        {
-            Kind = "publish",
-            Port = side.MqttPort,
-            Prefix = "load",
-            Parallel = options.Parallel,
-            InFlight = options.InFlight,
-            PayloadBytes = options.PayloadBytes,
-            WarmupSeconds = options.WarmupSeconds,
-            MeasureSeconds = options.MeasureSeconds,
-            Run = run,
-        }).ConfigureAwait(false);
+        var (result, cpu, load) = await side.PublishAsync(options, run, 0).ConfigureAwait(false);
         var seconds = result.WindowSeconds;
         var sunk = observer.ArrivedBetween(result.WindowStart, result.WindowEnd);
         var delivered = await observer.WaitForAsync(result.Count, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         // Per message both acknowledged and delivered in the window: a side whose relay lags its ingest
-        // (or the reverse) is charged its whole CPU for the smaller count.
-        // Nothing both acknowledged and delivered in the window: no cost per message to state.
+        // (or the reverse) is charged its whole CPU for the smaller count; when that count is zero there
+        // is no cost per message to state.
         var messages = Math.Min(result.WindowCount, sunk) is > 0 and var m ? m : double.NaN;
         return new Run(side.Name, number, result.WindowCount / seconds, sunk / seconds,
             side.ServingCores(cpu) * seconds / messages * 1e6, cpu[side.Name] * seconds / messages * 1e6,
