@@ -197,7 +197,7 @@ public sealed class LoadGenerator : IAsyncDisposable
         var fleet = job.Keep ? _kept : burst;
         var windowStart = Stopwatch.GetTimestamp();
         Report(new LoadEvent { Event = "window-start", Timestamp = windowStart });
-        var (clients, refused) = await fleet.ConnectAsync(job.Port, [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel, CancellationToken.None).ConfigureAwait(false);
+        var (clients, refused) = await fleet.ConnectAsync(job.Port, [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel).ConfigureAwait(false);
         var windowEnd = Stopwatch.GetTimestamp();
         Report(new LoadEvent { Event = "window-end", Timestamp = windowEnd });
         var connected = clients.Count(c => c != null);
@@ -211,7 +211,7 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     private async Task<LoadResult> DisconnectAsync()
     {
-        var count = _kept.Clients.Count;
+        var count = _kept.Connections.Count;
         await _kept.DisposeAsync().ConfigureAwait(false);
         _connected.Clear();
         return new LoadResult { Count = count };
@@ -222,7 +222,7 @@ public sealed class LoadGenerator : IAsyncDisposable
     {
         var devices = Devices(job.Prefix);
         await using var fleet = new MqttFleet();
-        var (clients, refused) = await fleet.ConnectAsync(job.Port, [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel, CancellationToken.None).ConfigureAwait(false);
+        var (clients, refused) = await fleet.ConnectAsync(job.Port, [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel).ConfigureAwait(false);
         if (refused.Count > 0)
         {
             throw new InvalidOperationException($"connects refused: {string.Join(", ", refused.Select(r => $"{r.Key} x{r.Value}"))}");

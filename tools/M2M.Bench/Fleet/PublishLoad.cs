@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using M2M.Bench.Measure;
-using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace M2M.Bench.Fleet;
@@ -27,16 +26,23 @@ public sealed class PublishLoad
 
     private PublishLoad(LoadJob job) => _job = job;
 
-    public static async Task<LoadResult> RunAsync(IReadOnlyList<BenchDevice> devices, IReadOnlyList<IMqttClient> clients, LoadJob job, Action<LoadEvent> report)
+    public static async Task<LoadResult> RunAsync(IReadOnlyList<BenchDevice> devices, IReadOnlyList<MqttConnection> clients, LoadJob job, Action<LoadEvent> report)
     {
         var load = new PublishLoad(job);
         return await load.RunAsync(devices, clients, report).ConfigureAwait(false);
     }
 
-    private async Task<LoadResult> RunAsync(IReadOnlyList<BenchDevice> devices, IReadOnlyList<IMqttClient> clients, Action<LoadEvent> report)
+    private async Task<LoadResult> RunAsync(IReadOnlyList<BenchDevice> devices, IReadOnlyList<MqttConnection> clients, Action<LoadEvent> report)
     {
         var schedules = _job.Rate > 0 ? devices.Select(_ => Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true })).ToArray() : null;
         var windows = devices.Select(_ => new SemaphoreSlim(_job.InFlight, _job.InFlight)).ToArray();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var window = windows[i];
+            clients[i].Acknowledged = (publishedAt, reasonCode) => Acknowledge(publishedAt, reasonCode, window);
+            clients[i].Failed = (_, reason) => Fail(reason, window);
+        }
+
         var senders = devices.Select((device, i) => Task.Run(() => SendAsync(device, clients[i], windows[i], schedules?[i].Reader))).ToArray();
         using var stopPacer = new CancellationTokenSource();
         var pacer = schedules == null ? Task.CompletedTask : Task.Run(() => PaceAsync(schedules, stopPacer.Token));
@@ -120,7 +126,7 @@ public sealed class PublishLoad
         }
     }
 
-    private async Task SendAsync(BenchDevice device, IMqttClient client, SemaphoreSlim window, ChannelReader<long>? schedule)
+    private async Task SendAsync(BenchDevice device, MqttConnection client, SemaphoreSlim window, ChannelReader<long>? schedule)
     {
         while (!_stopping)
         {
@@ -151,49 +157,59 @@ public sealed class PublishLoad
             // Sign and hand the packet to the client from this one loop, so the device's sequence
             // numbers go on the wire in order (the gateway refuses a sequence below its mark).
             var signed = device.Sign(payload);
-            var builder = new MqttApplicationMessageBuilder()
-                .WithTopic(signed.Topic)
-                .WithPayload(payload)
-                .WithContentType(signed.ContentType)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-            for (var p = 0; p < signed.UserPropertyNames.Length; p++)
+            var packet = new MqttPublishPacket
             {
-                builder = builder.WithUserProperty(signed.UserPropertyNames[p], Encoding.UTF8.GetBytes(signed.UserPropertyValues[p]));
-            }
-
+                Topic = signed.Topic,
+                PayloadSegment = payload,
+                ContentType = signed.ContentType,
+                QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+                UserProperties = [.. signed.UserPropertyNames.Select((name, p) => new MqttUserProperty(name, System.Text.Encoding.UTF8.GetBytes(signed.UserPropertyValues[p]).AsMemory()))],
+            };
             Interlocked.Increment(ref _inFlight);
             Interlocked.Increment(ref _sent);
-            _ = CompleteAsync(client.PublishAsync(builder.Build(), CancellationToken.None), publishedAt, window);
+            try
+            {
+                await client.PublishAsync(packet, publishedAt).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // Closed before the packet was registered: nothing will answer it. (Once registered, the
+                // connection's end fails it through Failed.)
+                if (e is InvalidOperationException)
+                {
+                    Fail("connection closed by the server", window);
+                }
+
+                return;
+            }
         }
     }
 
-    private async Task CompleteAsync(Task<MqttClientPublishResult> publish, long publishedAt, SemaphoreSlim window)
+    /// <summary>A PUBACK: success is any reason code below 0x80 (MQTT 5 section 2.4; Mosquitto answers 0x10 when no subscriber matches).</summary>
+    private void Acknowledge(long publishedAt, byte reasonCode, SemaphoreSlim window)
     {
-        try
+        if (reasonCode < 0x80)
         {
-            var result = await publish.ConfigureAwait(false);
-            if (result.ReasonCode == MqttClientPublishReasonCode.Success)
+            Interlocked.Increment(ref _acknowledged);
+            if (_measuring)
             {
-                Interlocked.Increment(ref _acknowledged);
-                if (_measuring)
-                {
-                    _ackLatencies.Add(Stopwatch.GetTimestamp() - publishedAt);
-                }
-            }
-            else
-            {
-                Refuse($"PUBACK {result.ReasonCode} {result.ReasonString}".TrimEnd());
+                _ackLatencies.Add(Stopwatch.GetTimestamp() - publishedAt);
             }
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        else
         {
-            Refuse(e.GetType().Name);
+            Refuse($"PUBACK 0x{reasonCode:X2}");
         }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-            window.Release();
-        }
+
+        Interlocked.Decrement(ref _inFlight);
+        window.Release();
+    }
+
+    private void Fail(string reason, SemaphoreSlim window)
+    {
+        Refuse(reason);
+        Interlocked.Decrement(ref _inFlight);
+        window.Release();
     }
 
     private async Task<double> SampleOccupancyAsync(int capacity, TimeSpan duration)
