@@ -71,8 +71,26 @@ public sealed class MqttConnection : IAsyncDisposable
                 CleanSession = true,
                 KeepAlivePeriod = 900,
             }, cancel.Token).ConfigureAwait(false);
-            var (header, body) = await ReadPacketAsync(socket, cancel.Token).ConfigureAwait(false);
-            if (connection._formatter.Decode(new ReceivedMqttPacket(header, new ArraySegment<byte>(body), body.Length + 2)) is not MqttConnAckPacket connAck)
+            // One receive usually holds the whole CONNACK; whatever follows it is the receive loop's.
+            var buffer = new byte[4096];
+            var filled = 0;
+            byte header;
+            int bodyStart, bodyLength;
+            while (!TryFrame(buffer.AsSpan(0, filled), out header, out bodyStart, out bodyLength))
+            {
+                buffer = Room(buffer, filled);
+                var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancel.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    socket.Dispose();
+                    return (null, "closed before CONNACK");
+                }
+
+                filled += read;
+            }
+
+            var decoded = connection._formatter.Decode(new ReceivedMqttPacket(header, new ArraySegment<byte>(buffer, bodyStart, bodyLength), bodyStart + bodyLength));
+            if (decoded is not MqttConnAckPacket connAck)
             {
                 socket.Dispose();
                 return (null, $"packet type {header >> 4} instead of CONNACK");
@@ -85,7 +103,9 @@ public sealed class MqttConnection : IAsyncDisposable
             }
 
             connection.ReceiveMaximum = connAck.ReceiveMaximum > 0 ? connAck.ReceiveMaximum : ushort.MaxValue;
-            connection._receiver = Task.Run(connection.ReceiveAsync);
+            var rest = filled - bodyStart - bodyLength;
+            Buffer.BlockCopy(buffer, bodyStart + bodyLength, buffer, 0, rest);
+            connection._receiver = Task.Run(() => connection.ReceiveAsync(buffer, rest));
             return (connection, null);
         }
         catch (SocketException e)
@@ -157,22 +177,13 @@ public sealed class MqttConnection : IAsyncDisposable
         await _socket.SendAsync(_send.AsMemory(0, encoded.Length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ReceiveAsync()
+    private async Task ReceiveAsync(byte[] buffer, int filled)
     {
-        var buffer = new byte[64 * 1024];
-        var filled = 0;
         var reason = "connection closed by the server";
         try
         {
             while (true)
             {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                filled += read;
                 var offset = 0;
                 while (TryFrame(buffer.AsSpan(offset, filled - offset), out var header, out var bodyStart, out var bodyLength))
                 {
@@ -192,6 +203,14 @@ public sealed class MqttConnection : IAsyncDisposable
 
                 Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
                 filled -= offset;
+                buffer = Room(buffer, filled);
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
             }
         }
         catch (SocketException e)
@@ -245,6 +264,18 @@ public sealed class MqttConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The buffer, twice as large when <paramref name="filled"/> leaves no room (a packet larger than it).</summary>
+    private static byte[] Room(byte[] buffer, int filled)
+    {
+        if (filled < buffer.Length)
+        {
+            return buffer;
+        }
+
+        Array.Resize(ref buffer, buffer.Length * 2);
+        return buffer;
+    }
+
     /// <summary>A whole packet at the start of <paramref name="data"/>: fixed header, Remaining Length (MQTT 5 section 2.1.4), body.</summary>
     private static bool TryFrame(ReadOnlySpan<byte> data, out byte header, out int bodyStart, out int bodyLength)
     {
@@ -269,38 +300,5 @@ public sealed class MqttConnection : IAsyncDisposable
         }
 
         return false;
-    }
-
-    /// <summary>Reads exactly one packet (the CONNACK), before the receive loop starts.</summary>
-    private static async Task<(byte Header, byte[] Body)> ReadPacketAsync(Socket socket, CancellationToken cancellationToken)
-    {
-        var one = new byte[1];
-        await ReadExactlyAsync(socket, one, cancellationToken).ConfigureAwait(false);
-        var header = one[0];
-        int length = 0, multiplier = 1;
-        do
-        {
-            await ReadExactlyAsync(socket, one, cancellationToken).ConfigureAwait(false);
-            length += (one[0] & 0x7F) * multiplier;
-            multiplier *= 128;
-        }
-        while ((one[0] & 0x80) != 0 && multiplier <= 128 * 128 * 128);
-        var body = new byte[length];
-        await ReadExactlyAsync(socket, body, cancellationToken).ConfigureAwait(false);
-        return (header, body);
-    }
-
-    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer, CancellationToken cancellationToken)
-    {
-        for (var filled = 0; filled < buffer.Length;)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new SocketException((int)SocketError.ConnectionReset);
-            }
-
-            filled += read;
-        }
     }
 }
