@@ -37,7 +37,7 @@ public sealed class LoadGenerator : IAsyncDisposable
                 var result = await generator.RunAsync(job).ConfigureAwait(false);
                 generator.Report(new LoadEvent { Event = "done", Result = result });
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or KeyNotFoundException)
+            catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or KeyNotFoundException)
             {
                 generator.Report(new LoadEvent { Event = "error", Error = $"{job.Kind}: {e.Message}" });
             }

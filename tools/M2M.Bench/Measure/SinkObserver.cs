@@ -224,13 +224,13 @@ public sealed class SinkObserver : IDisposable
                 }
             }
 
-            if (start == 0 && filled == buffer.Length)
-            {
-                throw new InvalidOperationException($"{_path}: a line longer than {buffer.Length} bytes");
-            }
-
             Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
             filled -= start;
+            if (filled == buffer.Length)
+            {
+                // A line longer than the buffer: make room for its end.
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
         }
     }
 }

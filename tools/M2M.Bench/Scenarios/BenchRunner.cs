@@ -37,7 +37,7 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
         {
             await run().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or MQTTnet.Exceptions.MqttCommunicationException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or System.ComponentModel.Win32Exception)
         {
             _report.Failures.Add($"{name}: {e.Message}");
             Step($"[red]{Markup.Escape(name)} failed:[/] {Markup.Escape(e.Message)}");
