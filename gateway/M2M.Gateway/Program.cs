@@ -1,6 +1,7 @@
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Health;
+using M2M.Gateway.Hosting;
 using M2M.Gateway.Https;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Metrics;
@@ -8,8 +9,9 @@ using M2M.Gateway.Registry;
 using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens;
 
-// Composition only: each part registers itself through its own extension methods.
-var builder = WebApplication.CreateBuilder(args);
+// Composition only: each part registers itself through its own extension methods. Secrets come
+// before every part that opens a file in the data folder: a lost master key stops the start first.
+var builder = GatewayHost.CreateBuilder(args);
 builder.Services.AddGatewayHealth();
 builder.Services.AddGatewaySecrets();
 builder.Services.AddDeviceRegistry(builder.Configuration);

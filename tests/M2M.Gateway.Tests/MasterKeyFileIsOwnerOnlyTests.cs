@@ -15,7 +15,7 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
     [SkippableFact]
     public void FirstStartCreatesA32ByteKeyReadableByItsOwnerOnly()
     {
-        var key = MasterKey.Load(_folder, null);
+        var key = MasterKey.Load(_folder, null, []);
 
         Assert.True(File.Exists(KeyPath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyPath));
@@ -26,10 +26,10 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
     [SkippableFact]
     public void TheNextStartUsesTheSameKey()
     {
-        using var first = new AesGcmSecretProtector(MasterKey.Load(_folder, null));
+        using var first = new AesGcmSecretProtector(MasterKey.Load(_folder, null, []));
         var sealedValue = first.Protect([1, 2, 3], "test");
 
-        using var second = new AesGcmSecretProtector(MasterKey.Load(_folder, null));
+        using var second = new AesGcmSecretProtector(MasterKey.Load(_folder, null, []));
 
         Assert.Equal([1, 2, 3], second.Unprotect(sealedValue, "test"));
     }
@@ -40,10 +40,10 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
     [InlineData(UnixFileMode.GroupWrite)]
     public void AKeyFileOthersCanAccessIsRefusedWithTheFix(UnixFileMode extra)
     {
-        MasterKey.Load(_folder, null);
+        MasterKey.Load(_folder, null, []);
         File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
 
-        var error = Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, null));
+        var error = Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, null, []));
 
         Assert.Contains("chmod 600", error.Message, StringComparison.Ordinal);
         Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
     [SkippableFact]
     public async Task TheGatewayRefusesToStartWithAKeyFileOthersCanRead()
     {
-        MasterKey.Load(_folder, null);
+        MasterKey.Load(_folder, null, []);
         File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Support.GatewayProcess.StartAsync("M2M.Gateway.dll", _folder.FullPath));
@@ -70,7 +70,7 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
         File.WriteAllText(KeyPath, content);
         File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var error = Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, null));
+        var error = Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, null, []));
 
         Assert.Contains(KeyPath, error.Message, StringComparison.Ordinal);
     }
@@ -80,11 +80,11 @@ public sealed class MasterKeyFileIsOwnerOnlyTests : IDisposable
     {
         var value = Convert.ToBase64String(new byte[32]);
 
-        var key = MasterKey.Load(_folder, value);
+        var key = MasterKey.Load(_folder, value, []);
 
         Assert.Equal("environment", key.Source);
         Assert.False(File.Exists(KeyPath));
-        Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, Convert.ToBase64String(new byte[16])));
+        Assert.Throws<MasterKeyException>(() => MasterKey.Load(_folder, Convert.ToBase64String(new byte[16]), []));
     }
 
     public void Dispose() => Directory.Delete(_folder.FullPath, recursive: true);

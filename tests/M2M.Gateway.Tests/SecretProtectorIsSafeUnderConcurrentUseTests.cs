@@ -16,7 +16,7 @@ public sealed class SecretProtectorIsSafeUnderConcurrentUseTests : IDisposable
     [Fact]
     public void ParallelProtectAndUnprotectAllSucceed()
     {
-        using var protector = new AesGcmSecretProtector(MasterKey.Load(new DataDirectory(_folder), null));
+        using var protector = new AesGcmSecretProtector(MasterKey.Load(new DataDirectory(_folder), null, []));
 
         Parallel.For(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
         {

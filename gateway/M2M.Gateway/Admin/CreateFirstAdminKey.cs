@@ -41,21 +41,10 @@ internal sealed class CreateFirstAdminKey(AdminKeyStore store, IOptions<AdminOpt
 
     private static async Task WriteOwnerOnlyAsync(string path, string key, CancellationToken cancellationToken)
     {
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var stream = new FileStream(path, fileOptions);
+        // An existing file is narrowed to owner-only before the key is written into it.
+        var stream = PrivateFile.Open(path, FileMode.Create, FileAccess.Write);
         await using (stream.ConfigureAwait(false))
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                // An existing file keeps its mode on FileMode.Create: narrow it before writing.
-                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
             var writer = new StreamWriter(stream);
             await using (writer.ConfigureAwait(false))
             {

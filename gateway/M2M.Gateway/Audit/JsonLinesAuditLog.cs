@@ -37,7 +37,7 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
         {
             try
             {
-                _stream ??= Open(_path);
+                _stream ??= PrivateFile.Open(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
                 _stream.Write(line);
                 _stream.Flush();
             }
@@ -78,17 +78,6 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
-    }
-
-    private static FileStream Open(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(path, options);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit event {Action} to the audit log: {Error}")]

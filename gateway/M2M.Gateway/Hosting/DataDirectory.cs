@@ -18,17 +18,7 @@ public sealed class DataDirectory
     public DataDirectory(string path)
     {
         FullPath = System.IO.Path.GetFullPath(path);
-        if (!Directory.Exists(FullPath))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(FullPath);
-            }
-            else
-            {
-                Directory.CreateDirectory(FullPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
+        PrivateFile.CreateFolder(FullPath);
     }
 
     /// <summary>The absolute path of the folder.</summary>

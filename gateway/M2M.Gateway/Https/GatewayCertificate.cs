@@ -23,7 +23,8 @@ public sealed class GatewayCertificate : IDisposable
     /// <summary>Where the CA certificate is served.</summary>
     public const string CaPath = "/.well-known/m2m/ca.pem";
 
-    private const string KeyFileName = "m2m-dev-ca.key";
+    /// <summary>The CA's private key in the data folder, encrypted under the master key.</summary>
+    public const string KeyFileName = "m2m-dev-ca.key";
     private const string KeyPurpose = "m2m/dev-ca-key";
     private static readonly TimeSpan CaLifetime = TimeSpan.FromDays(3650);
 
@@ -105,7 +106,7 @@ public sealed class GatewayCertificate : IDisposable
             CryptographicOperations.ZeroMemory(caPkcs8);
         }
 
-        File.WriteAllText(certificatePath, ca.ExportCertificatePem());
+        PrivateFile.WriteAtomically(certificatePath, System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()));
         return ca;
     }
 

@@ -1,3 +1,5 @@
+using M2M.Gateway.Hosting;
+using M2M.Gateway.Secrets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,7 @@ public static class HttpsExtensions
         services.AddOptions<HttpsOptions>().Bind(configuration.GetSection(HttpsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayCertificate>();
+        services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<DataDirectory>().Combine(GatewayCertificate.KeyFileName), "the development CA's private key"));
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, UseGatewayCertificate>();
         return services;
     }

@@ -20,7 +20,6 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 {
     private const string FileName = "journal.db";
 
-    private readonly string _path;
     private readonly string _connectionString;
     private readonly JournalOptions _options;
     private readonly int _windowCapacity;
@@ -47,11 +46,10 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     /// </summary>
     public TelemetryJournal(string path, JournalOptions options, int windowCapacity = MqttIngressOptions.DefaultReceiveMaximum, ILogger? logger = null)
     {
-        _path = path;
         _options = options;
         _windowCapacity = windowCapacity;
         _logger = logger ?? NullLogger.Instance;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using (var connection = Open())
         {

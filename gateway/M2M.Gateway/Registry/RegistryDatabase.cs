@@ -96,7 +96,7 @@ public sealed class RegistryDatabase
     /// <summary>Applies the migrations up to <paramref name="targetVersion"/> (tests build older files with it).</summary>
     internal void MigrateTo(int targetVersion)
     {
-        CreateOwnerOnly(Path);
+        PrivateFile.CreateIfMissing(Path);
         using var connection = OpenRawAsync(CancellationToken.None).GetAwaiter().GetResult();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         var version = ReadVersion(connection);
@@ -136,28 +136,5 @@ public sealed class RegistryDatabase
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    // SQLite creates files with the process umask (often 0644); the registry is created 0600 first.
-    private static void CreateOwnerOnly(string path)
-    {
-        if (File.Exists(path) || OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        try
-        {
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Created concurrently.
-        }
     }
 }

@@ -20,6 +20,7 @@ public static class RegistryExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
         services.TryAddSingleton<RegistryDatabase>();
+        services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<RegistryDatabase>().Path, "device secrets"));
         services.TryAddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.TryAddSingleton<IDeviceDirectory, DeviceDirectory>();
         services.AddHostedService<MigrateRegistry>();

@@ -13,8 +13,7 @@ public sealed class JsonLinesFileSink(string path) : IRecordSink, IAsyncDisposab
 
     public async Task<long> RecoverPositionAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.Asynchronous);
+        _file = Hosting.PrivateFile.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, createFolders: true);
         var length = _file.Length;
         var end = await FindLastNewlineAsync(_file, length, cancellationToken).ConfigureAwait(false);
         if (end + 1 < length)

@@ -6,7 +6,8 @@ namespace M2M.Gateway.Secrets;
 /// <summary>
 /// The gateway's 32-byte master key, under which every secret it keeps at rest is encrypted. It
 /// comes from the environment variable <c>M2M_MASTER_KEY</c> (base64), or else from
-/// <c>master.key</c> in the data folder, created on first start with permissions 0600. Kept apart
+/// <c>master.key</c> in the data folder, created with permissions 0600 on the first start of a data
+/// folder that holds no encrypted data yet (never next to data an earlier key encrypted). Kept apart
 /// from the data it protects: a copied <c>registry.db</c> without this key reveals no secret.
 /// </summary>
 public sealed class MasterKey
@@ -39,11 +40,18 @@ public sealed class MasterKey
     /// <summary>The key bytes; only the secret protector reads them.</summary>
     internal ReadOnlySpan<byte> Bytes => _key;
 
-    /// <summary>Loads the key from <paramref name="environmentValue"/> when set, else from (or into) the file in <paramref name="dataDirectory"/>.</summary>
-    /// <exception cref="MasterKeyException">The key is malformed, or its file is readable by others.</exception>
-    public static MasterKey Load(DataDirectory dataDirectory, string? environmentValue)
+    /// <summary>
+    /// Loads the key from <paramref name="environmentValue"/> when set, else from the file in
+    /// <paramref name="dataDirectory"/>. The file is created only when none of
+    /// <paramref name="encryptedFiles"/> exists: a new key cannot decrypt what an old one encrypted.
+    /// </summary>
+    /// <exception cref="MasterKeyException">
+    /// The key is malformed, its file is readable by others, or it is missing while encrypted data exists.
+    /// </exception>
+    public static MasterKey Load(DataDirectory dataDirectory, string? environmentValue, IEnumerable<EncryptedFile> encryptedFiles)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
+        ArgumentNullException.ThrowIfNull(encryptedFiles);
         if (!string.IsNullOrEmpty(environmentValue))
         {
             return new MasterKey(Decode(environmentValue, $"the environment variable {EnvironmentVariable}"), "environment");
@@ -52,6 +60,7 @@ public sealed class MasterKey
         var path = dataDirectory.Combine(FileName);
         if (!File.Exists(path))
         {
+            RefuseIfDataIsEncrypted(path, dataDirectory, encryptedFiles);
             Create(path);
         }
 
@@ -59,22 +68,38 @@ public sealed class MasterKey
         return new MasterKey(Decode(File.ReadAllText(path), path), path);
     }
 
-    /// <summary>Loads the key as the gateway does: the environment first, then the data folder.</summary>
-    public static MasterKey Load(DataDirectory dataDirectory) =>
-        Load(dataDirectory, Environment.GetEnvironmentVariable(EnvironmentVariable));
+    /// <summary>
+    /// A missing key file next to encrypted data is a lost key, not a first start: replacing it would
+    /// leave every device secret, signing key and CA key undecryptable (and, for the key ring, lead
+    /// the gateway to discard keys that live tokens name). The operator restores the key instead.
+    /// </summary>
+    private static void RefuseIfDataIsEncrypted(string path, DataDirectory dataDirectory, IEnumerable<EncryptedFile> encryptedFiles)
+    {
+        var existing = encryptedFiles.Where(f => File.Exists(f.Path)).DistinctBy(f => f.Path).ToList();
+        if (existing.Count == 0)
+        {
+            return;
+        }
+
+        var files = string.Join(Environment.NewLine, existing.Select(f => $"  {f.Path} ({f.Holds})"));
+        throw new MasterKeyException(
+            $"""
+            The master key file {path} is missing, but the data folder holds data encrypted under a master key:
+            {files}
+            A new key could not decrypt it, so the gateway does not create one. Restore the key:
+              - copy master.key from your backup to {path} and run: chmod 600 {path}
+              - or, if the gateway ran with its key in the environment, set {EnvironmentVariable} to that key (base64) again.
+            Only to give this data up: move the files above out of {dataDirectory.FullPath}; the next start creates a new key,
+            and every device must be registered again, boards must trust the new development CA, and tokens issued before stop validating.
+            """);
+    }
 
     private static void Create(string path)
     {
         var text = Convert.ToBase64String(RandomNumberGenerator.GetBytes(Length));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         try
         {
-            using var stream = new FileStream(path, options);
+            using var stream = PrivateFile.Open(path, FileMode.CreateNew, FileAccess.Write);
             using var writer = new StreamWriter(stream);
             writer.WriteLine(text);
         }

@@ -24,9 +24,10 @@ internal sealed partial class TokenJson : JsonSerializerContext;
 /// <summary>
 /// POST /oauth2/token (docs/protocol.md section 3; RFC 6749 section 4.4, RFC 7523 section 2.2). The
 /// stages, in order: ValidateRequest, LimitClientRate, the assertion stages of
-/// <see cref="ClientAssertionValidator"/> (ReadAssertion, FindDevice, VerifyAssertion,
-/// CheckAssertionClaims, ConsumeJti), IssueToken. Each outcome is counted by its reason
-/// (<c>m2m_token_requests_total</c>); each refusal goes to the audit log without the assertion.
+/// <see cref="ClientAssertionValidator"/> (ReadAssertion, FindDevice, VerifyAssertion, ConsumeJti,
+/// CheckAssertionClaims), IssueToken. A request refused before the assertion stages still spends
+/// every assertion it carried whose signature verifies (SpendAssertions). Each outcome is counted by
+/// its reason (<c>m2m_token_requests_total</c>); each refusal goes to the audit log without the assertion.
 /// </summary>
 public static partial class TokenEndpoint
 {
@@ -50,22 +51,27 @@ public static partial class TokenEndpoint
         ILoggerFactory loggers)
     {
         var cancellationToken = http.RequestAborted;
-        var (request, refused) = await validateRequest.RunAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        var validation = await validateRequest.RunAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        var request = validation.Request;
         if (request == null)
         {
-            await RefuseAsync(http, refused!, null, null, metrics, audit).ConfigureAwait(false);
+            var signer = await SpendAssertionsAsync(assertions, validation.SeenAssertions, cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(http, validation.Reason!, signer, null, metrics, audit).ConfigureAwait(false);
             return;
         }
 
         var retryAfter = rateLimits.LimitClient(request);
         if (retryAfter != null)
         {
-            await RefuseAsync(http, TokenReason.RateLimited, null, retryAfter, metrics, audit).ConfigureAwait(false);
+            // Checking the signature costs what checking a valid request costs, and the per-address
+            // limit bounds that; what the per-client limit saves is the token, not the check.
+            var signer = await SpendAssertionsAsync(assertions, validation.SeenAssertions, cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(http, TokenReason.RateLimited, signer, retryAfter, metrics, audit).ConfigureAwait(false);
             return;
         }
 
         var context = new AssertionContext(request.Assertion, request.ClientId, time.GetUtcNow());
-        refused = await assertions.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        var refused = await assertions.RunAsync(context, cancellationToken).ConfigureAwait(false);
         if (refused != null)
         {
             await RefuseAsync(http, refused, context.DeviceId, null, metrics, audit).ConfigureAwait(false);
@@ -78,6 +84,24 @@ public static partial class TokenEndpoint
         metrics.TokenRequest("ok");
         NoStore(http.Response);
         await http.Response.WriteAsJsonAsync(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresIn), TokenJson.Default.TokenResponse, contentType: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Spends the assertions of a request refused before its assertion was checked, so an assertion
+    /// sent where it leaks (a query string) or with a request that fails for another reason can
+    /// never be used afterwards (docs/tokens.md, "Single-use assertions"). Returns the device that
+    /// signed one of them, for the audit log, or null.
+    /// </summary>
+    private static async Task<string?> SpendAssertionsAsync(ClientAssertionValidator assertions, IReadOnlyList<string> seen, CancellationToken cancellationToken)
+    {
+        string? signer = null;
+        foreach (var assertion in seen)
+        {
+            var device = await assertions.SpendAsync(assertion, cancellationToken).ConfigureAwait(false);
+            signer ??= device;
+        }
+
+        return signer;
     }
 
     /// <summary>Answers a refusal (RFC 6749 section 5.2), counts it and writes it to the audit log.</summary>

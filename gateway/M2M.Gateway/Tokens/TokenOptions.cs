@@ -11,7 +11,7 @@ public sealed class TokenOptions
 
     /// <summary>
     /// The issuer identifier (RFC 8414 section 2), e.g. <c>https://gateway.example</c>; when not
-    /// configured, the first address the gateway listens on (HTTPS preferred).
+    /// configured, derived from the configured listening addresses (<see cref="GatewayIssuer.Resolve"/>).
     /// </summary>
     public string? Issuer { get; set; }
 

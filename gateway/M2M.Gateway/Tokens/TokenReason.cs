@@ -13,7 +13,8 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     /// <summary>True when the refusal means the gateway could not check (registry or store down).</summary>
     public bool Unavailable => Status == StatusCodes.Status503ServiceUnavailable;
 
-    // ValidateRequest (RFC 6749 sections 3.2, 4.4.2 and 5.2).
+    // ValidateRequest (RFC 6749 sections 2.3.1, 3.2, 4.4.2 and 5.2).
+    public static readonly TokenReason ParametersInQuery = BadRequest("query_string", "parameters must be sent in the request body, not in the URI");
     public static readonly TokenReason WrongContentType = BadRequest("wrong_content_type", "the body must be application/x-www-form-urlencoded");
     public static readonly TokenReason BodyTooLarge = new("body_too_large", StatusCodes.Status413PayloadTooLarge, "invalid_request", "the request body is too large");
     public static readonly TokenReason MalformedBody = BadRequest("malformed_body", "the body is not a valid form");
@@ -32,7 +33,7 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     public static readonly TokenReason InvalidClaim = BadRequest("invalid_claim", "a claim of the client assertion has the wrong type or form");
     public static readonly TokenReason UnsupportedAlgorithm = Client("unsupported_alg");
 
-    // FindDevice, VerifyAssertion, CheckAssertionClaims, ConsumeJti (docs/protocol.md section 3.2).
+    // FindDevice, VerifyAssertion, ConsumeJti, CheckAssertionClaims (docs/protocol.md section 3.2).
     public static readonly TokenReason UnknownDevice = Client("unknown_device");
     public static readonly TokenReason DeviceDisabled = Client("device_disabled");
     public static readonly TokenReason BadSignature = Client("bad_signature");

@@ -2,6 +2,7 @@ using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
 using M2M.Gateway.Relay;
+using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens.Assertion;
 using M2M.Gateway.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class TokenServiceExtensions
             .Validate(o =>
             {
                 o.Validate();
+                GatewayIssuer.Resolve(o, configuration);
                 return true;
             })
             .ValidateOnStart();
@@ -48,8 +50,11 @@ public static class TokenServiceExtensions
         services.AddHttpClient(TrustedIssuers.HttpClientName);
 
         services.AddSingleton<SigningKeyRing>();
+        services.AddEncryptedFile(s => new EncryptedFile(
+            s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
         services.AddSingleton<IRecordSigner>(s => s.GetRequiredService<SigningKeyRing>());
         services.AddSingleton<GatewayIssuer>();
+        services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);
 
         services.AddSingleton<JtiStore>();
         services.AddSingleton<ReadAssertion>();

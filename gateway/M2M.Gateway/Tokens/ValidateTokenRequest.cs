@@ -1,4 +1,5 @@
 using System.Text;
+using M2M.Gateway.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -10,8 +11,15 @@ namespace M2M.Gateway.Tokens;
 public sealed record TokenRequest(string Assertion, string? ClientId);
 
 /// <summary>
-/// The first stage of the token endpoint: the HTTP request itself (RFC 6749 sections 3.2, 4.4.2
-/// and 5.2, RFC 7523 section 2.2). The form is parsed by ASP.NET Core's <see cref="FormReader"/>
+/// What <see cref="ValidateTokenRequest"/> found: the request, or the reason it is refused; and the
+/// client assertions it could read (from the query string and a form body), which the endpoint spends
+/// even when it refuses the request.
+/// </summary>
+public sealed record TokenRequestValidation(TokenRequest? Request, TokenReason? Reason, IReadOnlyList<string> SeenAssertions);
+
+/// <summary>
+/// The first stage of the token endpoint: the HTTP request itself (RFC 6749 sections 2.3.1, 3.2,
+/// 4.4.2 and 5.2, RFC 7523 section 2.2). The form is parsed by ASP.NET Core's <see cref="FormReader"/>
 /// after the body was read with its size bound and checked to be UTF-8.
 /// </summary>
 public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
@@ -22,11 +30,49 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
     /// <summary>RFC 7523 section 2.2.</summary>
     public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+    /// <summary>
+    /// At most this many distinct assertions of one refused request are spent (the query string's
+    /// first): a client that leaked its assertion sent it once or twice, and each spent one costs a
+    /// registry read and an HMAC.
+    /// </summary>
+    public const int MaxSeenAssertions = 4;
+
+    private const string AssertionParameter = "client_assertion";
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private readonly int _maxBytes = options.Value.MaxRequestBytes;
 
-    /// <summary>The request's parameters, or the reason it is refused.</summary>
-    public async Task<(TokenRequest? Request, TokenReason? Reason)> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The request's parameters, or the reason it is refused, with the assertions seen.</summary>
+    public async Task<TokenRequestValidation> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var seen = new List<string>();
+
+        // RFC 6749 section 2.3.1: client credentials MUST NOT be in the request URI, where servers,
+        // proxies and browsers log them. The server withheld the query string from the logs
+        // (Hosting/WithheldQuery.cs); its assertions are read only to be spent.
+        var query = request.HttpContext.Features.Get<IWithheldQueryFeature>()?.QueryString ?? request.QueryString.Value;
+        if (!string.IsNullOrEmpty(query))
+        {
+            See(seen, QueryHelpers.ParseQuery(query));
+        }
+
+        var (form, reason) = await ReadFormAsync(request, cancellationToken).ConfigureAwait(false);
+        if (form != null)
+        {
+            See(seen, form);
+        }
+
+        if (!string.IsNullOrEmpty(query))
+        {
+            return new(null, TokenReason.ParametersInQuery, seen);
+        }
+
+        var (tokenRequest, refused) = form == null ? (null, reason) : ReadParameters(form, request);
+        return new(tokenRequest, refused, seen);
+    }
+
+    /// <summary>The form, or the reason the body is not one this endpoint reads.</summary>
+    private async Task<(Dictionary<string, StringValues>? Form, TokenReason? Reason)> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
@@ -46,16 +92,18 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
             return (null, TokenReason.BodyTooLarge);
         }
 
-        Dictionary<string, StringValues> form;
         try
         {
-            form = new FormReader(StrictUtf8.GetString(body)).ReadForm();
+            return (new FormReader(StrictUtf8.GetString(body)).ReadForm(), null);
         }
         catch (Exception exception) when (exception is DecoderFallbackException or InvalidDataException)
         {
             return (null, TokenReason.MalformedBody);
         }
+    }
 
+    private static (TokenRequest? Request, TokenReason? Reason) ReadParameters(Dictionary<string, StringValues> form, HttpRequest request)
+    {
         // RFC 6749 section 3.2: parameters MUST NOT be included more than once.
         if (form.Values.Any(v => v.Count > 1))
         {
@@ -71,7 +119,7 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
 
         var grantType = Value(form, "grant_type");
         var assertionType = Value(form, "client_assertion_type");
-        var assertion = Value(form, "client_assertion");
+        var assertion = Value(form, AssertionParameter);
         if (grantType == null)
         {
             return (null, TokenReason.MissingParameter);
@@ -100,6 +148,23 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
         return assertionType == null || assertion == null
             ? (null, TokenReason.MissingParameter)
             : (new TokenRequest(assertion, Value(form, "client_id")), null);
+    }
+
+    /// <summary>Adds the distinct non-empty <c>client_assertion</c> values of <paramref name="parameters"/>, up to <see cref="MaxSeenAssertions"/>.</summary>
+    private static void See(List<string> seen, Dictionary<string, StringValues> parameters)
+    {
+        if (!parameters.TryGetValue(AssertionParameter, out var values))
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            if (seen.Count < MaxSeenAssertions && !string.IsNullOrEmpty(value) && !seen.Contains(value))
+            {
+                seen.Add(value);
+            }
+        }
     }
 
     /// <summary>A parameter's value; an empty value counts as absent (RFC 6749 section 3.1).</summary>

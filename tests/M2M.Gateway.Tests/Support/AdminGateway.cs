@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using M2M.Testing;
 
@@ -34,18 +35,36 @@ public sealed class AdminGateway : IAsyncDisposable
 
     public string DataDirectory => Process.DataDirectory;
 
-    /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null).</summary>
-    public static async Task<AdminGateway> StartAsync(string? dataDirectory = null)
+    /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null), with more command-line arguments.</summary>
+    public static Task<AdminGateway> StartAsync(string? dataDirectory = null, params string[] extraArguments) =>
+        StartAsync(new GatewayProcess.Launch { DataDirectory = dataDirectory, Arguments = extraArguments });
+
+    /// <summary>Starts a gateway as <paramref name="launch"/> says (its arguments come before the admin and MQTT ones).</summary>
+    public static async Task<AdminGateway> StartAsync(GatewayProcess.Launch launch)
     {
+        ArgumentNullException.ThrowIfNull(launch);
         var mqttPort = LoopbackPort.Free();
-        var process = await GatewayProcess.StartAsync(
-            "M2M.Gateway.dll",
-            dataDirectory,
-            "--Gateway:Admin:InitialKeyFile", KeyFileName,
-            "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
-            "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        var process = await GatewayProcess.StartAsync(launch with
+        {
+            Arguments =
+            [
+                .. launch.Arguments,
+                "--Gateway:Admin:InitialKeyFile", KeyFileName,
+                "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
+                "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            ],
+        }).ConfigureAwait(false);
         var key = (await File.ReadAllTextAsync(Path.Combine(process.DataDirectory, KeyFileName)).ConfigureAwait(false)).Trim();
         return new AdminGateway(process, key, mqttPort);
+    }
+
+    /// <summary>Registers a device through the admin API and returns its secret S.</summary>
+    public async Task<byte[]> AddDeviceAsync(string deviceId, string tenant = "acme")
+    {
+        using var added = await Client.PostAsJsonAsync(new Uri("/admin/v1/devices", UriKind.Relative), new { id = deviceId, tenant }).ConfigureAwait(false);
+        var body = await added.Content.ReadAsStringAsync().ConfigureAwait(false);
+        Assert.True(added.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return System.Buffers.Text.Base64Url.DecodeFromChars(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
     }
 
     /// <summary>The audit log's lines.</summary>

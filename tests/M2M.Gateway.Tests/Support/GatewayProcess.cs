@@ -53,23 +53,47 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// Starts <paramref name="assembly"/> (the gateway, or the ingress test host) on
     /// <paramref name="dataDirectory"/> (a fresh one when null, removed on dispose; a given one is kept).
     /// </summary>
-    public static async Task<GatewayProcess> StartAsync(string assembly, string? dataDirectory, params string[] extraArguments)
+    public static Task<GatewayProcess> StartAsync(string assembly, string? dataDirectory, params string[] extraArguments) =>
+        StartAsync(new Launch { Assembly = assembly, DataDirectory = dataDirectory, Arguments = extraArguments });
+
+    /// <summary>Starts the process as <paramref name="launch"/> says and waits until /health answers on its first address.</summary>
+    public static async Task<GatewayProcess> StartAsync(Launch launch)
     {
-        var port = LoopbackPort.Free();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        ArgumentNullException.ThrowIfNull(launch);
+        var urls = launch.Urls ?? [new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")];
+        var baseAddress = urls[0];
+        var dataDirectory = launch.DataDirectory;
         var ownsDirectory = dataDirectory == null;
         dataDirectory ??= Directory.CreateTempSubdirectory("m2m-gateway-").FullName;
-        var gatewayDll = Path.Combine(AppContext.BaseDirectory, assembly);
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, launch.Assembly);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = launch.WorkingDirectory ?? AppContext.BaseDirectory,
         };
+        if (launch.Umask != null)
+        {
+            // The shell sets the umask and becomes dotnet (exec), so the process is still the gateway.
+            info.FileName = "/bin/sh";
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"umask {launch.Umask} && exec dotnet \"$@\"");
+            info.ArgumentList.Add("sh");
+        }
+
         info.ArgumentList.Add(gatewayDll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(baseAddress.ToString());
+        var urlList = string.Join(';', urls.Select(u => u.GetLeftPart(UriPartial.Authority)));
+        if (launch.UrlsVariable == null)
+        {
+            info.ArgumentList.Add("--urls");
+            info.ArgumentList.Add(urlList);
+        }
+        else
+        {
+            info.Environment[launch.UrlsVariable] = urlList;
+        }
+
         info.ArgumentList.Add("--Gateway:DataDirectory");
         info.ArgumentList.Add(dataDirectory);
 
@@ -81,7 +105,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             info.ArgumentList.Add(LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        foreach (var argument in extraArguments)
+        foreach (var argument in launch.Arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -159,6 +183,30 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             return false; // Not listening, or not answering, yet.
         }
+    }
+
+    /// <summary>How to start the process; each default is what <see cref="StartAsync(string[])"/> does.</summary>
+    public sealed record Launch
+    {
+        public string Assembly { get; init; } = "M2M.Gateway.dll";
+
+        /// <summary>The data folder; null for a fresh one, removed on dispose.</summary>
+        public string? DataDirectory { get; init; }
+
+        /// <summary>The working directory; null for the test's output folder, where the gateway's files are.</summary>
+        public string? WorkingDirectory { get; init; }
+
+        /// <summary>The addresses to listen on, the first polled for health; null for one free loopback port.</summary>
+        public IReadOnlyList<Uri>? Urls { get; init; }
+
+        /// <summary>The environment variable that carries <see cref="Urls"/> (ASPNETCORE_URLS, DOTNET_URLS); null for <c>--urls</c>.</summary>
+        public string? UrlsVariable { get; init; }
+
+        /// <summary>The umask the process starts with (Unix, e.g. "022"); null to inherit the test's.</summary>
+        public string? Umask { get; init; }
+
+        /// <summary>More command-line arguments (later ones win).</summary>
+        public IReadOnlyList<string> Arguments { get; init; } = [];
     }
 
     private void Append(string? line)

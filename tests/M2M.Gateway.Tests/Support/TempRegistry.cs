@@ -13,7 +13,7 @@ public sealed class TempRegistry : IDisposable
     public TempRegistry(TimeProvider? time = null, string? directory = null)
     {
         Folder = new DataDirectory(directory ?? Directory.CreateTempSubdirectory("m2m-registry-").FullName);
-        MasterKey = MasterKey.Load(Folder, null);
+        MasterKey = MasterKey.Load(Folder, null, []);
         _protector = new AesGcmSecretProtector(MasterKey);
         Database = new RegistryDatabase(Folder);
         Registry = new SqliteDeviceRegistry(Database, _protector, time ?? TimeProvider.System);

@@ -33,8 +33,11 @@ public sealed class BenchDevice
     /// <summary>The device secret S the admin API returned; kept in memory only, never printed.</summary>
     public byte[] Secret { get; }
 
-    /// <summary>The access token last obtained for this device; never printed.</summary>
-    public string? AccessToken { get; set; }
+    /// <summary>
+    /// The MQTT password: the access token last obtained (gateway) or the password-file entry
+    /// (Mosquitto); never printed.
+    /// </summary>
+    public string? Password { get; set; }
 
     /// <summary>Signs <paramref name="payload"/> for devices/{id}/telemetry with the next sequence number.</summary>
     public SignedMessage Sign(byte[] payload) => _signer.Sign("application/octet-stream", payload);

@@ -1,89 +1,46 @@
-using MQTTnet;
-using MQTTnet.Formatter;
-
 namespace M2M.Bench.Fleet;
 
-/// <summary>
-/// Many MQTT 5 connections from one process: MQTTnet clients whose I/O runs on the thread pool, so a
-/// few threads drive thousands of devices.
-/// </summary>
+/// <summary>Many devices' MQTT 5 connections (<see cref="MqttConnection"/>) in the load generator process.</summary>
 public sealed class MqttFleet : IAsyncDisposable
 {
-    private static readonly MqttClientFactory Factory = new();
-    private readonly List<IMqttClient> _clients = [];
+    private readonly List<MqttConnection> _connections = [];
 
-    public IReadOnlyList<IMqttClient> Clients => _clients;
+    public IReadOnlyList<MqttConnection> Connections => _connections;
+
+    /// <summary>The smallest Receive Maximum the server announced: no more QoS 1 messages may await their PUBACK on a connection.</summary>
+    public int ReceiveMaximum => _connections.Count == 0 ? ushort.MaxValue : _connections.Min(c => c.ReceiveMaximum);
 
     /// <summary>
-    /// Connects one client per entry, <paramref name="parallel"/> at a time. Returns how many were
-    /// refused, by CONNACK reason (or exception type); the connected ones join the fleet.
+    /// Connects one device per entry, <paramref name="parallel"/> CONNECTs in flight. Returns the
+    /// connection of each entry (null when refused) and the refusals by CONNACK reason code (or socket
+    /// error); the connected ones join the fleet.
     /// </summary>
-    public async Task<Dictionary<string, int>> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel, CancellationToken cancellationToken)
+    public async Task<(MqttConnection?[] Connections, Dictionary<string, int> Refused)> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel)
     {
         var refused = new Dictionary<string, int>();
-        var connected = new IMqttClient?[devices.Count];
-        await Parallel.ForAsync(0, devices.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
+        var connected = new MqttConnection?[devices.Count];
+        await Parallel.ForAsync(0, devices.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, _) =>
         {
             var (clientId, user, password) = devices[i];
-            var client = Factory.CreateMqttClient();
-            var builder = new MqttClientOptionsBuilder()
-                .WithTcpServer("127.0.0.1", port)
-                .WithProtocolVersion(MqttProtocolVersion.V500)
-                .WithClientId(clientId)
-                .WithCleanStart(true)
-                .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
-                .WithTimeout(TimeSpan.FromSeconds(30));
-            if (user != null)
+            var (connection, refusal) = await MqttConnection.ConnectAsync(port, clientId, user, password, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            connected[i] = connection;
+            if (refusal != null)
             {
-                builder = builder.WithCredentials(user, password);
-            }
-
-            string? reason;
-            try
-            {
-                var result = await client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
-                reason = result.ResultCode == MqttClientConnectResultCode.Success ? null : result.ResultCode.ToString();
-            }
-            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or MQTTnet.Adapter.MqttConnectingFailedException)
-            {
-                reason = e.GetType().Name;
-            }
-
-            if (reason == null)
-            {
-                connected[i] = client;
-                return;
-            }
-
-            client.Dispose();
-            lock (refused)
-            {
-                refused[reason] = refused.GetValueOrDefault(reason) + 1;
+                lock (refused)
+                {
+                    refused[refusal] = refused.GetValueOrDefault(refusal) + 1;
+                }
             }
         }).ConfigureAwait(false);
-        _clients.AddRange(connected.Where(c => c != null)!);
-        return refused;
+        _connections.AddRange(connected.Where(c => c != null)!);
+        return (connected, refused);
     }
 
     /// <summary>Closes every connection with a normal DISCONNECT.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Parallel.ForEachAsync(_clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (client, ct) =>
-        {
-            try
-            {
-                if (client.IsConnected)
-                {
-                    await client.DisconnectAsync(cancellationToken: ct).ConfigureAwait(false);
-                }
-            }
-            catch (MQTTnet.Exceptions.MqttCommunicationException)
-            {
-                // The server already closed it.
-            }
-
-            client.Dispose();
-        }).ConfigureAwait(false);
-        _clients.Clear();
+        await Parallel.ForEachAsync(_connections, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (connection, _) =>
+            await connection.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        _connections.Clear();
     }
 }

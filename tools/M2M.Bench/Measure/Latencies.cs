@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace M2M.Bench.Measure;
 
-/// <summary>Publish-to-sink latencies, from Stopwatch timestamps taken in this process, and their percentiles.</summary>
+/// <summary>Latencies in Stopwatch ticks, collected from many threads, and their percentiles (nearest rank).</summary>
 public sealed class Latencies
 {
     private readonly List<long> _ticks = [];
@@ -18,28 +18,33 @@ public sealed class Latencies
         }
     }
 
-    public void Add(long publishedTimestamp)
+    public void Add(long elapsedTicks)
     {
-        var elapsed = Stopwatch.GetTimestamp() - publishedTimestamp;
         lock (_ticks)
         {
-            _ticks.Add(elapsed);
+            _ticks.Add(elapsedTicks);
         }
     }
 
-    /// <summary>The <paramref name="quantile"/> (0..1) latency in milliseconds, nearest rank.</summary>
+    /// <summary>The <paramref name="quantile"/> (0..1) in milliseconds; NaN when nothing was collected.</summary>
     public double Percentile(double quantile)
     {
         lock (_ticks)
         {
-            if (_ticks.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            _ticks.Sort();
-            var rank = (int)Math.Ceiling(quantile * _ticks.Count) - 1;
-            return _ticks[Math.Clamp(rank, 0, _ticks.Count - 1)] * 1000.0 / Stopwatch.Frequency;
+            return Percentile(_ticks, quantile);
         }
+    }
+
+    /// <summary>The <paramref name="quantile"/> (0..1) of <paramref name="ticks"/> in milliseconds (sorts the list).</summary>
+    public static double Percentile(List<long> ticks, double quantile)
+    {
+        if (ticks.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        ticks.Sort();
+        var rank = (int)Math.Ceiling(quantile * ticks.Count) - 1;
+        return ticks[Math.Clamp(rank, 0, ticks.Count - 1)] * 1000.0 / Stopwatch.Frequency;
     }
 }

@@ -1,36 +1,62 @@
 namespace M2M.Bench.Scenarios;
 
-/// <summary>The sizes of one benchmark run (command-line options of <c>m2m-bench compare</c>).</summary>
+/// <summary>The sizes of one benchmark run (command-line options of <c>compare</c>); the defaults are issue 12's.</summary>
 public sealed record BenchOptions
 {
-    /// <summary>Devices publishing in the throughput scenario.</summary>
+    /// <summary>Every scenario, in the order they run.</summary>
+    public static readonly IReadOnlyList<string> AllScenarios = ["tokens", "throughput", "latency", "connect", "idle"];
+
+    /// <summary>Publishing connections (devices) in the throughput and latency scenarios.</summary>
     public int Devices { get; init; } = 100;
 
-    /// <summary>QoS 1 messages each device publishes, one in flight at a time (as a board does).</summary>
-    public int MessagesPerDevice { get; init; } = 200;
+    /// <summary>QoS 1 messages in flight per connection (awaiting their PUBACK).</summary>
+    public int InFlight { get; init; } = 8;
 
     /// <summary>Payload bytes of each telemetry message.</summary>
-    public int PayloadBytes { get; init; } = 64;
+    public int PayloadBytes { get; init; } = 150;
 
-    /// <summary>Devices that connect at once in the connection storm (and ask for the tokens of the token scenario).</summary>
-    public int StormDevices { get; init; } = 2000;
+    /// <summary>Seconds of load before each measured window.</summary>
+    public double WarmupSeconds { get; init; } = 10;
 
-    /// <summary>Idle connection counts at which memory is read.</summary>
-    public IReadOnlyList<int> IdleCounts { get; init; } = [1000, 5000, 10000];
+    /// <summary>Seconds of each measured window (throughput, latency, tokens).</summary>
+    public double MeasureSeconds { get; init; } = 30;
 
-    /// <summary>Requests or connects in flight at once.</summary>
+    /// <summary>Repetitions of every measured run, gateway and Mosquitto interleaved.</summary>
+    public int Repetitions { get; init; } = 3;
+
+    /// <summary>The fixed rate of the latency scenario, messages/s; null: half of Mosquitto's measured end-to-end maximum.</summary>
+    public double? LatencyRate { get; init; }
+
+    /// <summary>Devices that connect in the connect scenario and ask for tokens in the token scenario.</summary>
+    public int ConnectDevices { get; init; } = 2000;
+
+    /// <summary>Requests or CONNECTs in flight at once.</summary>
     public int Parallel { get; init; } = 64;
 
-    /// <summary>Scenarios to run: throughput, storm, idle, tokens.</summary>
-    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(["throughput", "storm", "idle", "tokens"]);
+    /// <summary>Idle connection counts at which resident memory is read (the last is the figure).</summary>
+    public IReadOnlyList<int> IdleCounts { get; init; } = [10000];
+
+    /// <summary>Seconds to wait after the forced GC before reading resident memory.</summary>
+    public double SettleSeconds { get; init; } = 5;
+
+    /// <summary>Scenarios to run.</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);
 
     /// <summary>The built M2M.Gateway.dll.</summary>
     public required string GatewayDll { get; init; }
-}
 
-/// <summary>One row of the result table: a figure for the gateway and, where comparable, for Mosquitto.</summary>
-public sealed record ScenarioResult(string Scenario, string Metric, string Unit, double? Gateway, double? Mosquitto, bool HigherIsBetter, string Notes = "")
-{
-    /// <summary>Gateway ÷ Mosquitto, when both were measured.</summary>
-    public double? Ratio => Gateway is { } g && Mosquitto is { } m && m != 0 ? g / m : null;
+    /// <summary>The development preset of <c>--quick</c>: seconds, not minutes; figures only indicative.</summary>
+    public BenchOptions AsQuick() => this with
+    {
+        WarmupSeconds = 1,
+        MeasureSeconds = 3,
+        Repetitions = 1,
+        ConnectDevices = 300,
+        IdleCounts = [1000],
+        SettleSeconds = 1,
+    };
+
+    public string Describe() =>
+        $"{Devices} connections, {PayloadBytes} B payloads, {InFlight} in flight per connection, warm-up {WarmupSeconds:0.#} s, " +
+        $"measured {MeasureSeconds:0.#} s, {Repetitions} repetition(s), {ConnectDevices} connects and {Parallel} in flight, idle {string.Join("/", IdleCounts)}";
 }

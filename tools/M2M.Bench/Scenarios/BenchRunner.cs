@@ -1,150 +1,163 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using M2M.Bench.Fleet;
-using M2M.Bench.Servers;
+using M2M.Bench.Report;
 using Spectre.Console;
 
 namespace M2M.Bench.Scenarios;
 
 /// <summary>
-/// Runs the chosen scenarios against the gateway and Mosquitto, each on servers it starts on loopback
-/// and stops afterwards, and collects the rows of the ratio table.
+/// Runs the chosen scenarios against the gateway and Mosquitto, each side on servers it starts on
+/// loopback with its own load generator process, repetitions interleaved (gateway then Mosquitto,
+/// then the other way round), and collects the report.
 /// </summary>
 public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
 {
-    private const string Tenant = "bench";
-    private readonly List<ScenarioResult> _results = [];
+    private static readonly string[] TrafficScenarios = ["tokens", "throughput", "latency", "connect"];
+    private readonly BenchReport _report = new(options);
+    private int _runs;
 
-    public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken cancellationToken)
+    public async Task<BenchReport> RunAsync()
     {
-        if (Wants("throughput") || Wants("storm") || Wants("tokens"))
+        if (TrafficScenarios.Any(Wants))
         {
-            await RunGroupAsync("throughput, storm, tokens", RunTrafficScenariosAsync, cancellationToken).ConfigureAwait(false);
+            await GroupAsync("tokens, throughput, latency, connect", RunTrafficAsync).ConfigureAwait(false);
         }
 
         if (Wants("idle"))
         {
-            await RunGroupAsync("idle connections", RunIdleScenarioAsync, cancellationToken).ConfigureAwait(false);
+            await GroupAsync("idle connections", RunIdleAsync).ConfigureAwait(false);
         }
 
-        return _results;
+        return _report;
     }
 
-    /// <summary>A failed group becomes a row saying why, so the other groups' figures still print.</summary>
-    private async Task RunGroupAsync(string name, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
+    /// <summary>A failed group becomes a line saying why, so the other groups' figures still print.</summary>
+    private async Task GroupAsync(string name, Func<Task> run)
     {
         try
         {
-            await run(cancellationToken).ConfigureAwait(false);
+            await run().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or MQTTnet.Exceptions.MqttCommunicationException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TimeoutException or System.ComponentModel.Win32Exception)
         {
-            _results.Add(new ScenarioResult(name, "failed", "", null, null, true, e.Message));
+            _report.Failures.Add($"{name}: {e.Message}");
+            Step($"[red]{Markup.Escape(name)} failed:[/] {Markup.Escape(e.Message)}");
         }
     }
 
     private bool Wants(string scenario) => options.Scenarios.Contains(scenario);
 
-    private void Step(string text) => console.MarkupLineInterpolated($"[grey]{DateTime.UtcNow:HH:mm:ss}[/] {text}");
+    private void Step(string markup) => console.MarkupLine($"[grey]{DateTime.UtcNow:HH:mm:ss}[/] {markup}");
 
-    private async Task RunTrafficScenariosAsync(CancellationToken cancellationToken)
+    private T Show<T>(T run, string description)
     {
-        ThroughputScenario.Figures? gatewayLoad = null;
-        TokenIssuanceScenario.Figures? tokens = null;
-        ConnectionStormScenario.Figures? gatewayStorm = null;
-        Step("starting the gateway");
-        using (var gateway = await GatewayServer.StartAsync(options.GatewayDll).ConfigureAwait(false))
-        using (var api = new GatewayApi(gateway.BaseAddress, gateway.AdminKey))
+        Step(Markup.Escape(description));
+        return run;
+    }
+
+    /// <summary>Gateway and Mosquitto in turn, the order swapped every repetition so a drift of the machine's load does not favour either.</summary>
+    private static ServerUnderTest[] Interleaved(int repetition, ServerUnderTest gateway, ServerUnderTest mosquitto) =>
+        repetition % 2 == 1 ? [gateway, mosquitto] : [mosquitto, gateway];
+
+    private async Task RunTrafficAsync()
+    {
+        var load = Wants("throughput") || Wants("latency") ? options.Devices : 0;
+        var connect = Wants("connect") || Wants("tokens") ? options.ConnectDevices : 0;
+        (string, int)[] devices = [("load", load), ("connect", connect)];
+        Step($"starting the gateway, registering {load + connect} devices through its admin API");
+        using var gateway = await ServerUnderTest.StartGatewayAsync(options.GatewayDll, devices, observe: load > 0).ConfigureAwait(false);
+        Step($"starting Mosquitto (persistence, password file of {load + connect} users, ACL) and its sink subscriber");
+        using var mosquitto = await ServerUnderTest.StartMosquittoAsync(devices, observe: load > 0).ConfigureAwait(false);
+
+        if (Wants("tokens"))
         {
-            var stormCount = Wants("storm") || Wants("tokens") ? options.StormDevices : 0;
-            Step($"provisioning {options.Devices + stormCount} devices through the admin API");
-            var loadDevices = Wants("throughput") ? await api.ProvisionManyAsync("load", options.Devices, Tenant, cancellationToken).ConfigureAwait(false) : [];
-            var stormDevices = await api.ProvisionManyAsync("storm", stormCount, Tenant, cancellationToken).ConfigureAwait(false);
-            if (stormCount > 0)
+            var runs = new List<TokenIssuanceScenario.Run>();
+            for (var rep = 1; rep <= options.Repetitions; rep++)
             {
-                Step($"token issuance: {stormCount} tokens, {options.Parallel} requests in flight");
-                tokens = await TokenIssuanceScenario.RunAsync(api, stormDevices, gateway.Process, options.Parallel, cancellationToken).ConfigureAwait(false);
+                var run = await TokenIssuanceScenario.RunAsync(gateway, options, rep).ConfigureAwait(false);
+                runs.Add(Show(run, run.Describe()));
             }
 
-            if (Wants("throughput"))
-            {
-                await TokenIssuanceScenario.RunAsync(api, loadDevices, gateway.Process, options.Parallel, cancellationToken).ConfigureAwait(false);
-                Step($"throughput: {options.Devices} devices x {options.MessagesPerDevice} QoS 1 messages -> gateway -> JSON-lines sink");
-                await using var sink = new FileTailSink(gateway.TelemetryFile);
-                gatewayLoad = await ThroughputScenario.RunAsync(gateway.MqttPort, loadDevices, d => (d.Id, d.AccessToken), sink, gateway.Process, options, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (Wants("storm"))
-            {
-                Step($"connection storm: {stormCount} devices with fresh tokens -> gateway");
-                gatewayStorm = await ConnectionStormScenario.RunAsync(gateway.MqttPort, [.. stormDevices.Where(d => d.AccessToken != null).Select(d => (d.Id, (string?)d.Id, d.AccessToken))], gateway.Process, options.Parallel, cancellationToken).ConfigureAwait(false);
-            }
+            _report.AddTokens(runs);
         }
 
-        if (tokens != null && Wants("tokens"))
-        {
-            _results.Add(new ScenarioResult("token issuance", "tokens/s", "/s", tokens.TokensPerSecond, null, true,
-                $"{tokens.Issued} issued{Refusals(tokens.Refused)}; CPU: generator {tokens.GeneratorCores:0.00}, gateway {tokens.ServerCores:0.00} cores"));
-        }
-
+        var mosquittoEndToEnd = new List<double>();
         if (Wants("throughput"))
         {
-            Step($"throughput: the same load, unauthenticated -> Mosquitto -> subscriber");
-            using var mosquitto = await MosquittoServer.StartAsync().ConfigureAwait(false);
-            await using var sink = await SubscriberSink.StartAsync(mosquitto.Port).ConfigureAwait(false);
-            var devices = Enumerable.Range(0, options.Devices).Select(i => new BenchDevice($"load-{i:D5}", RandomNumberGenerator.GetBytes(32))).ToList();
-            var mosquittoLoad = await ThroughputScenario.RunAsync(mosquitto.Port, devices, _ => (null, null), sink, mosquitto.Process, options, cancellationToken).ConfigureAwait(false);
-            AddThroughput(gatewayLoad!, mosquittoLoad);
+            var (g, m) = (new List<ThroughputScenario.Run>(), new List<ThroughputScenario.Run>());
+            for (var rep = 1; rep <= options.Repetitions; rep++)
+            {
+                foreach (var side in Interleaved(rep, gateway, mosquitto))
+                {
+                    var run = await ThroughputScenario.RunAsync(side, options, ++_runs, rep).ConfigureAwait(false);
+                    (side.IsGateway ? g : m).Add(Show(run, run.Describe()));
+                }
+            }
+
+            _report.AddThroughput(g, m);
+            mosquittoEndToEnd.AddRange(m.Select(r => r.SinkPerSecond));
         }
 
-        if (Wants("storm"))
+        if (Wants("latency"))
         {
-            Step($"connection storm: {options.StormDevices} devices with passwords -> Mosquitto");
-            var users = Enumerable.Range(0, options.StormDevices).Select(i => ($"storm-{i:D5}", Convert.ToHexString(RandomNumberGenerator.GetBytes(16)))).ToList();
-            using var mosquitto = await MosquittoServer.StartAsync(users).ConfigureAwait(false);
-            var storm = await ConnectionStormScenario.RunAsync(mosquitto.Port, [.. users.Select(u => (u.Item1, (string?)u.Item1, (string?)u.Item2))], mosquitto.Process, options.Parallel, cancellationToken).ConfigureAwait(false);
-            _results.Add(new ScenarioResult("connection storm", "connects/s", "/s", gatewayStorm!.ConnectsPerSecond, storm.ConnectsPerSecond, true,
-                $"gateway {gatewayStorm.Connected} ok{Refusals(gatewayStorm.Refused)}, CPU gen {gatewayStorm.GeneratorCores:0.00} / gw {gatewayStorm.ServerCores:0.00}; " +
-                $"mosquitto {storm.Connected} ok{Refusals(storm.Refused)}, CPU gen {storm.GeneratorCores:0.00} / mq {storm.ServerCores:0.00}"));
+            var rate = options.LatencyRate ?? (mosquittoEndToEnd.Count > 0
+                ? Math.Round(Format.Median(mosquittoEndToEnd) / 2)
+                : throw new InvalidOperationException("the latency scenario needs --latency-rate, or the throughput scenario to measure Mosquitto's maximum"));
+            Step(string.Create(CultureInfo.InvariantCulture, $"latency at {rate:N0} msg/s"));
+            var (g, m) = (new List<LatencyScenario.Run>(), new List<LatencyScenario.Run>());
+            for (var rep = 1; rep <= options.Repetitions; rep++)
+            {
+                foreach (var side in Interleaved(rep, gateway, mosquitto))
+                {
+                    var run = await LatencyScenario.RunAsync(side, options, rate, ++_runs, rep).ConfigureAwait(false);
+                    (side.IsGateway ? g : m).Add(Show(run, run.Describe()));
+                }
+            }
+
+            _report.AddLatency(rate, g, m);
+        }
+
+        if (Wants("connect"))
+        {
+            var (g, m) = (new List<ConnectScenario.Run>(), new List<ConnectScenario.Run>());
+            for (var rep = 1; rep <= options.Repetitions; rep++)
+            {
+                foreach (var side in Interleaved(rep, gateway, mosquitto))
+                {
+                    var run = await ConnectScenario.RunAsync(side, options, rep).ConfigureAwait(false);
+                    (side.IsGateway ? g : m).Add(Show(run, run.Describe()));
+                }
+            }
+
+            _report.AddConnects(g, m);
         }
     }
 
-    private async Task RunIdleScenarioAsync(CancellationToken cancellationToken)
+    private async Task RunIdleAsync()
     {
         var most = options.IdleCounts.Max();
-        IReadOnlyList<IdleConnectionsScenario.Point> gatewayPoints;
-        Step("starting a fresh gateway for idle connections");
-        using (var gateway = await GatewayServer.StartAsync(options.GatewayDll).ConfigureAwait(false))
-        using (var api = new GatewayApi(gateway.BaseAddress, gateway.AdminKey))
+        IReadOnlyList<IdleConnectionsScenario.Point> g, m;
+        Step($"idle connections: a fresh gateway, {most} devices registered and given tokens");
+        using (var gateway = await ServerUnderTest.StartGatewayAsync(options.GatewayDll, [("idle", most)], observe: false).ConfigureAwait(false))
         {
-            Step($"provisioning {most} devices and their tokens");
-            var devices = await api.ProvisionManyAsync("idle", most, Tenant, cancellationToken).ConfigureAwait(false);
-            await TokenIssuanceScenario.RunAsync(api, devices, gateway.Process, options.Parallel, cancellationToken).ConfigureAwait(false);
-            Step($"idle connections to the gateway: {string.Join(", ", options.IdleCounts)}");
-            gatewayPoints = await IdleConnectionsScenario.RunAsync(gateway.MqttPort, [.. devices.Select(d => (d.Id, (string?)d.Id, d.AccessToken))], gateway.Process, options.IdleCounts, options.Parallel, cancellationToken).ConfigureAwait(false);
+            g = await IdleConnectionsScenario.RunAsync(gateway, options).ConfigureAwait(false);
         }
 
-        Step($"idle connections to Mosquitto: {string.Join(", ", options.IdleCounts)}");
-        using var mosquitto = await MosquittoServer.StartAsync().ConfigureAwait(false);
-        var mosquittoPoints = await IdleConnectionsScenario.RunAsync(mosquitto.Port, [.. Enumerable.Range(0, most).Select(i => ($"idle-{i:D5}", (string?)null, (string?)null))], mosquitto.Process, options.IdleCounts, options.Parallel, cancellationToken).ConfigureAwait(false);
-        foreach (var (g, m) in gatewayPoints.Zip(mosquittoPoints))
+        foreach (var point in g)
         {
-            _results.Add(new ScenarioResult($"idle connections ({g.Devices.ToString("N0", CultureInfo.InvariantCulture)})", "memory per device", "B", g.BytesPerDevice, m.BytesPerDevice, false,
-                $"connected gw {g.Connected}{Refusals(g.Refused)}, mq {m.Connected}{Refusals(m.Refused)}; RSS gateway {g.ResidentBytes / 1048576.0:0.0} MiB, mosquitto {m.ResidentBytes / 1048576.0:0.0} MiB"));
+            Step(Markup.Escape(point.Describe()));
         }
-    }
 
-    private void AddThroughput(ThroughputScenario.Figures g, ThroughputScenario.Figures m)
-    {
-        _results.Add(new ScenarioResult("throughput (QoS 1)", "records/s at sink", "/s", g.RecordsPerSecond, m.RecordsPerSecond, true,
-            $"delivered gw {g.Delivered}/{g.Expected} (refused {g.Refused}), mq {m.Delivered}/{m.Expected}; " +
-            $"CPU gen {g.GeneratorCores:0.00} / gw {g.ServerCores:0.00} cores, gen {m.GeneratorCores:0.00} / mq {m.ServerCores:0.00} cores; " +
-            $"offered gw {g.SendsPerSecond:0}/s, mq {m.SendsPerSecond:0}/s"));
-        _results.Add(new ScenarioResult("throughput latency", "p50", "ms", g.P50, m.P50, false));
-        _results.Add(new ScenarioResult("throughput latency", "p99", "ms", g.P99, m.P99, false));
-        _results.Add(new ScenarioResult("throughput latency", "p99.9", "ms", g.P999, m.P999, false));
-    }
+        Step($"idle connections: a fresh Mosquitto, {most} users in its password file");
+        using (var mosquitto = await ServerUnderTest.StartMosquittoAsync([("idle", most)], observe: false).ConfigureAwait(false))
+        {
+            m = await IdleConnectionsScenario.RunAsync(mosquitto, options).ConfigureAwait(false);
+        }
 
-    private static string Refusals(IReadOnlyDictionary<string, int> refused) =>
-        refused.Count == 0 ? "" : ", refused " + string.Join(", ", refused.Select(r => $"{r.Key} x{r.Value}"));
+        foreach (var point in m)
+        {
+            Step(Markup.Escape(point.Describe()));
+        }
+
+        _report.AddIdle(g, m);
+    }
 }

@@ -1,42 +1,39 @@
-using System.Diagnostics;
+using System.Globalization;
 using M2M.Bench.Fleet;
 using M2M.Bench.Measure;
-using M2M.Bench.Servers;
+using M2M.Bench.Report;
 
 namespace M2M.Bench.Scenarios;
 
 /// <summary>
-/// Every device asks the token endpoint for an access token with a fresh client assertion
-/// (docs/protocol.md section 3), <see cref="BenchOptions.Parallel"/> requests in flight; the tokens
-/// are kept on the devices for the connection storm.
+/// Tokens issued per second with <see cref="BenchOptions.Parallel"/> requests in flight: the devices
+/// ask the token endpoint in turn, each request a fresh client assertion (RFC 7523, docs/protocol.md
+/// section 3), for a warm-up and a measured window; with the window's p99 and the gateway's CPU per
+/// token. Mosquitto issues no tokens.
 /// </summary>
 public static class TokenIssuanceScenario
 {
-    public sealed record Figures(double TokensPerSecond, int Issued, IReadOnlyDictionary<string, int> Refused, double GeneratorCores, double ServerCores);
-
-    public static async Task<Figures> RunAsync(GatewayApi api, IReadOnlyList<BenchDevice> devices, ServerProcess server, int parallel, CancellationToken cancellationToken)
+    public sealed record Run(int Number, double TokensPerSecond, double P50, double P99, double MicrosPerToken, string Verdict, CpuUsage Cpu, string Load, IReadOnlyDictionary<string, int> Refused)
     {
-        var refused = new Dictionary<string, int>();
-        var issued = 0;
-        var cpu = CpuMeter.Start(server);
-        var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (device, ct) =>
-        {
-            var (token, error) = await api.RequestTokenAsync(device, ct).ConfigureAwait(false);
-            device.AccessToken = token;
-            if (token != null)
-            {
-                Interlocked.Increment(ref issued);
-                return;
-            }
+        public bool GeneratorBound => Verdict.StartsWith("GENERATOR", StringComparison.Ordinal);
 
-            lock (refused)
-            {
-                refused[error!] = refused.GetValueOrDefault(error!) + 1;
-            }
+        public string Describe() => string.Create(CultureInfo.InvariantCulture,
+            $"tokens {Number}: {TokensPerSecond:N0}/s, p50 {P50:0.0} ms, p99 {P99:0.0} ms, gateway CPU {MicrosPerToken:N0} us/token{Format.Refusals(Refused)}; CPU {Cpu.Describe()}; {Verdict}; {Load}");
+    }
+
+    public static async Task<Run> RunAsync(ServerUnderTest gateway, BenchOptions options, int number)
+    {
+        var (result, cpu, load) = await gateway.MeasureAsync(new LoadJob
+        {
+            Kind = "tokens",
+            BaseAddress = gateway.BaseAddress!.ToString(),
+            Prefix = "connect",
+            Parallel = options.Parallel,
+            WarmupSeconds = options.WarmupSeconds,
+            MeasureSeconds = options.MeasureSeconds,
         }).ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var (generator, serverCores, _) = cpu.Stop();
-        return new Figures(issued / elapsed.TotalSeconds, issued, refused, generator, serverCores);
+        var seconds = result.WindowSeconds;
+        return new Run(number, result.WindowCount / seconds, result.P50Ms, result.P99Ms, cpu["gateway"] * seconds / Math.Max(1, result.WindowCount) * 1e6,
+            cpu.Verdict(cpu["gateway"]), cpu, load, result.Refused);
     }
 }

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace M2M.Bench.Servers;
 
 /// <summary>
-/// A server the benchmark started as a child process (the gateway or Mosquitto): its resident memory
-/// and CPU time read from /proc, and a stop that never leaves it running.
+/// A process the benchmark started as a child (the gateway, Mosquitto, Mosquitto's sink subscriber):
+/// its resident memory and CPU time read from /proc, and a stop that never leaves it running.
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
@@ -37,7 +37,7 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    public static ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName, arguments)
         {
@@ -45,6 +45,11 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
         var server = new ServerProcess(process, name);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
@@ -136,6 +141,15 @@ public static class ProcStat
         }
 
         throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS");
+    }
+
+    /// <summary>Busy and total jiffies of all CPUs since boot (first line of /proc/stat; idle and iowait are not busy).</summary>
+    public static (long Busy, long Total) MachineJiffies()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        return (total - fields[3] - fields[4], total);
     }
 
     public static TimeSpan CpuTime(int pid)

@@ -27,10 +27,20 @@ public sealed class AssertionContext(string assertion, string? clientId, DateTim
 
     /// <summary>Set by <see cref="FindDevice"/>. Holds S: never logged.</summary>
     public DeviceCredential? Credential { get; set; }
+
+    /// <summary>True once <see cref="VerifyAssertion"/> found the signature made with the device's K_auth.</summary>
+    public bool SignatureVerified { get; set; }
 }
 
 /// <summary>The claims of section 3.2; times in Unix seconds.</summary>
-public sealed record AssertionClaims(string Issuer, string Subject, IReadOnlyList<string> Audiences, string JwtId, long IssuedAt, long ExpiresAt, long? NotBefore);
+public sealed record AssertionClaims(string Issuer, string Subject, IReadOnlyList<string> Audiences, string JwtId, long IssuedAt, long ExpiresAt, long? NotBefore)
+{
+    /// <summary>Longest assertion lifetime, <c>exp - iat</c>, in seconds (section 3.2).</summary>
+    public const int MaxLifetimeSeconds = 300;
+
+    /// <summary>Section 3.2 rule 4: <c>0 &lt; exp - iat &lt;= 300</c>; an assertion without it is never accepted.</summary>
+    public bool HasAcceptableLifetime => ExpiresAt - IssuedAt is > 0 and <= MaxLifetimeSeconds;
+}
 
 /// <summary>One check of a client assertion: null to go on, or the reason it is refused.</summary>
 public interface IAssertionStage

@@ -3,16 +3,13 @@ using Microsoft.Extensions.Options;
 namespace M2M.Gateway.Tokens.Assertion;
 
 /// <summary>
-/// Stage 4: the claims of a verified assertion (docs/protocol.md section 3.2 rules 2 to 4, RFC 7523
-/// section 3): <c>iss == sub</c> (and <c>== client_id</c> when sent), <c>aud</c> names the token
-/// endpoint or the issuer (<see cref="GatewayIssuer.AssertionAudiences"/>), and the times hold with
-/// the configured skew.
+/// Stage 5, last: the claims of a verified (and already spent) assertion (docs/protocol.md section
+/// 3.2 rules 2 to 4, RFC 7523 section 3): <c>iss == sub</c> (and <c>== client_id</c> when sent),
+/// <c>aud</c> names the token endpoint or the issuer (<see cref="GatewayIssuer.AssertionAudiences"/>),
+/// and the times hold with the configured skew.
 /// </summary>
 public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOptions> options) : IAssertionStage
 {
-    /// <summary>Longest assertion lifetime, <c>exp - iat</c>, in seconds (section 3.2).</summary>
-    public const int MaxAssertionLifetimeSeconds = 300;
-
     private readonly long _skew = (long)options.Value.ClockSkew.TotalSeconds;
 
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Check(context));
@@ -36,8 +33,7 @@ public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOpt
         }
 
         var now = context.Now.ToUnixTimeSeconds();
-        var lifetime = claims.ExpiresAt - claims.IssuedAt;
-        if (lifetime <= 0 || lifetime > MaxAssertionLifetimeSeconds)
+        if (!claims.HasAcceptableLifetime)
         {
             return TokenReason.BadLifetime;
         }

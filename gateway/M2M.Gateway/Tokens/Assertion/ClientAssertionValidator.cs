@@ -17,14 +17,30 @@ public sealed class ClientAssertionValidator(
     TimeProvider time,
     IOptions<TokenOptions> options) : IClientAssertionValidator
 {
-    private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, checkClaims, consumeJti];
+    private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, consumeJti, checkClaims];
 
     /// <summary>Runs every stage until one refuses; null when the assertion is valid (then <see cref="AssertionContext.Credential"/> is set).</summary>
-    public async ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken)
+    public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken) =>
+        RunAsync(context, _stages.Length, cancellationToken);
+
+    /// <summary>
+    /// Spends an assertion that came with a request refused before the assertion was checked (a
+    /// query string, a wrong grant type, a rate limit...): the stages up to <see cref="ConsumeJti"/>,
+    /// so its <c>jti</c> is used up when its signature verifies, and nothing happens otherwise.
+    /// Returns the device whose K_auth signed it, or null.
+    /// </summary>
+    public async ValueTask<string?> SpendAsync(string assertion, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        var context = new AssertionContext(assertion, null, time.GetUtcNow());
+        await RunAsync(context, Array.IndexOf(_stages, consumeJti) + 1, cancellationToken).ConfigureAwait(false);
+        return context.SignatureVerified ? context.DeviceId : null;
+    }
+
+    private async ValueTask<TokenReason?> RunAsync(AssertionContext context, int stages, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < stages; i++)
         {
-            var reason = await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            var reason = await _stages[i].RunAsync(context, cancellationToken).ConfigureAwait(false);
             if (reason != null)
             {
                 return reason;

@@ -3,8 +3,12 @@ using Microsoft.Extensions.Options;
 namespace M2M.Gateway.Tokens.Assertion;
 
 /// <summary>
-/// Stage 5, last: makes the assertion single-use (section 3.2 rule 5). Last, so that only an
-/// assertion that passed every other check uses up its <c>jti</c>; a forged one cannot burn ids.
+/// Stage 4: makes the assertion single-use (section 3.2 rule 5). Right after
+/// <see cref="VerifyAssertion"/>, before the claims are judged: every assertion the device's K_auth
+/// signed is spent the moment the gateway sees it, accepted or not, so one that leaked (into a log,
+/// a proxy, a refused request) can never be used; a forged one stops at the signature and spends
+/// nothing. An assertion that can never be accepted (expired beyond the skew, or a lifetime over 300
+/// seconds) is not remembered: <see cref="CheckAssertionClaims"/> refuses it.
 /// </summary>
 public sealed partial class ConsumeJti(JtiStore store, IOptions<TokenOptions> options, ILogger<ConsumeJti> logger) : IAssertionStage
 {
@@ -14,6 +18,11 @@ public sealed partial class ConsumeJti(JtiStore store, IOptions<TokenOptions> op
     {
         var claims = context.Claims!;
         var rememberUntil = DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt) + _skew;
+        if (rememberUntil <= context.Now || !claims.HasAcceptableLifetime)
+        {
+            return null;
+        }
+
         try
         {
             return await store.TryConsumeAsync(claims.Subject, claims.JwtId, context.Now, rememberUntil, cancellationToken).ConfigureAwait(false)

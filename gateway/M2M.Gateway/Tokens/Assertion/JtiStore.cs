@@ -24,7 +24,9 @@ public sealed class JtiStore : IDisposable
 
     public JtiStore(DataDirectory data)
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data.Combine(FileName), Pooling = false }.ToString());
+        var path = data.Combine(FileName);
+        PrivateFile.CreateIfMissing(path);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         using (var setup = _connection.CreateCommand())
         {

@@ -16,7 +16,8 @@ public sealed class VerifyAssertion : IAssertionStage
         try
         {
             var expected = HMACSHA256.HashData(authKey, Encoding.ASCII.GetBytes(context.SigningInput));
-            return ValueTask.FromResult(CryptographicOperations.FixedTimeEquals(expected, context.Signature) ? null : TokenReason.BadSignature);
+            context.SignatureVerified = CryptographicOperations.FixedTimeEquals(expected, context.Signature);
+            return ValueTask.FromResult(context.SignatureVerified ? null : TokenReason.BadSignature);
         }
         finally
         {
