@@ -166,8 +166,9 @@ public sealed class RawMqttConnection : IDisposable, IAsyncDisposable
             {
                 read = await _stream.ReadAsync(buffer, cancel.Token).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
             {
+                // Reset by the gateway: closed too.
                 return null;
             }
 

@@ -64,8 +64,12 @@ public sealed class TestDevice(TestWorld world, string deviceId, int port, TimeP
         return builder.Build();
     }
 
-    /// <summary>The device's time now, Unix milliseconds.</summary>
-    public long Now => (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+    // Without the gateway's clock, every message carries the time the device was created, so that
+    // sending one again (a resend) sends exactly the same signed message.
+    private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>The m2m-ts of a message collected now: the gateway's clock, or the device's creation time.</summary>
+    public long Now => clock?.GetUtcNow().ToUnixTimeMilliseconds() ?? _created;
 
     /// <summary>m2m-sig of these fields under the device's K_msg (or <paramref name="key"/>).</summary>
     public string Sign(uint epoch, uint sequence, byte[] payload, string? contentType, string topic, long timestamp, byte[]? key = null)

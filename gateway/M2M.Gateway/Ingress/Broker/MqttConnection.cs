@@ -222,7 +222,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
 
                     if (status == FrameStatus.Malformed)
                     {
-                        keepReading = Violation(error.Code, error.Reason);
+                        keepReading = _connectReceived ? Violation(error.Code, error.Reason) : Drop(error.Reason);
                         break;
                     }
 
@@ -272,9 +272,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
         if (!_connectReceived && header.Type != PacketType.Connect)
         {
             // MQTT 5 section 3.1: the first packet must be a CONNECT.
-            _endpoint.Metrics.ConnectionDropped("first_packet_not_connect");
-            _endpoint.LogDropped(Remote, "first_packet_not_connect");
-            return new(false);
+            return new(Drop("first_packet_not_connect"));
         }
 
         byte[]? rented = null;
@@ -290,9 +288,16 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
                     }
 
                     _connectReceived = true;
-                    return ConnectPacket.TryDecode(span, out var connect, out var connectError)
-                        ? HandleConnectAsync(connect)
-                        : new(RefuseConnect(connectError.Code, connectError.Reason));
+                    if (ConnectPacket.TryDecode(span, out var connect, out var connectError))
+                    {
+                        return HandleConnectAsync(connect);
+                    }
+
+                    // Another protocol altogether is not answered (MQTT 5 section 3.1.2.1); a
+                    // malformed MQTT CONNECT gets its reason code (section 4.13.1).
+                    return new(connectError.Reason == PacketErrors.BadProtocolName.Reason
+                        ? Drop(connectError.Reason)
+                        : RefuseConnect(connectError.Code, connectError.Reason));
                 case PacketType.Publish:
                     return PublishPacket.TryDecode(span, header.Flags, out var publish, out var publishError)
                         ? HandlePublishAsync(publish)
@@ -542,8 +547,17 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
             return RefuseConnect(ReasonCode.PacketTooLarge, "packet_too_large");
         }
 
-        _endpoint.Metrics.ConnectionDropped("packet_too_large");
-        _endpoint.LogDropped(Remote, "packet_too_large");
+        return Drop("packet_too_large");
+    }
+
+    /// <summary>
+    /// Closes a connection that has not sent a well-formed CONNECT, without a word: a CONNACK
+    /// answers only a CONNECT, and a DISCONNECT may not come before the CONNACK (MQTT 5 section 3.14).
+    /// </summary>
+    private bool Drop(string reason)
+    {
+        _endpoint.Metrics.ConnectionDropped(reason);
+        _endpoint.LogDropped(Remote, reason);
         return false;
     }
 
