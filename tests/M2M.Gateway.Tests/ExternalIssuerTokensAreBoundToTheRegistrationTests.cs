@@ -25,16 +25,13 @@ public sealed class ExternalIssuerTokensAreBoundToTheRegistrationTests : IAsyncL
     {
         _idp = await OidcIssuerStub.StartAsync();
         _gateway = await TokenGateway.StartAsync(_time, null, null,
-            "--Gateway:TrustedIssuers:0:Authority", _idp.Authority,
-            "--Gateway:TrustedIssuers:0:Audience", "m2m-gateway",
-            "--Gateway:TrustedIssuers:0:DeviceIdClaim", "azp",
-            "--Gateway:TrustedIssuers:0:TenantClaim", "tenant",
-            "--Gateway:TrustedIssuers:0:RolesClaim", "roles",
-            "--Gateway:TrustedIssuers:0:Algorithms:0", "RS256",
-            "--Gateway:TrustedIssuers:0:RequireHttps", "false",
+        [
+            .. _idp.TrustedIssuerArguments(),
+
             // Observers may follow their own tenant's alerts: the role is visible over MQTT.
             "--Gateway:Mqtt:Authorization:Rules:0:Role", "observer",
-            "--Gateway:Mqtt:Authorization:Rules:0:Subscribe:0", "tenants/{tenant}/alerts");
+            "--Gateway:Mqtt:Authorization:Rules:0:Subscribe:0", "tenants/{tenant}/alerts",
+        ]);
     }
 
     public async Task DisposeAsync()
