@@ -8,7 +8,8 @@ namespace M2M.Gateway.Ingress.Sessions;
 
 /// <summary>
 /// The live sessions, one per device id, and the rules that end them (docs/protocol.md section 7.1):
-/// a session's deadline passing (0xA0), its device disabled, deleted or rotated (0x98). Takeover
+/// a session's deadline passing (0xA0), its device disabled, deleted, registered again or rotated
+/// (0x98: the credential generation the session was bound to is no longer current). Takeover
 /// (0x8E) is done by the broker itself; the registry only forgets the old session.
 /// </summary>
 public sealed partial class SessionRegistry : IDisposable
@@ -129,6 +130,9 @@ public sealed partial class SessionRegistry : IDisposable
             return;
         }
 
+        // A session stays bound to the credential generation its token was bound to at CONNECT: a
+        // rotation, or a deletion and re-registration (the id's generation never restarts), moves it
+        // on, with or without a change event (a registry shared by several gateways).
         var device = lookup.Device;
         if (device == null || !device.Enabled || device.CredentialGeneration != session.Device.CredentialGeneration)
         {
@@ -137,6 +141,7 @@ public sealed partial class SessionRegistry : IDisposable
             return;
         }
 
+        // Tenant and roles follow the registry's current record.
         session.Refresh(device);
     }
 
