@@ -38,8 +38,13 @@ public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time)
             return CredentialValidation.Invalid("expired");
         }
 
-        var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
-        return CredentialValidation.Valid(jwt.Subject, jwt.GetClaim("tenant").Value, roles, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        // As the real validator: the gateway's own tokens name their credential generation.
+        if (!jwt.TryGetPayloadValue<long>("m2m_gen", out var generation) || generation <= 0)
+        {
+            return CredentialValidation.Invalid("missing_generation");
+        }
+
+        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
 }
 
@@ -86,14 +91,14 @@ public sealed class TestClientAssertionValidator(TestWorld world, TimeProvider t
             }
         }
 
-        return ValueTask.FromResult(CredentialValidation.Valid(sub, null, [], time.GetUtcNow() + world.TokenLifetime));
+        return ValueTask.FromResult(CredentialValidation.Valid(sub, null, null, time.GetUtcNow() + world.TokenLifetime));
     }
 
     private static ValueTask<CredentialValidation> Invalid(string reason) => ValueTask.FromResult(CredentialValidation.Invalid(reason));
 }
 
 /// <summary>Stand-in for the identity part's registry, with the operator actions tests need.</summary>
-public sealed class TestDeviceDirectory(TestWorld world) : IDeviceDirectory
+public sealed class TestDeviceDirectory(TestWorld world, TimeProvider time) : IDeviceDirectory
 {
     public event EventHandler<string>? DeviceChanged;
 
@@ -110,7 +115,7 @@ public sealed class TestDeviceDirectory(TestWorld world) : IDeviceDirectory
         var d = world.Devices.FirstOrDefault(d => d.Id == deviceId);
         return ValueTask.FromResult(d == null
             ? DeviceLookup.NotFound
-            : DeviceLookup.Found(new DeviceRecord(d.Id, d.Enabled, d.Tenant, d.Roles, d.Generation, d.MessageKey())));
+            : DeviceLookup.Found(new DeviceRecord(d.Id, d.Enabled, d.Tenant, d.Roles, d.Generation, d.CredentialSince, d.MessageKey())));
     }
 
     /// <summary>
@@ -148,6 +153,7 @@ public sealed class TestDeviceDirectory(TestWorld world) : IDeviceDirectory
         var device = world.Device(deviceId);
         device.SecretHex = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         device.Generation++;
+        device.CredentialSince = time.GetUtcNow();
         DeviceChanged?.Invoke(this, deviceId);
     }
 }

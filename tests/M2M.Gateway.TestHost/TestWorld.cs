@@ -18,6 +18,9 @@ public sealed class TestDeviceEntry
 
     public long Generation { get; set; } = 1;
 
+    /// <summary>When the current secret came into force (registration or rotation).</summary>
+    public DateTimeOffset CredentialSince { get; set; } = DateTimeOffset.UnixEpoch;
+
     /// <summary>S, hex. Rotation replaces it.</summary>
     public required string SecretHex { get; set; }
 
@@ -71,8 +74,12 @@ public sealed class TestWorld
 
     public ECDsa RecordKey() => LoadKey(RecordKeyPem);
 
-    /// <summary>An access token as docs/protocol.md section 4 describes, signed with the issuer key.</summary>
-    public string MintAccessToken(string deviceId, DateTimeOffset now, TimeSpan? lifetime = null, string? subject = null, ECDsa? key = null, string? tenant = null)
+    /// <summary>
+    /// An access token as docs/protocol.md section 4 describes, signed with the issuer key, for the
+    /// device's current credential generation unless <paramref name="generation"/> names another
+    /// (an outdated token).
+    /// </summary>
+    public string MintAccessToken(string deviceId, DateTimeOffset now, TimeSpan? lifetime = null, string? subject = null, ECDsa? key = null, string? tenant = null, long? generation = null)
     {
         var device = Devices.FirstOrDefault(d => d.Id == deviceId);
         using var ownKey = key == null ? TokenKey() : null;
@@ -88,6 +95,7 @@ public sealed class TestWorld
             ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
             ["tenant"] = tenant ?? device?.Tenant ?? "none",
             ["roles"] = device?.Roles ?? [],
+            ["m2m_gen"] = generation ?? device?.Generation ?? 1,
         };
         return Jws.Sign(key ?? ownKey!, TokenKeyId, "at+jwt", JsonSerializer.SerializeToUtf8Bytes(claims));
     }

@@ -13,7 +13,7 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class AdminApiManagesDevicesTests(AdminGatewayFixture fixture) : IClassFixture<AdminGatewayFixture>
 {
-    private static readonly string[] DeviceFields = ["id", "tenant", "roles", "enabled", "credentialGeneration", "createdAt", "lastSeenAt"];
+    private static readonly string[] DeviceFields = ["id", "tenant", "roles", "enabled", "credentialGeneration", "createdAt", "credentialSince", "lastSeenAt"];
 
     private AdminGateway Gateway => fixture.Gateway;
 
@@ -177,7 +177,7 @@ public sealed class AdminApiManagesDevicesTests(AdminGatewayFixture fixture) : I
     }
 
     [Fact]
-    public async Task DeleteReturns204ThenTheDeviceIsGone()
+    public async Task DeleteReturns204ThenTheDeviceIsGoneUntilRegisteredAgain()
     {
         (await AddAsync("delete-0001", "acme")).Dispose();
 
@@ -188,6 +188,15 @@ public sealed class AdminApiManagesDevicesTests(AdminGatewayFixture fixture) : I
         await AssertProblemAsync(await Client.GetAsync(new Uri("/admin/v1/devices/delete-0001", UriKind.Relative)), HttpStatusCode.NotFound, "device_not_found");
         await AssertProblemAsync(await Client.DeleteAsync(new Uri("/admin/v1/devices/delete-0001", UriKind.Relative)), HttpStatusCode.NotFound, "device_not_found");
         AssertAudited("device.delete", "delete-0001", "device_not_found");
+        Assert.DoesNotContain("delete-0001", await Client.GetStringAsync(new Uri("/admin/v1/devices", UriKind.Relative)), StringComparison.Ordinal);
+
+        // Registered again, the id continues its credential generation (no earlier token matches it).
+        using var again = await AddAsync("delete-0001", "globex");
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var body = await BodyAsync(again);
+        Assert.Equal("globex", body.GetProperty("tenant").GetString());
+        Assert.Equal(2, body.GetProperty("credentialGeneration").GetInt64());
+        Assert.Equal(body.GetProperty("createdAt").GetString(), body.GetProperty("credentialSince").GetString());
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class AccessTokenGateway : IAsyncLifetime
             ["jti"] = "t1",
             ["tenant"] = "acme",
             ["roles"] = Array.Empty<string>(),
+            ["m2m_gen"] = 1,
         };
     }
 
@@ -81,6 +82,12 @@ public class BadAccessTokensAreRefusedWithStableReasonsTests(AccessTokenGateway 
         ["no sub"] = ("missing_device_id", f => f.Sign(Without(f.Claims(), "sub"))),
         ["exp a string"] = ("malformed_token", f => f.Sign(With(f.Claims(), "exp", "tomorrow"))),
         ["sub a number"] = ("missing_device_id", f => f.Sign(With(f.Claims(), "sub", 42))),
+        ["no iat"] = ("missing_iat", f => f.Sign(Without(f.Claims(), "iat"))),
+        ["no m2m_gen"] = ("missing_generation", f => f.Sign(Without(f.Claims(), "m2m_gen"))),
+        ["m2m_gen zero"] = ("missing_generation", f => f.Sign(With(f.Claims(), "m2m_gen", 0))),
+        ["m2m_gen negative"] = ("missing_generation", f => f.Sign(With(f.Claims(), "m2m_gen", -1))),
+        ["m2m_gen a string"] = ("missing_generation", f => f.Sign(With(f.Claims(), "m2m_gen", "1"))),
+        ["m2m_gen a fraction"] = ("missing_generation", f => f.Sign(With(f.Claims(), "m2m_gen", 1.5))),
         ["garbage"] = ("malformed_token", _ => "!!!.###.$$$"),
         ["truncated"] = ("malformed_token", f => string.Join('.', f.Sign(f.Claims()).Split('.').Take(2))),
         ["JWE"] = ("malformed_token", f => f.Sign(f.Claims()) + ".a.b"),

@@ -103,6 +103,7 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         Assert.Equal("sensor-0001", jwt.GetClaim("client_id").Value);
         Assert.Equal("acme", jwt.GetClaim("tenant").Value);
         Assert.Equal(["reader", "writer"], jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value));
+        Assert.Equal(1, jwt.GetPayloadValue<long>("m2m_gen"));
         Assert.Equal(jwt.IssuedAt, jwt.ValidFrom);
         Assert.Equal(TimeSpan.FromHours(1), jwt.ValidTo - jwt.IssuedAt);
         Assert.False(string.IsNullOrEmpty(jwt.Id));
@@ -119,10 +120,7 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         // "ok": the result label of a valid token (docs/ingress.md, m2m_token_validations_total).
         Assert.Equal("ok", validation.Reason);
         Assert.Equal(CredentialStatus.Valid, validation.Status);
-        Assert.Equal("sensor-0001", validation.DeviceId);
-        Assert.Equal("acme", validation.Tenant);
-        Assert.Equal(["reader", "writer"], validation.Roles);
-        Assert.Equal(new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), validation.ExpiresAt);
+        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation);
     }
 
     [Fact]

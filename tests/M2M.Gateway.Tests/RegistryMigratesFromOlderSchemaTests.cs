@@ -27,6 +27,24 @@ public sealed class RegistryMigratesFromOlderSchemaTests
     }
 
     [Fact]
+    public async Task AVersion2DeviceTakesItsCreationAsItsCredentialSinceAndKeepsItsGenerationWhenDeleted()
+    {
+        using var store = new TempRegistry();
+        store.Database.MigrateTo(2);
+        await AddAtVersion1Async(store, "sensor-0001");
+
+        var registry = new SqliteDeviceRegistry(new RegistryDatabase(store.Folder), store.Protector, TimeProvider.System);
+        var migrated = await registry.FindAsync("sensor-0001", CancellationToken.None);
+
+        Assert.Equal(RegistryDatabase.CurrentVersion, Version(store));
+        Assert.NotNull(migrated);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1767225600000), migrated.CreatedAt);
+        Assert.Equal(migrated.CreatedAt, migrated.CredentialSince);
+        Assert.Equal(RegistryResult.Ok, await registry.DeleteAsync("sensor-0001", CancellationToken.None));
+        Assert.Equal(2, (await registry.AddAsync("sensor-0001", "acme", [], CancellationToken.None))!.Device.CredentialGeneration);
+    }
+
+    [Fact]
     public void MigratingTwiceChangesNothing()
     {
         using var store = new TempRegistry();
@@ -48,7 +66,7 @@ public sealed class RegistryMigratesFromOlderSchemaTests
         Assert.Contains("newer", error.Message, StringComparison.Ordinal);
     }
 
-    // Writes a device the way a version-1 gateway did (schema 1 has only the devices table).
+    // Writes a device the way a version-1 or version-2 gateway did (their devices tables are alike).
     private static async Task<byte[]> AddAtVersion1Async(TempRegistry store, string id)
     {
         var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

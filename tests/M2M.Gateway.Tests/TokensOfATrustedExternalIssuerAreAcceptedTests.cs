@@ -22,14 +22,7 @@ public class TokensOfATrustedExternalIssuerAreAcceptedTests
         await using var idp = await OidcIssuerStub.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var gateway = await TokenGateway.StartAsync(time, null, null,
-            "--Gateway:TrustedIssuers:0:Authority", idp.Authority,
-            "--Gateway:TrustedIssuers:0:Audience", "m2m-gateway",
-            "--Gateway:TrustedIssuers:0:DeviceIdClaim", "azp",
-            "--Gateway:TrustedIssuers:0:TenantClaim", "tenant",
-            "--Gateway:TrustedIssuers:0:RolesClaim", "roles",
-            "--Gateway:TrustedIssuers:0:Algorithms:0", "RS256",
-            "--Gateway:TrustedIssuers:0:RequireHttps", "false",
-            "--Gateway:TrustedIssuers:0:RefreshInterval", "00:05:00");
+            [.. idp.TrustedIssuerArguments(), "--Gateway:TrustedIssuers:0:RefreshInterval", "00:05:00"]);
         await gateway.Registry.AddAsync("sensor-0001", "acme", [], default);
         var validator = gateway.Service<IAccessTokenValidator>();
 

@@ -15,8 +15,9 @@ public sealed record AddDeviceRequest(string? Id, string? Tenant, IReadOnlyList<
 /// <param name="Tenant">Its tenant.</param>
 /// <param name="Roles">Its roles.</param>
 /// <param name="Enabled">False once disabled.</param>
-/// <param name="CredentialGeneration">1 at creation, +1 at every rotation.</param>
+/// <param name="CredentialGeneration">1 at first registration, +1 at every rotation and every registration of a deleted id.</param>
 /// <param name="CreatedAt">When it was added.</param>
+/// <param name="CredentialSince">When its current secret came into force (registration or rotation).</param>
 /// <param name="LastSeenAt">When it last obtained a token or connected; null if never.</param>
 /// <param name="Secret">
 /// Only in the answers to add and rotate: the new secret S, base64url (43 characters, docs/protocol.md
@@ -29,6 +30,7 @@ public sealed record DeviceResponse(
     bool Enabled,
     long CredentialGeneration,
     DateTimeOffset CreatedAt,
+    DateTimeOffset CredentialSince,
     DateTimeOffset? LastSeenAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null)
 {
@@ -36,7 +38,7 @@ public sealed record DeviceResponse(
     public static DeviceResponse From(RegisteredDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return new(device.DeviceId, device.Tenant, device.Roles, device.Enabled, device.CredentialGeneration, device.CreatedAt, device.LastSeenAt);
+        return new(device.DeviceId, device.Tenant, device.Roles, device.Enabled, device.CredentialGeneration, device.CreatedAt, device.CredentialSince, device.LastSeenAt);
     }
 
     /// <summary>A new credential: the device and its secret.</summary>

@@ -52,6 +52,7 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
             device.Tenant,
             device.Roles,
             device.CredentialGeneration,
+            device.CredentialSince,
             DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span)));
     }
 

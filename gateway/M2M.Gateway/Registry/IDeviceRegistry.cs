@@ -5,8 +5,13 @@ namespace M2M.Gateway.Registry;
 /// <param name="Tenant">Its tenant.</param>
 /// <param name="Roles">Its roles.</param>
 /// <param name="Enabled">False once an operator disabled it.</param>
-/// <param name="CredentialGeneration">Starts at 1, increases at every secret rotation (section 8).</param>
-/// <param name="CreatedAt">When it was added.</param>
+/// <param name="CredentialGeneration">
+/// Starts at 1, increases at every secret rotation (section 8) and when a deleted id is registered
+/// again: it never restarts for a device id, so a token issued for one generation is never taken for
+/// another (claim <c>m2m_gen</c>, section 4).
+/// </param>
+/// <param name="CreatedAt">When it was added (registered again, for a re-registered id).</param>
+/// <param name="CredentialSince">When the current secret came into force: registration or last rotation.</param>
 /// <param name="LastSeenAt">When it last obtained a token or connected; null if never.</param>
 public sealed record RegisteredDevice(
     string DeviceId,
@@ -15,6 +20,7 @@ public sealed record RegisteredDevice(
     bool Enabled,
     long CredentialGeneration,
     DateTimeOffset CreatedAt,
+    DateTimeOffset CredentialSince,
     DateTimeOffset? LastSeenAt);
 
 /// <summary>A device together with its secret S, decrypted. Never logged, never listed.</summary>
@@ -39,11 +45,17 @@ public enum RegistryResult
 /// The device registry (SQLite by default, in the gateway's data folder). A PostgreSQL store
 /// implements the same interface. Secrets are encrypted at rest (<see cref="Secrets.ISecretProtector"/>);
 /// only <see cref="FindCredentialAsync"/> returns one decrypted, and only the add and rotate
-/// operations return a new one, once.
+/// operations return a new one, once. A deleted device leaves a tombstone (its id and last credential
+/// generation, no secret) that every read treats as absent and that registering the id again
+/// continues from (docs/admin-api.md).
 /// </summary>
 public interface IDeviceRegistry
 {
-    /// <summary>Adds a device with a fresh random secret; returns it with the secret, or null on <see cref="RegistryResult.Conflict"/>.</summary>
+    /// <summary>
+    /// Adds a device with a fresh random secret; returns it with the secret, or null on
+    /// <see cref="RegistryResult.Conflict"/>. Over the tombstone of a deleted device it registers the
+    /// id again at the next credential generation, with the new tenant and roles.
+    /// </summary>
     Task<DeviceCredential?> AddAsync(string deviceId, string tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken);
 
     /// <summary>The device, or null.</summary>
@@ -61,12 +73,15 @@ public interface IDeviceRegistry
     /// <summary>Replaces the secret and increments the credential generation; returns the new credential once, or null when not found.</summary>
     Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a device.</summary>
+    /// <summary>Deletes a device, keeping a tombstone of its id and last credential generation.</summary>
     Task<RegistryResult> DeleteAsync(string deviceId, CancellationToken cancellationToken);
 
     /// <summary>Records that the device was seen (token issued, session opened).</summary>
     Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken);
 
-    /// <summary>Raised with the device id after a device was disabled, enabled, rotated or deleted.</summary>
+    /// <summary>
+    /// Raised with the device id after every change that invalidates its tokens or sessions: disabled,
+    /// enabled, rotated, deleted, registered again.
+    /// </summary>
     event EventHandler<string>? DeviceChanged;
 }

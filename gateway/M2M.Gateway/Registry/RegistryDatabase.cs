@@ -42,6 +42,17 @@ public sealed class RegistryDatabase
             created_at INTEGER NOT NULL
         ) STRICT;
         """,
+
+        // 3: identity binding (docs/admin-api.md, "Deleting a device and registering it again"). A
+        // deleted device leaves a tombstone (deleted_at set, secret wiped) so that its id's credential
+        // generation never restarts; credential_since is when the current secret came into force
+        // (registration or rotation), the bound of trusted external issuers' tokens (docs/tokens.md).
+        // Rows of older files take their created_at: the earliest their secret can date from.
+        """
+        ALTER TABLE devices ADD COLUMN deleted_at INTEGER NULL;
+        ALTER TABLE devices ADD COLUMN credential_since INTEGER NOT NULL DEFAULT 0;
+        UPDATE devices SET credential_since = created_at;
+        """,
     ];
 
     private readonly Lock _migrateLock = new();
@@ -76,7 +87,28 @@ public sealed class RegistryDatabase
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         EnsureMigrated();
-        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+
+        // A rotated or deleted secret's ciphertext is overwritten with zeros in the file rather than
+        // left in a free page (SQLite's secure_delete is per connection, pooled ones included).
+        Execute(connection, "PRAGMA secure_delete = ON;");
+        return connection;
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the file and empties it (best effort: readers may hold it), so
+    /// that a page overwritten a moment ago (a wiped or rotated-away secret's ciphertext, zeroed by
+    /// <c>secure_delete</c>) leaves no older copy in either file.
+    /// </summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates the file if needed and applies the migrations it lacks; idempotent.</summary>

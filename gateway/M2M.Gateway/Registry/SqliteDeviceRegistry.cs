@@ -9,11 +9,15 @@ namespace M2M.Gateway.Registry;
 /// The device registry in <c>registry.db</c> (SQLite). Each secret S is generated with
 /// <see cref="RandomNumberGenerator"/> and stored only as AES-GCM ciphertext whose purpose names the
 /// device and its credential generation, so a ciphertext copied onto another row, or kept from
-/// before a rotation, does not decrypt.
+/// before a rotation, does not decrypt. A deleted device is a tombstone row (<c>deleted_at</c> set,
+/// secret wiped) that every read skips; registering its id again continues its generation.
 /// </summary>
 public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProtector protector, TimeProvider time) : IDeviceRegistry
 {
-    private const string Columns = "id, tenant, roles, enabled, generation, created_at, last_seen_at";
+    private const string Columns = "id, tenant, roles, enabled, generation, created_at, credential_since, last_seen_at";
+
+    // Every read and change but registration sees live rows only.
+    private const string Live = "deleted_at IS NULL";
 
     /// <inheritdoc />
     public event EventHandler<string>? DeviceChanged;
@@ -39,28 +43,50 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
             throw new ArgumentException("Not a valid role list.", nameof(roles));
         }
 
-        var device = new RegisteredDevice(deviceId, tenant, roles.ToArray(), true, 1, Now(), null);
         var secret = RandomNumberGenerator.GetBytes(DeviceKeyDerivation.KeyLength);
+        var now = Now();
+        RegisteredDevice device;
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            // BEGIN IMMEDIATE: the tombstone's generation is read and continued in one step.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var (lastGeneration, deleted) = await ReadGenerationAsync(connection, transaction, deviceId, cancellationToken).ConfigureAwait(false);
+            if (lastGeneration != null && !deleted)
+            {
+                return null;
+            }
+
+            device = new RegisteredDevice(deviceId, tenant, roles.ToArray(), true, (lastGeneration ?? 0) + 1, now, now, null);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText =
-                "INSERT INTO devices (id, tenant, roles, enabled, generation, secret, created_at, last_seen_at) "
-                + "VALUES ($id, $tenant, $roles, 1, 1, $secret, $created, NULL) ON CONFLICT (id) DO NOTHING;";
+                "INSERT INTO devices (id, tenant, roles, enabled, generation, secret, created_at, credential_since, last_seen_at, deleted_at) "
+                + "VALUES ($id, $tenant, $roles, 1, $generation, $secret, $now, $now, NULL, NULL) "
+                + "ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, roles = excluded.roles, enabled = 1, generation = excluded.generation, "
+                + "secret = excluded.secret, created_at = excluded.created_at, credential_since = excluded.credential_since, last_seen_at = NULL, deleted_at = NULL;";
             command.Parameters.AddWithValue("$id", deviceId);
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$roles", JsonSerializer.Serialize(device.Roles));
-            command.Parameters.AddWithValue("$secret", protector.Protect(secret, SecretPurpose(deviceId, 1)));
-            command.Parameters.AddWithValue("$created", device.CreatedAt.ToUnixTimeMilliseconds());
-            var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return inserted == 1 ? new DeviceCredential(device, secret) : null;
+            command.Parameters.AddWithValue("$generation", device.CredentialGeneration);
+            command.Parameters.AddWithValue("$secret", protector.Protect(secret, SecretPurpose(deviceId, device.CredentialGeneration)));
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        if (device.CredentialGeneration > 1)
+        {
+            // Registered again: the previous registration's tokens are outdated.
+            DeviceChanged?.Invoke(this, deviceId);
+        }
+
+        return new DeviceCredential(device, secret);
     }
 
     /// <inheritdoc />
     public async Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {Columns} FROM devices WHERE id = $id;", deviceId, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await QueryAsync($"SELECT {Columns} FROM devices WHERE id = $id AND {Live};", deviceId, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <inheritdoc />
     public async Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken)
@@ -69,7 +95,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns}, secret FROM devices WHERE id = $id;";
+            command.CommandText = $"SELECT {Columns}, secret FROM devices WHERE id = $id AND {Live};";
             command.Parameters.AddWithValue("$id", deviceId);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -90,12 +116,12 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {Columns} FROM devices ORDER BY id;", null, cancellationToken).ConfigureAwait(false);
+        await QueryAsync($"SELECT {Columns} FROM devices WHERE {Live} ORDER BY id;", null, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("UPDATE devices SET enabled = $enabled WHERE id = $id;", deviceId, cancellationToken, ("$enabled", enabled ? 1 : 0)).ConfigureAwait(false);
+        var changed = await ExecuteAsync($"UPDATE devices SET enabled = $enabled WHERE id = $id AND {Live};", deviceId, cancellationToken, ("$enabled", enabled ? 1 : 0)).ConfigureAwait(false);
         return Changed(deviceId, changed);
     }
 
@@ -111,7 +137,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
             using var transaction = connection.BeginTransaction(deferred: false);
             using var read = connection.CreateCommand();
             read.Transaction = transaction;
-            read.CommandText = $"SELECT {Columns} FROM devices WHERE id = $id;";
+            read.CommandText = $"SELECT {Columns} FROM devices WHERE id = $id AND {Live};";
             read.Parameters.AddWithValue("$id", deviceId);
             using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -123,31 +149,58 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
                 return null;
             }
 
-            device = device with { CredentialGeneration = device.CredentialGeneration + 1 };
+            device = device with { CredentialGeneration = device.CredentialGeneration + 1, CredentialSince = Now() };
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = "UPDATE devices SET generation = $generation, secret = $secret WHERE id = $id;";
+            update.CommandText = "UPDATE devices SET generation = $generation, secret = $secret, credential_since = $since WHERE id = $id;";
             update.Parameters.AddWithValue("$id", deviceId);
             update.Parameters.AddWithValue("$generation", device.CredentialGeneration);
             update.Parameters.AddWithValue("$secret", protector.Protect(secret, SecretPurpose(deviceId, device.CredentialGeneration)));
+            update.Parameters.AddWithValue("$since", device.CredentialSince.ToUnixTimeMilliseconds());
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         DeviceChanged?.Invoke(this, deviceId);
+        await database.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         return new DeviceCredential(device, secret);
     }
 
     /// <inheritdoc />
     public async Task<RegistryResult> DeleteAsync(string deviceId, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("DELETE FROM devices WHERE id = $id;", deviceId, cancellationToken).ConfigureAwait(false);
-        return Changed(deviceId, changed);
+        // The tombstone keeps the id and its last generation (so registering the id again continues
+        // it, and no token of this registration ever matches a later one) and when it was deleted;
+        // the secret (zero bytes left), tenant, roles and times of the registration are wiped.
+        var changed = await ExecuteAsync(
+            "UPDATE devices SET deleted_at = $now, enabled = 0, tenant = '', roles = '[]', secret = X'', "
+            + $"created_at = $now, credential_since = $now, last_seen_at = NULL WHERE id = $id AND {Live};",
+            deviceId,
+            cancellationToken,
+            ("$now", Now().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        var result = Changed(deviceId, changed);
+        if (result == RegistryResult.Ok)
+        {
+            await database.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
     public Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id;", deviceId, cancellationToken, ("$seen", seenAt.ToUnixTimeMilliseconds()));
+        ExecuteAsync($"UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id AND {Live};", deviceId, cancellationToken, ("$seen", seenAt.ToUnixTimeMilliseconds()));
+
+    /// <summary>The generation of the id's row, live or tombstone (null when the id was never registered), and whether it is a tombstone.</summary>
+    private static async Task<(long? Generation, bool Deleted)> ReadGenerationAsync(SqliteConnection connection, SqliteTransaction transaction, string deviceId, CancellationToken cancellationToken)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT generation, deleted_at IS NOT NULL FROM devices WHERE id = $id;";
+        read.Parameters.AddWithValue("$id", deviceId);
+        using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1) != 0) : (null, false);
+    }
 
     private RegistryResult Changed(string deviceId, int rows)
     {
@@ -212,5 +265,6 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
         reader.GetInt64(3) != 0,
         reader.GetInt64(4),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)));
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
 }

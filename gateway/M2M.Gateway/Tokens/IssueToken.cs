@@ -14,9 +14,14 @@ public sealed record IssuedToken(string AccessToken, long ExpiresIn);
 /// <summary>
 /// The last stage: an access token in the profile of RFC 9068 (docs/protocol.md section 4), signed
 /// ES256 with the key ring's current key, by Microsoft.IdentityModel's <see cref="JsonWebTokenHandler"/>.
+/// It names the credential generation it was issued for (<see cref="GenerationClaim"/>), which binds
+/// it to this registration and this secret: the ingress refuses it once the generation moved on.
 /// </summary>
 public sealed class IssueToken(SigningKeyRing keys, GatewayIssuer issuer, IOptions<TokenOptions> options, TimeProvider time)
 {
+    /// <summary>The private claim with the device's credential generation (docs/protocol.md section 4).</summary>
+    public const string GenerationClaim = "m2m_gen";
+
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly TimeSpan _lifetime = options.Value.AccessTokenLifetime;
 
@@ -40,6 +45,7 @@ public sealed class IssueToken(SigningKeyRing keys, GatewayIssuer issuer, IOptio
                 ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
                 ["tenant"] = device.Tenant,
                 ["roles"] = device.Roles.ToArray(),
+                [GenerationClaim] = device.CredentialGeneration,
             },
         });
         return new IssuedToken(token, (long)_lifetime.TotalSeconds);

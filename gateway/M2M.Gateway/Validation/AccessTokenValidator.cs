@@ -14,8 +14,8 @@ namespace M2M.Gateway.Validation;
 /// <param name="Algorithms">The algorithm allow-list.</param>
 /// <param name="Keys">Where its keys come from.</param>
 /// <param name="DeviceIdClaim">The claim carrying the device id.</param>
-/// <param name="TenantClaim">The claim carrying the tenant, or null (then the registry's tenant and roles apply).</param>
-/// <param name="RolesClaim">The claim carrying the roles, or null.</param>
+/// <param name="TenantClaim">The claim carrying the tenant, which must equal the registry's; or null. The registry's tenant applies either way.</param>
+/// <param name="RolesClaim">The claim carrying the roles, which narrow the registry's; or null.</param>
 /// <param name="TokenType">The required <c>typ</c> header, or null for any.</param>
 public sealed record AcceptedIssuer(string Issuer, string Audience, IReadOnlyList<string> Algorithms, IIssuerKeys Keys, string DeviceIdClaim, string? TenantClaim, string? RolesClaim, string? TokenType);
 
@@ -24,7 +24,10 @@ public sealed record AcceptedIssuer(string Issuer, string Audience, IReadOnlyLis
 /// gateway's own tokens (ES256, <c>typ</c> at+jwt, keys from the key ring) and those of the trusted
 /// external issuers (their JWKS). Microsoft.IdentityModel's <see cref="JsonWebTokenHandler"/> checks
 /// signature, issuer, audience and type; the lifetime is checked here against the injected clock with
-/// the configured skew. Never throws for a bad token: every refusal is a stable reason label.
+/// the configured skew. Never throws for a bad token: every refusal is a stable reason label. A valid
+/// token comes back with what binds it to a registration (docs/tokens.md, "Binding a token to its
+/// registration"): the gateway's own tokens their <c>m2m_gen</c> (required), every token its <c>iat</c>
+/// (required); the ingress checks both against the device directory.
 /// </summary>
 public sealed partial class AccessTokenValidator(
     GatewayIssuer ownIssuer,
@@ -113,8 +116,9 @@ public sealed partial class AccessTokenValidator(
 
         if (string.Equals(iss, ownIssuer.Issuer, StringComparison.Ordinal))
         {
-            // docs/protocol.md section 4: ES256 only, typ at+jwt, tenant and roles in the token.
-            return _own ??= new AcceptedIssuer(ownIssuer.Issuer, ownIssuer.Audience, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", "tenant", "roles", "at+jwt");
+            // docs/protocol.md section 4: ES256 only, typ at+jwt. Its tenant and roles claims have no
+            // say: the registry's current record decides (decision 3).
+            return _own ??= new AcceptedIssuer(ownIssuer.Issuer, ownIssuer.Audience, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", null, null, "at+jwt");
         }
 
         return trusted.Find(iss);
@@ -148,15 +152,45 @@ public sealed partial class AccessTokenValidator(
             return Invalid("missing_device_id");
         }
 
-        string? tenant = null;
-        IReadOnlyList<string> roles = [];
-        if (issuer.TenantClaim != null && StringClaim(payload.RootElement, issuer.TenantClaim) is { } tenantValue)
+        // RFC 9068 section 2.2 requires iat; the binding of an external issuer's token rests on it.
+        if (!TryReadTime(payload.RootElement, "iat", out var issuedAt))
         {
-            tenant = tenantValue;
-            roles = issuer.RolesClaim == null ? [] : [.. jwt.Claims.Where(c => c.Type == issuer.RolesClaim).Select(c => c.Value)];
+            return Invalid("missing_iat");
         }
 
-        return CredentialValidation.Valid(deviceId, tenant, roles, expiresAt);
+        if (string.Equals(issuer.Issuer, ownIssuer.Issuer, StringComparison.Ordinal))
+        {
+            // The credential generation the token was issued for (docs/protocol.md section 4).
+            return payload.RootElement.TryGetProperty(IssueToken.GenerationClaim, out var generation)
+                && generation.ValueKind == JsonValueKind.Number && generation.TryGetInt64(out var value) && value > 0
+                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt)
+                : Invalid("missing_generation");
+        }
+
+        // A configured tenant claim must be there (the ingress compares it with the registry's); a
+        // configured roles claim that is absent grants no role (it can only narrow the registry's).
+        string? tenant = null;
+        if (issuer.TenantClaim != null && (tenant = StringClaim(payload.RootElement, issuer.TenantClaim)) == null)
+        {
+            return Invalid("missing_tenant");
+        }
+
+        IReadOnlyList<string>? roles = issuer.RolesClaim == null ? null : [.. jwt.Claims.Where(c => c.Type == issuer.RolesClaim).Select(c => c.Value)];
+        return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt);
+    }
+
+    /// <summary>A NumericDate (RFC 7519 section 2), fractions truncated to whole seconds; false when absent or not a time.</summary>
+    private static bool TryReadTime(JsonElement payload, string name, out DateTimeOffset time)
+    {
+        time = default;
+        if (!payload.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds)
+            || seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        time = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+        return true;
     }
 
     private static CredentialValidation Invalid(string reason) => CredentialValidation.Invalid(reason);

@@ -24,12 +24,17 @@ public sealed class TrustedIssuerOptions
     public string DeviceIdClaim { get; set; } = "sub";
 
     /// <summary>
-    /// The claim that carries the tenant; when null (default) or absent from a token, the tenant and
-    /// roles come from the gateway's own device registry.
+    /// The claim that carries the tenant, or null (default). The tenant of a session always comes
+    /// from the gateway's device registry; when this is set, a token must carry the claim and it must
+    /// equal the registry's tenant (otherwise CONNECT is refused, docs/tokens.md "Trusted issuers").
     /// </summary>
     public string? TenantClaim { get; set; }
 
-    /// <summary>The top-level claim that carries the roles (a string or an array), read only with <see cref="TenantClaim"/>.</summary>
+    /// <summary>
+    /// The top-level claim that carries the roles (a string or an array), or null (default). When set,
+    /// it can only narrow: a session holds the registry's roles that the token also names (none when
+    /// the token lacks the claim).
+    /// </summary>
     public string? RolesClaim { get; set; }
 
     /// <summary>The accepted signature algorithms (RFC 7518 names); never <c>none</c> or an HMAC.</summary>

@@ -41,7 +41,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         new(await GatewayHost.StartAsync(args => TestGateway.Build(args, world, time), null, https: false, extraArguments).ConfigureAwait(false), world, time);
 
     /// <summary>A device of the world; its messages carry the test's clock, if it set one (<see cref="TestDevice.Now"/>).</summary>
-    public TestDevice Device(string id) => new(World, id, MqttPort, _clock);
+    public TestDevice Device(string id) => new(World, id, MqttPort, clock: _clock);
 
     /// <summary>A device connected with a fresh token valid for <paramref name="lifetime"/>.</summary>
     public async Task<TestDevice> ConnectAsync(string id, DateTimeOffset now, TimeSpan? lifetime = null)

@@ -55,6 +55,22 @@ public sealed class OidcIssuerStub : IAsyncDisposable
         return stub;
     }
 
+    /// <summary>
+    /// The gateway's configuration that trusts this issuer (docs/tokens.md, "Trusted issuers") as a
+    /// Keycloak realm is trusted: audience <c>m2m-gateway</c>, the device id in <c>azp</c>, the
+    /// <c>tenant</c> and <c>roles</c> claims, RS256, its metadata over plain HTTP (loopback only).
+    /// </summary>
+    public string[] TrustedIssuerArguments() =>
+    [
+        "--Gateway:TrustedIssuers:0:Authority", Authority,
+        "--Gateway:TrustedIssuers:0:Audience", "m2m-gateway",
+        "--Gateway:TrustedIssuers:0:DeviceIdClaim", "azp",
+        "--Gateway:TrustedIssuers:0:TenantClaim", "tenant",
+        "--Gateway:TrustedIssuers:0:RolesClaim", "roles",
+        "--Gateway:TrustedIssuers:0:Algorithms:0", "RS256",
+        "--Gateway:TrustedIssuers:0:RequireHttps", "false",
+    ];
+
     /// <summary>Replaces the published key set with one new key.</summary>
     public void Rotate(string keyId)
     {

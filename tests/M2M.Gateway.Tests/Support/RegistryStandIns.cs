@@ -17,7 +17,7 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
 
     public Task<DeviceCredential?> AddAsync(string deviceId, string tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        var credential = new DeviceCredential(new RegisteredDevice(deviceId, tenant, roles, true, 1, DateTimeOffset.UtcNow, null), RandomNumberGenerator.GetBytes(32));
+        var credential = new DeviceCredential(new RegisteredDevice(deviceId, tenant, roles, true, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null), RandomNumberGenerator.GetBytes(32));
         return Task.FromResult(_devices.TryAdd(deviceId, credential) ? credential : null);
     }
 
@@ -50,7 +50,7 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
             return Task.FromResult<DeviceCredential?>(null);
         }
 
-        var rotated = new DeviceCredential(c.Device with { CredentialGeneration = c.Device.CredentialGeneration + 1 }, RandomNumberGenerator.GetBytes(32));
+        var rotated = new DeviceCredential(c.Device with { CredentialGeneration = c.Device.CredentialGeneration + 1, CredentialSince = DateTimeOffset.UtcNow }, RandomNumberGenerator.GetBytes(32));
         _devices[deviceId] = rotated;
         DeviceChanged?.Invoke(this, deviceId);
         return Task.FromResult<DeviceCredential?>(rotated);
@@ -71,7 +71,7 @@ public sealed class InMemoryDeviceRegistry : IDeviceRegistry
 
     /// <summary>A device with a given secret (the protocol's test vector).</summary>
     public void Add(string deviceId, byte[] secret, string tenant = "acme") =>
-        _devices[deviceId] = new DeviceCredential(new RegisteredDevice(deviceId, tenant, [], true, 1, DateTimeOffset.UtcNow, null), secret);
+        _devices[deviceId] = new DeviceCredential(new RegisteredDevice(deviceId, tenant, [], true, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null), secret);
 }
 
 /// <summary>Keeps the audited events for assertions.</summary>

@@ -11,12 +11,17 @@ namespace M2M.Gateway.Tests.Support;
 
 /// <summary>
 /// A simulated device: connects with its token and publishes telemetry signed as docs/protocol.md
-/// section 6 says. Its clock (for m2m-ts) is the gateway's, so the timestamps it sends are within
-/// the gateway's window (section 6.1).
+/// section 6 says, under the K_msg of its entry in the stand-ins' world or, for a device of the real
+/// registry, under <paramref name="messageKey"/>. Its m2m-ts comes from <paramref name="clock"/> (the
+/// gateway's, so the timestamps are within the gateway's window, section 6.1), or is fixed when none.
 /// </summary>
-public sealed class TestDevice(TestWorld world, string deviceId, int port, TimeProvider? clock = null) : IAsyncDisposable
+public sealed class TestDevice(TestWorld? world, string deviceId, int port, byte[]? messageKey = null, TimeProvider? clock = null) : IAsyncDisposable
 {
     public string Id { get; } = deviceId;
+
+    /// <summary>A device registered in the gateway's real registry, signing with the K_msg of its secret.</summary>
+    public static TestDevice Registered(M2M.Gateway.Registry.DeviceCredential credential, int port) =>
+        new(null, credential.Device.DeviceId, port, M2M.Gateway.Registry.DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span));
 
     public IMqttClient Client { get; } = new MqttClientFactory().CreateMqttClient();
 
@@ -75,7 +80,8 @@ public sealed class TestDevice(TestWorld world, string deviceId, int port, TimeP
     public string Sign(uint epoch, uint sequence, byte[] payload, string? contentType, string topic, long timestamp, byte[]? key = null)
     {
         var encoding = SignedMessageEncoding.Encode(Id, topic, epoch, sequence, timestamp, contentType, payload);
-        return Base64Url.EncodeToString(HMACSHA256.HashData(key ?? world.Device(Id).MessageKey(), encoding));
+        key ??= messageKey ?? world?.Device(Id).MessageKey() ?? throw new InvalidOperationException("No K_msg for " + Id);
+        return Base64Url.EncodeToString(HMACSHA256.HashData(key, encoding));
     }
 
     /// <summary>A user property value as MQTTnet 5 takes it.</summary>

@@ -10,17 +10,22 @@ namespace M2M.Gateway.Ingress.Pipeline;
 /// <summary>
 /// Stage 3, for <c>devices/{id}/auth</c> only: in-band renewal (docs/protocol.md section 7.2). The
 /// payload is one JWT: an HS256 client assertion or an access token. When it validates for this
-/// device and its deadline is later, the session's deadline moves; the auth PUBLISH is never relayed.
+/// device, an access token is bound to the device's current registration as at CONNECT (an assertion
+/// is, by its key), and its deadline is later, the session's deadline moves; the auth PUBLISH is never
+/// relayed.
 /// </summary>
 public sealed partial class RenewSession(
     IAccessTokenValidator tokens,
     IClientAssertionValidator assertions,
+    IDeviceDirectory directory,
     SessionRegistry sessions,
     GatewayMetrics metrics,
     ILogger<RenewSession> logger) : IPublishStage
 {
     // Large enough for any access token of section 4 (or of an external issuer); bounds the parse.
     private const int MaxJwtBytes = 8 * 1024;
+
+    private const string AccessToken = "access_token";
 
     public async ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
     {
@@ -40,6 +45,10 @@ public sealed partial class RenewSession(
         else if (!string.Equals(validation.DeviceId, session.DeviceId, StringComparison.Ordinal))
         {
             detail = "sub_mismatch";
+        }
+        else if (kind == AccessToken && await BindAsync(validation, session.DeviceId, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            detail = refusal;
         }
         else if (!sessions.Extend(session, validation.ExpiresAt))
         {
@@ -66,7 +75,19 @@ public sealed partial class RenewSession(
         // issuer's) are asymmetric. Each validator refuses every other algorithm itself.
         return string.Equals(algorithm, "HS256", StringComparison.Ordinal)
             ? ("client_assertion", await assertions.ValidateClientAssertionAsync(jwt, cancellationToken).ConfigureAwait(false))
-            : ("access_token", await tokens.ValidateAccessTokenAsync(jwt, cancellationToken).ConfigureAwait(false));
+            : (AccessToken, await tokens.ValidateAccessTokenAsync(jwt, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Null when the token is bound to the device's current registration (<see cref="BindCredential"/>); otherwise why not.</summary>
+    private async Task<string?> BindAsync(CredentialValidation token, string deviceId, CancellationToken cancellationToken)
+    {
+        var lookup = await directory.FindAsync(deviceId, cancellationToken).ConfigureAwait(false);
+        return lookup.Device switch
+        {
+            null => lookup.Status == DeviceLookupStatus.Unavailable ? "directory_unavailable" : "device_unknown",
+            { Enabled: false } => "device_disabled",
+            var device => BindCredential.Check(token, device) is { } reason ? AccessToken + "_" + reason : null,
+        };
     }
 
     private static bool TryReadAlgorithm(ReadOnlySpan<byte> payload, out string jwt, out string? algorithm)

@@ -5,7 +5,14 @@ namespace M2M.Gateway.Ingress.Seams;
 /// <param name="Enabled">False once an operator disabled it.</param>
 /// <param name="Tenant">Its tenant.</param>
 /// <param name="Roles">Its roles.</param>
-/// <param name="CredentialGeneration">Increases at every secret rotation (docs/protocol.md section 8).</param>
+/// <param name="CredentialGeneration">
+/// Increases at every secret rotation and when a deleted id is registered again, never restarts
+/// (docs/protocol.md section 8); the gateway's own tokens name it in <c>m2m_gen</c> (section 4).
+/// </param>
+/// <param name="CredentialSince">
+/// When the current secret came into force (registration or rotation): tokens of trusted external
+/// issuers must be issued at or after it (docs/tokens.md, "Trusted issuers").
+/// </param>
 /// <param name="MessageKey">K_msg = HKDF(S, "m2m/v1/msg"), 32 bytes (section 2.2). Never logged.</param>
 public sealed record DeviceRecord(
     string DeviceId,
@@ -13,6 +20,7 @@ public sealed record DeviceRecord(
     string Tenant,
     IReadOnlyList<string> Roles,
     long CredentialGeneration,
+    DateTimeOffset CredentialSince,
     ReadOnlyMemory<byte> MessageKey);
 
 /// <summary>How a directory look-up ended.</summary>
@@ -44,7 +52,7 @@ public sealed record DeviceLookup(DeviceLookupStatus Status, DeviceRecord? Devic
 /// <summary>
 /// The device registry as the ingress sees it. Implemented by the identity part (issue #4, SQLite
 /// registry). <see cref="DeviceChanged"/> lets live sessions be cut at once when a device is
-/// disabled, deleted or rotated (docs/protocol.md section 7.1); the ingress also re-checks every
+/// disabled, deleted, registered again or rotated (docs/protocol.md section 7.1); the ingress also re-checks every
 /// live session periodically (<c>Gateway:Mqtt:RevalidateInterval</c>), so an implementation that
 /// cannot raise the event (e.g. a registry shared by several gateways) is still honoured within seconds.
 /// </summary>
@@ -53,6 +61,6 @@ public interface IDeviceDirectory
     /// <summary>Looks up a device by id; never throws for an unknown id.</summary>
     ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken);
 
-    /// <summary>Raised with the device id after a device was disabled, deleted, re-enabled or rotated.</summary>
+    /// <summary>Raised with the device id after a device was disabled, deleted, registered again, re-enabled or rotated.</summary>
     event EventHandler<string>? DeviceChanged;
 }

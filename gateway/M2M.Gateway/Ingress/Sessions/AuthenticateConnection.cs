@@ -82,8 +82,18 @@ public sealed partial class AuthenticateConnection(
             return Refuse(ReasonCode.NotAuthorized, "device_disabled");
         }
 
-        var roles = token.Tenant == null ? device.Roles : token.Roles;
-        return new ConnectResult(ReasonCode.Success, "ok", new DeviceSession(device, token.Tenant ?? device.Tenant, roles, token.ExpiresAt));
+        // Decision 3 (docs/protocol.md section 5.1): the token must be bound to the current
+        // registration. An outdated one is refused like any bad token (the device gets a new one);
+        // a tenant conflict is the operator's to fix, so a new token would not help.
+        switch (BindCredential.Check(token, device))
+        {
+            case BindCredential.CredentialOutdated:
+                return Refuse(ReasonCode.BadUserNameOrPassword, "token_" + BindCredential.CredentialOutdated);
+            case BindCredential.TenantMismatch:
+                return Refuse(ReasonCode.NotAuthorized, BindCredential.TenantMismatch);
+        }
+
+        return new ConnectResult(ReasonCode.Success, "ok", new DeviceSession(device, token.Roles, token.ExpiresAt));
     }
 
     private static ConnectResult Refuse(ReasonCode code, string reason) => new(code, reason, null);

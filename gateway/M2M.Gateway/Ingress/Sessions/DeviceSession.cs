@@ -16,34 +16,48 @@ public interface ISessionConnection
 }
 
 /// <summary>
-/// One authenticated MQTT connection of a device: who it is (from its token and the directory) and
-/// until when it may stay (docs/protocol.md section 7.1).
+/// One authenticated MQTT connection of a device: who it is (the directory's current record, to
+/// which its token was bound) and until when it may stay (docs/protocol.md section 7.1).
 /// </summary>
 public sealed class DeviceSession : IDisposable
 {
     private readonly object _lock = new();
+    private readonly IReadOnlyList<string>? _tokenRoles;
     private DateTimeOffset _deadline;
     private DeviceRecord _device;
+    private IReadOnlyList<string> _roles;
     private string[] _subscriptions = [];
     private IncrementalHash? _mac;
     private long _macGeneration;
 
-    public DeviceSession(DeviceRecord device, string tenant, IReadOnlyList<string> roles, DateTimeOffset deadline)
+    /// <param name="device">The directory's record the token was bound to.</param>
+    /// <param name="tokenRoles">The roles an external issuer's token limits the session to, or null (<see cref="CredentialValidation.Roles"/>).</param>
+    /// <param name="deadline">When the session ends unless renewed.</param>
+    public DeviceSession(DeviceRecord device, IReadOnlyList<string>? tokenRoles, DateTimeOffset deadline)
     {
         _device = device;
-        Tenant = tenant;
-        Roles = roles;
+        _tokenRoles = tokenRoles;
+        _roles = BindCredential.Roles(device, tokenRoles);
         _deadline = deadline;
     }
 
     /// <summary>The device id, equal to the MQTT client identifier and user name.</summary>
     public string DeviceId => Device.DeviceId;
 
-    /// <summary>The tenant the token named (authorization input).</summary>
-    public string Tenant { get; }
+    /// <summary>The directory's tenant, as last checked (authorization input), never a token's claim.</summary>
+    public string Tenant => Device.Tenant;
 
-    /// <summary>The roles the token named (authorization input).</summary>
-    public IReadOnlyList<string> Roles { get; }
+    /// <summary>The directory's roles as last checked, narrowed by an external issuer's token (authorization input).</summary>
+    public IReadOnlyList<string> Roles
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _roles;
+            }
+        }
+    }
 
     /// <summary>The directory's record as last checked (K_msg, credential generation).</summary>
     public DeviceRecord Device
@@ -165,6 +179,7 @@ public sealed class DeviceSession : IDisposable
         lock (_lock)
         {
             _device = device;
+            _roles = BindCredential.Roles(device, _tokenRoles);
         }
 
         KnownTopic = null;

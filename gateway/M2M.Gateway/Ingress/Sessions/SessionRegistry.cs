@@ -9,7 +9,8 @@ namespace M2M.Gateway.Ingress.Sessions;
 
 /// <summary>
 /// The live sessions, one per device id, and the rules that end them (docs/protocol.md section 7.1):
-/// a session's deadline passing (0xA0), its device disabled, deleted or rotated (0x98), its
+/// a session's deadline passing (0xA0), its device disabled, deleted, registered again or rotated
+/// (0x98: the credential generation the session was bound to is no longer current), its
 /// subscriptions no longer allowed (0x87), and a newer connection of the same device (0x8E).
 /// </summary>
 public sealed partial class SessionRegistry : IDisposable
@@ -133,6 +134,9 @@ public sealed partial class SessionRegistry : IDisposable
             return;
         }
 
+        // A session stays bound to the credential generation its token was bound to at CONNECT: a
+        // rotation, or a deletion and re-registration (the id's generation never restarts), moves it
+        // on, with or without a change event (a registry shared by several gateways).
         var device = lookup.Device;
         if (device == null || !device.Enabled || device.CredentialGeneration != session.Device.CredentialGeneration)
         {
@@ -141,6 +145,7 @@ public sealed partial class SessionRegistry : IDisposable
             return;
         }
 
+        // Tenant and roles follow the registry's current record.
         session.Refresh(device);
 
         // A subscription the device's current tenant and roles no longer allow ends the session:

@@ -57,7 +57,7 @@ public sealed class ClientAssertionValidator(
         if (reason == null)
         {
             // The deadline a token issued now would get (section 7.2), the token lifetime set in one place.
-            return CredentialValidation.Valid(context.Credential!.Device.DeviceId, null, [], context.Now + options.Value.AccessTokenLifetime);
+            return CredentialValidation.Valid(context.Credential!.Device.DeviceId, null, null, context.Now + options.Value.AccessTokenLifetime);
         }
 
         return reason.Unavailable ? CredentialValidation.Unavailable(reason.Label) : CredentialValidation.Invalid(reason.Label);
