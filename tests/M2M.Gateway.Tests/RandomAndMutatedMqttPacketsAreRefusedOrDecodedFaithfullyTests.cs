@@ -68,18 +68,16 @@ public class RandomAndMutatedMqttPacketsAreRefusedOrDecodedFaithfullyTests
     [Fact]
     public void MutatedPublishesAreRefusedOrDecodedAsMqttnetDecodesThem()
     {
-        var random = new Random(Seed);
-        var originals = Enumerable.Range(0, 200).Select(_ => MqttWire.MqttnetEncode(RandomPublish(random))).ToArray();
-        var accepted = 0;
-        for (var i = 0; i < 40_000; i++)
+        var accepted = AcceptedMutations(200, 40_000, RandomPublish, (first, body) =>
         {
-            var (first, body) = Mutate(random, originals[random.Next(originals.Length)]);
-            if (PublishPacket.TryDecode(body, (byte)(first & 0x0F), out var publish, out _))
+            var decoded = PublishPacket.TryDecode(body, (byte)(first & 0x0F), out var publish, out _);
+            if (decoded)
             {
-                accepted++;
-                AssertFaithful(publish, [.. Header(first, body.Length), .. body]);
+                AssertFaithful(publish!, [.. Header(first, body.Length), .. body]);
             }
-        }
+
+            return decoded;
+        });
 
         // The mutations must leave enough packets valid for the comparison to mean something.
         Assert.InRange(accepted, 2_000, 39_000);
@@ -88,18 +86,16 @@ public class RandomAndMutatedMqttPacketsAreRefusedOrDecodedFaithfullyTests
     [Fact]
     public void MutatedSubscribesAreRefusedOrDecodedAsMqttnetDecodesThem()
     {
-        var random = new Random(Seed);
-        var originals = Enumerable.Range(0, 100).Select(_ => MqttWire.MqttnetEncode(RandomSubscribe(random))).ToArray();
-        var accepted = 0;
-        for (var i = 0; i < 15_000; i++)
+        var accepted = AcceptedMutations(100, 15_000, RandomSubscribe, (first, body) =>
         {
-            var (_, body) = Mutate(random, originals[random.Next(originals.Length)]);
-            if (SubscribePacket.TryDecode(body, out var subscribe, out _))
+            var decoded = SubscribePacket.TryDecode(body, out var subscribe, out _);
+            if (decoded)
             {
-                accepted++;
-                AssertFaithful(subscribe, [.. Header(0x82, body.Length), .. body]);
+                AssertFaithful(subscribe!, [.. Header(0x82, body.Length), .. body]);
             }
-        }
+
+            return decoded;
+        });
 
         Assert.InRange(accepted, 500, 14_000);
     }
@@ -107,20 +103,33 @@ public class RandomAndMutatedMqttPacketsAreRefusedOrDecodedFaithfullyTests
     [Fact]
     public void MutatedConnectsAreRefusedOrDecodedAsMqttnetDecodesThem()
     {
-        var random = new Random(Seed);
-        var originals = Enumerable.Range(0, 100).Select(_ => MqttWire.MqttnetEncode(RandomConnect(random))).ToArray();
-        var accepted = 0;
-        for (var i = 0; i < 15_000; i++)
+        var accepted = AcceptedMutations(100, 15_000, RandomConnect, (first, body) =>
         {
-            var (_, body) = Mutate(random, originals[random.Next(originals.Length)]);
-            if (ConnectPacket.TryDecode(body, out var connect, out _) && connect.IsSupportedLevel)
+            var decoded = ConnectPacket.TryDecode(body, out var connect, out _) && connect.IsSupportedLevel;
+            if (decoded)
             {
-                accepted++;
-                AssertFaithful(connect, [.. Header(0x10, body.Length), .. body]);
+                AssertFaithful(connect!, [.. Header(0x10, body.Length), .. body]);
             }
-        }
+
+            return decoded;
+        });
 
         Assert.InRange(accepted, 500, 14_000);
+    }
+
+    /// <summary>Mutates <paramref name="mutations"/> times one of <paramref name="originals"/> generated packets; counts those <paramref name="decodeAndCheck"/> accepts.</summary>
+    private static int AcceptedMutations(int originals, int mutations, Func<Random, MqttPacket> generate, Func<byte, byte[], bool> decodeAndCheck)
+    {
+        var random = new Random(Seed);
+        var packets = Enumerable.Range(0, originals).Select(_ => MqttWire.MqttnetEncode(generate(random))).ToArray();
+        var accepted = 0;
+        for (var i = 0; i < mutations; i++)
+        {
+            var (first, body) = Mutate(random, packets[random.Next(packets.Length)]);
+            accepted += decodeAndCheck(first, body) ? 1 : 0;
+        }
+
+        return accepted;
     }
 
     private static void AssertFaithful(PublishPacket publish, byte[] packet)
