@@ -1,5 +1,8 @@
 using System.Buffers;
 using M2M.Gateway.Ingress.Packets;
+using MQTTnet.Adapter;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -7,6 +10,8 @@ namespace M2M.Gateway.Tests.Support;
 /// Runs whole MQTT packets through the gateway's codec as the connection will: frame the fixed
 /// header, then decode the body with the packet type's decoder. A PUBLISH is decoded both as the
 /// copying <see cref="PublishPacket"/> and the zero-copy <see cref="PublishView"/>, which must agree.
+/// And the same through MQTTnet's packet formatter, the independent implementation the codec is
+/// checked against.
 /// </summary>
 public static class MqttWire
 {
@@ -36,6 +41,31 @@ public static class MqttWire
             PacketType.Auth => Result(AuthPacket.TryDecode(body, out var p, out error), p, error),
             _ => (header, null),
         };
+    }
+
+    /// <summary>What an encoder wrote into a fresh buffer writer.</summary>
+    public static byte[] Written(Action<IBufferWriter<byte>> write)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        write(writer);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>MQTTnet's encoding of <paramref name="packet"/>, as its client sends it.</summary>
+    public static byte[] MqttnetEncode(MqttPacket packet, MqttProtocolVersion version = MqttProtocolVersion.V500) =>
+        new MqttPacketFormatterAdapter(version, new MqttBufferWriter(4096, 65536)).Encode(packet).ToArray();
+
+    /// <summary>MQTTnet's decoding of a whole packet; the fixed header is split here, not by the codec under test.</summary>
+    public static MqttPacket MqttnetDecode(byte[] packet, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        var headerLength = 2;
+        while ((packet[headerLength - 1] & 0x80) != 0)
+        {
+            headerLength++;
+        }
+
+        var body = new ArraySegment<byte>(packet, headerLength, packet.Length - headerLength);
+        return new MqttPacketFormatterAdapter(version, new MqttBufferWriter(4096, 65536)).Decode(new ReceivedMqttPacket(packet[0], body, packet.Length));
     }
 
     /// <summary>A sequence of <paramref name="bytes"/> cut into segments of <paramref name="segmentLength"/> bytes.</summary>

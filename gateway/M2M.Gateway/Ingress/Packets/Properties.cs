@@ -83,9 +83,9 @@ internal static class PropertySets
 /// <summary>
 /// One property as read: integer types in <see cref="Number"/>, a string or binary value in
 /// <see cref="Data"/> (a User Property's name; its value in <see cref="Value"/>), and where the
-/// property starts in the packet body (<see cref="Offset"/>).
+/// data starts in the packet body (<see cref="DataOffset"/>).
 /// </summary>
-internal readonly ref struct Property(PropertyId id, uint number, ReadOnlySpan<byte> data, ReadOnlySpan<byte> value, int offset, int dataOffset)
+internal readonly ref struct Property(PropertyId id, uint number, ReadOnlySpan<byte> data, ReadOnlySpan<byte> value, int dataOffset)
 {
     public PropertyId Id { get; } = id;
 
@@ -94,9 +94,6 @@ internal readonly ref struct Property(PropertyId id, uint number, ReadOnlySpan<b
     public ReadOnlySpan<byte> Data { get; } = data;
 
     public ReadOnlySpan<byte> Value { get; } = value;
-
-    /// <summary>The offset of the identifier byte in the packet body.</summary>
-    public int Offset { get; } = offset;
 
     /// <summary>The offset of <see cref="Data"/> in the packet body.</summary>
     public int DataOffset { get; } = dataOffset;
@@ -183,7 +180,6 @@ internal ref struct PropertyReader
             return true;
         }
 
-        var offset = _reader.Position;
         if (!_reader.TryReadVariableByteInteger(out var identifier, out error))
         {
             return Refuse(ref error);
@@ -228,7 +224,7 @@ internal ref struct PropertyReader
             return false;
         }
 
-        property = new Property(id, number, data, value, offset, dataOffset);
+        property = new Property(id, number, data, value, dataOffset);
         return true;
     }
 

@@ -66,10 +66,10 @@ public sealed class PublishPacket
     public string? ContentType { get; }
 
     /// <summary>The Response Topic's UTF-8 bytes (3.3.2.3.5), or null.</summary>
-    public ReadOnlyMemory<byte>? ResponseTopicUtf8 => _layout.ResponseTopic.IsPresent ? Range(_layout.ResponseTopic) : null;
+    public ReadOnlyMemory<byte>? ResponseTopicUtf8 => Optional(_layout.ResponseTopic);
 
     /// <summary>The Correlation Data (3.3.2.3.6), or null.</summary>
-    public ReadOnlyMemory<byte>? CorrelationData => _layout.CorrelationData.IsPresent ? Range(_layout.CorrelationData) : null;
+    public ReadOnlyMemory<byte>? CorrelationData => Optional(_layout.CorrelationData);
 
     public int UserPropertyCount => _layout.UserPropertyCount;
 
@@ -121,4 +121,8 @@ public sealed class PublishPacket
     }
 
     private ReadOnlyMemory<byte> Range(Segment segment) => _buffer.AsMemory(segment.Start, segment.Length);
+
+    // Not "? Range(segment) : null": null would convert to an empty ReadOnlyMemory (from a null
+    // array), and an absent property would read as present and empty.
+    private ReadOnlyMemory<byte>? Optional(Segment segment) => segment.IsPresent ? Range(segment) : default(ReadOnlyMemory<byte>?);
 }

@@ -11,7 +11,7 @@ public readonly record struct SubscriptionRequest(string TopicFilter, int Maximu
 /// once and not 0, User Properties), then at least one Topic Filter with its options byte: Maximum
 /// QoS not 3, Retain Handling not 3, reserved bits 6-7 clear, No Local not on a Shared
 /// Subscription. The filters themselves are not judged here: the caller answers each in the SUBACK
-/// (<see cref="TopicFilters.IsValid"/>: 0x8F; <see cref="TopicFilters.IsShared"/>: 0x9E), as it does
+/// (<see cref="TopicFilters.IsValid(string)"/>: 0x8F; <see cref="TopicFilters.IsShared(string)"/>: 0x9E), as it does
 /// a Subscription Identifier it does not support (0xA1) and its own authorization.
 /// </summary>
 public sealed class SubscribePacket

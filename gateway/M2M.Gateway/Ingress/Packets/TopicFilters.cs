@@ -52,6 +52,12 @@ public static class TopicFilters
         }
     }
 
+    /// <inheritdoc cref="IsValid(ReadOnlySpan{char})"/>
+    public static bool IsValid(string filter) => IsValid(filter.AsSpan());
+
     /// <summary>True when <paramref name="filter"/> names a Shared Subscription: it starts with "$share/" (4.8.2).</summary>
     public static bool IsShared(ReadOnlySpan<char> filter) => filter.StartsWith(SharePrefix, StringComparison.Ordinal);
+
+    /// <inheritdoc cref="IsShared(ReadOnlySpan{char})"/>
+    public static bool IsShared(string filter) => IsShared(filter.AsSpan());
 }
