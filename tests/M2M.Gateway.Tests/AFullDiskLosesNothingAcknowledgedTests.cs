@@ -28,7 +28,8 @@ public sealed class AFullDiskLosesNothingAcknowledgedTests : IAsyncLifetime
             return;
         }
 
-        _disk = SmallDisk.Mount(4);
+        // Room for SQLite's write-ahead log, which grows to about 4 MB before it is checkpointed.
+        _disk = SmallDisk.Mount(16);
         _gateway = await InProcessGateway.StartAsync(_world, _time,
             "--Gateway:DataDirectory", _disk.Path,
             "--Gateway:Relay:File:Path", Path.Combine(_sinkFolder, "telemetry.jsonl"));

@@ -121,7 +121,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        using var connection = Open();
+        SqliteConnection? connection = null;
         var batch = new List<JournalAppend>(_options.MaxBatch);
         var changes = new List<WindowChange>(_options.MaxBatch);
         var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
@@ -142,6 +142,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             {
                 try
                 {
+                    connection ??= Open();
                     Commit(connection, batch, touched);
                 }
                 catch (Exception exception)
@@ -149,7 +150,15 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
                     // Whatever failed (I/O, a full disk, SQLite, a bug), nothing of the batch is
                     // durable: its windows go back to what is committed, each accepted append is
                     // failed (its connection closes without a PUBACK and the device resends it), and
-                    // the writer carries on with the next batch.
+                    // the writer carries on with the next batch on a new SQLite connection (a commit
+                    // that failed can leave its transaction open, https://sqlite.org/lang_transaction.html).
+                    if (connection != null)
+                    {
+                        // Out of the pool too: a pooled connection would come back as it is.
+                        SqliteConnection.ClearPool(connection);
+                        connection.Dispose();
+                        connection = null;
+                    }
                     for (var i = changes.Count - 1; i >= 0; i--)
                     {
                         ReplayWindow.Undo(changes[i]);
@@ -188,6 +197,8 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
                 }
             }
         }
+
+        connection?.Dispose();
     }
 
     /// <summary>Applies the replay rules to the batch in order; returns how many were accepted.</summary>

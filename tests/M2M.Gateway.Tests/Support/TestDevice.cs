@@ -19,9 +19,9 @@ public sealed class TestDevice(TestWorld? world, string deviceId, int port, byte
 {
     public string Id { get; } = deviceId;
 
-    /// <summary>A device registered in the gateway's real registry, signing with the K_msg of its secret.</summary>
-    public static TestDevice Registered(M2M.Gateway.Registry.DeviceCredential credential, int port) =>
-        new(null, credential.Device.DeviceId, port, M2M.Gateway.Registry.DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span));
+    /// <summary>A device registered in the gateway's real registry, signing with the K_msg of its secret, on the gateway's <paramref name="clock"/>.</summary>
+    public static TestDevice Registered(M2M.Gateway.Registry.DeviceCredential credential, int port, TimeProvider? clock = null) =>
+        new(null, credential.Device.DeviceId, port, M2M.Gateway.Registry.DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span), clock);
 
     public IMqttClient Client { get; } = new MqttClientFactory().CreateMqttClient();
 
