@@ -48,7 +48,7 @@ public static class TokenServiceExtensions
         services.AddHttpClient(TrustedIssuers.HttpClientName);
 
         services.AddSingleton<SigningKeyRing>();
-        services.AddSingleton<IRecordSigner>(s => s.GetRequiredService<SigningKeyRing>());
+        services.AddSingleton<IRecordSigner, KeyRingRecordSigner>();
         services.AddSingleton<GatewayIssuer>();
 
         services.AddSingleton<JtiStore>();
