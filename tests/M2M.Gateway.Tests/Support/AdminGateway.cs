@@ -34,16 +34,19 @@ public sealed class AdminGateway : IAsyncDisposable
 
     public string DataDirectory => Process.DataDirectory;
 
-    /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null).</summary>
-    public static async Task<AdminGateway> StartAsync(string? dataDirectory = null)
+    /// <summary>Starts a gateway on <paramref name="dataDirectory"/> (a fresh one when null), with <paramref name="extraArguments"/>.</summary>
+    public static async Task<AdminGateway> StartAsync(string? dataDirectory = null, params string[] extraArguments)
     {
         var mqttPort = LoopbackPort.Free();
         var process = await GatewayProcess.StartAsync(
             "M2M.Gateway.dll",
             dataDirectory,
-            "--Gateway:Admin:InitialKeyFile", KeyFileName,
-            "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
-            "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            [
+                "--Gateway:Admin:InitialKeyFile", KeyFileName,
+                "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
+                "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                .. extraArguments,
+            ]).ConfigureAwait(false);
         var key = (await File.ReadAllTextAsync(Path.Combine(process.DataDirectory, KeyFileName)).ConfigureAwait(false)).Trim();
         return new AdminGateway(process, key, mqttPort);
     }
