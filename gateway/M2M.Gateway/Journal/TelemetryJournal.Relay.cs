@@ -138,12 +138,20 @@ public sealed partial class TelemetryJournal
             Execute(connection, "ALTER TABLE dead_letters ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;");
         }
 
-        Execute(connection, "CREATE INDEX IF NOT EXISTS dead_letters_by_sink ON dead_letters (sink, id);");
+        Execute(connection, "CREATE INDEX IF NOT EXISTS dead_letters_by_sink ON dead_letters (sink, id); CREATE INDEX IF NOT EXISTS dead_letters_by_position ON dead_letters (sink, position);");
     }
 
-    /// <summary>Keeps an event a sink gave up on, with the last error (no secrets in it).</summary>
+    /// <summary>
+    /// Keeps an event a sink gave up on, with the last error (no secrets in it); once per sink and
+    /// position, as a sink that failed after dead-lettering an event gives up on it again when it
+    /// resumes from its last durable position.
+    /// </summary>
     public void AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson) => Execute(
-        "INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event) VALUES ($sink, $position, $attempts, $error, $at, $event)",
+        """
+        INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event)
+        SELECT $sink, $position, $attempts, $error, $at, $event
+        WHERE NOT EXISTS (SELECT 1 FROM dead_letters WHERE sink = $sink AND position = $position)
+        """,
         ("$sink", sink), ("$position", position), ("$attempts", attempts), ("$error", error), ("$at", failedAt), ("$event", eventJson));
 
     /// <summary>How many dead letters a sink has.</summary>

@@ -41,7 +41,7 @@ public sealed partial class RelayService(
 
         RegisterMetrics();
 
-        // The signer's issuer may derive from the addresses the server listens on: start once it does.
+        // Deliver once the host has started: the signer (key ring, issuer) and the sinks' settings are ready.
         await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
         await SuperviseAsync("migrate the relay's tables", journal.MigrateRelayTables, stoppingToken).ConfigureAwait(false);
 

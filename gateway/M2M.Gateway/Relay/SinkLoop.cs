@@ -73,6 +73,11 @@ internal sealed partial class SinkLoop(
             status.SavedPosition = start;
             status.SetDeadLetters(journal.CountDeadLetters(sink.Name));
             progress = status.Progress = journal.TrackSink(sink.Name, start);
+            if (journal.ReadDeadLetters(sink.Name, 0, 1, queuedOnly: true).Count > 0)
+            {
+                // Queued before a restart: redelivered as if just asked for.
+                status.RequestRedelivery();
+            }
         }
 
         // The destination may show more than the journal knows (delivered, not yet saved): resume
