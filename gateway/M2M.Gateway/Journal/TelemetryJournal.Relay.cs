@@ -120,7 +120,7 @@ public sealed partial class TelemetryJournal
     }
 
     /// <summary>Persists a sink's position: every record up to it was delivered or dead-lettered.</summary>
-    public void SetSinkPosition(string sink, long position) => Execute(
+    public void SetSinkPosition(string sink, long position) => _ = Execute(
         "INSERT INTO sink_positions (sink, position) VALUES ($sink, $position) ON CONFLICT (sink) DO UPDATE SET position = excluded.position",
         ("$sink", sink), ("$position", position));
 
@@ -144,9 +144,9 @@ public sealed partial class TelemetryJournal
     /// <summary>
     /// Keeps an event a sink gave up on, with the last error (no secrets in it); once per sink and
     /// position, as a sink that failed after dead-lettering an event gives up on it again when it
-    /// resumes from its last durable position.
+    /// resumes from its last durable position. Returns false when it was kept already.
     /// </summary>
-    public void AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson) => Execute(
+    public bool AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson) => Execute(
         """
         INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event)
         SELECT $sink, $position, $attempts, $error, $at, $event
@@ -208,7 +208,7 @@ public sealed partial class TelemetryJournal
         ForEachId("DELETE FROM dead_letters WHERE id = $id RETURNING id", null, ids);
 
     /// <summary>A redelivery failed again: the letter stays, no longer queued, with its new error.</summary>
-    public void FailDeadLetter(long id, int attempts, string error, long failedAt) => Execute(
+    public void FailDeadLetter(long id, int attempts, string error, long failedAt) => _ = Execute(
         "UPDATE dead_letters SET queued = 0, attempts = $attempts, error = $error, failed_at = $at WHERE id = $id",
         ("$id", id), ("$attempts", attempts), ("$error", error), ("$at", failedAt));
 
@@ -231,8 +231,8 @@ public sealed partial class TelemetryJournal
         return deleted;
     }
 
-    /// <summary>Runs one statement with its parameters on a connection of its own.</summary>
-    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs one statement with its parameters on a connection of its own; true when it changed a row.</summary>
+    private bool Execute(string sql, params (string Name, object Value)[] parameters)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -242,7 +242,7 @@ public sealed partial class TelemetryJournal
             command.Parameters.AddWithValue(name, value);
         }
 
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery() > 0;
     }
 
     /// <summary>

@@ -132,11 +132,13 @@ internal sealed partial class SinkLoop(
                 if (!await DeliverWithRetryAsync(relayEvent, stoppingToken).ConfigureAwait(false))
                 {
                     deadLettered++;
-                    journal.AddDeadLetter(sink.Name, relayEvent.Position, options.MaxAttempts, status.Current.LastError ?? "unknown",
-                        time.GetUtcNow().ToUnixTimeMilliseconds(), Encoding.UTF8.GetString(relayEvent.Json.Span));
-                    status.AddDeadLetters(1);
-                    metrics.DeadLettered(sink.Name);
-                    LogDeadLettered(sink.Name, relayEvent.Position, options.MaxAttempts);
+                    if (journal.AddDeadLetter(sink.Name, relayEvent.Position, options.MaxAttempts, status.Current.LastError ?? "unknown",
+                        time.GetUtcNow().ToUnixTimeMilliseconds(), Encoding.UTF8.GetString(relayEvent.Json.Span)))
+                    {
+                        status.AddDeadLetters(1);
+                        metrics.DeadLettered(sink.Name);
+                        LogDeadLettered(sink.Name, relayEvent.Position, options.MaxAttempts);
+                    }
                 }
             }
 
