@@ -148,6 +148,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             {
                 var r = pending.Record;
                 _marks[(r.DeviceId, r.CredentialGeneration)] = new ReplayMark(r.Epoch, r.Sequence, r.Signature);
+                OnCommitted(pending.Position, r);
                 pending.Completion.TrySetResult(pending.Position);
             }
 
