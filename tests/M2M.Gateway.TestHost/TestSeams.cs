@@ -163,5 +163,7 @@ public sealed class TestRecordSigner(TestWorld world) : IRecordSigner
 {
     private readonly ECDsa _key = world.RecordKey();
 
+    public string Issuer => world.Issuer;
+
     public string Sign(ReadOnlySpan<byte> payload, string type) => Jws.Sign(_key, world.RecordKeyId, type, payload);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using M2M.Cli.Common;
 using M2M.Cli.Devices;
 using M2M.Cli.Provisioning;
+using M2M.Cli.Sinks;
 using M2M.Cli.Tokens;
 
 namespace M2M.Cli;
@@ -13,7 +14,7 @@ public static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "m2m: manage M2M.Device devices and gateways (devices, tokens, provisioning, flashing, simulation, benchmarks).\n"
+            "m2m: manage M2M.Device devices and gateways (devices, tokens, relay sinks, provisioning, flashing, simulation, benchmarks).\n"
             + ExitCodes.Help);
         GlobalOptions.AddTo(root);
         var device = DeviceCommands.Build();
@@ -21,6 +22,7 @@ public static class CliApp
         device.Subcommands.Add(FlashCommand.Create());
         root.Subcommands.Add(device);
         root.Subcommands.Add(TokenCommands.Build());
+        root.Subcommands.Add(SinkCommands.Build());
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(Sim.SimCommand.Create());
         return root;

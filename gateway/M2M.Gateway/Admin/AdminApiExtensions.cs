@@ -52,6 +52,11 @@ public static class AdminApiExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithTags("Devices");
         AdminDeviceEndpoints.Map(devices);
+        var sinks = endpoints.MapGroup("/admin/v1/sinks")
+            .AddEndpointFilter<RequireAdminKey>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithTags("Sinks");
+        AdminSinkEndpoints.Map(sinks);
         return endpoints;
     }
 }

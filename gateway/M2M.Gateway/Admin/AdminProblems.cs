@@ -14,6 +14,8 @@ public static class AdminProblems
     public const string InvalidRoles = "invalid_roles";
     public const string DeviceExists = "device_exists";
     public const string DeviceNotFound = "device_not_found";
+    public const string SinkNotFound = "sink_not_found";
+    public const string DeadLetterNotFound = "dead_letter_not_found";
 
     /// <summary>A problem result with <paramref name="code"/>.</summary>
     public static IResult Problem(int status, string code, string title, string? detail = null) =>

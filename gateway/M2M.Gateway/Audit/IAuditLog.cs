@@ -6,7 +6,8 @@ namespace M2M.Gateway.Audit;
 /// <param name="DeviceId">The device concerned, if any.</param>
 /// <param name="Outcome">"ok" or the stable reason code (an OAuth error, "not_found"...).</param>
 /// <param name="RemoteAddress">The client address, if known.</param>
-public sealed record AuditEvent(string Action, string Actor, string? DeviceId, string Outcome, string? RemoteAddress);
+/// <param name="Target">What else the action concerned, if anything (a relay sink's name); written only when set.</param>
+public sealed record AuditEvent(string Action, string Actor, string? DeviceId, string Outcome, string? RemoteAddress, string? Target = null);
 
 /// <summary>
 /// The audit log: append-only, one JSON line per event with the gateway time, in the data folder

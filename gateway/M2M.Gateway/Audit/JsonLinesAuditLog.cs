@@ -73,6 +73,11 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
             writer.WriteString("deviceId", auditEvent.DeviceId);
             writer.WriteString("outcome", auditEvent.Outcome);
             writer.WriteString("remoteAddress", auditEvent.RemoteAddress);
+            if (auditEvent.Target != null)
+            {
+                writer.WriteString("target", auditEvent.Target);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -1,6 +1,10 @@
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace M2M.Gateway.Health;
 
-/// <summary>Liveness endpoint for operators, load balancers and the test suite.</summary>
+/// <summary>Health endpoint for operators, load balancers and the test suite (docs/ingress.md, "Health").</summary>
 public static class HealthEndpoints
 {
     /// <summary>Path of the health endpoint.</summary>
@@ -13,10 +17,39 @@ public static class HealthEndpoints
         return services;
     }
 
-    /// <summary>Maps <see cref="Path"/>; it answers 200 "Healthy" while every registered check passes.</summary>
+    /// <summary>
+    /// Maps <see cref="Path"/>: 200 with the body <c>Healthy</c> while every check passes; 200 with
+    /// <c>Degraded</c> and then one line per degraded check (<c>relay: sink file failing since ...</c>)
+    /// while the gateway still accepts data but a part is impaired; 503 with <c>Unhealthy</c> and the
+    /// same lines when a check fails outright.
+    /// </summary>
     public static WebApplication MapGatewayHealth(this WebApplication app)
     {
-        app.MapHealthChecks(Path);
+        app.MapHealthChecks(Path, new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = WriteAsync,
+        });
         return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        var body = new StringBuilder(report.Status.ToString());
+        foreach (var (name, entry) in report.Entries)
+        {
+            if (entry.Status != HealthStatus.Healthy)
+            {
+                body.Append('\n').Append(name).Append(": ").Append(entry.Status).Append(": ").Append(entry.Description);
+            }
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(body.ToString(), context.RequestAborted);
     }
 }

@@ -40,8 +40,14 @@ public static class MqttIngressExtensions
         services.AddSingleton<JournalMessage>();
         services.AddSingleton<PublishPipeline>();
         services.AddSingleton<ConnectionLimits>();
-        services.AddHostedService<MqttListener>();
+        services.AddSingleton<RelayStatus>();
+        services.AddHealthChecks().AddCheck<RelayHealthCheck>(RelayHealthCheck.Name);
+
+        // Hosted services stop in the reverse order of registration: the relay is registered before
+        // the broker so that, when the host stops, the MQTT listener stops accepting (and
+        // acknowledging) first and the relay after it (IngestStopsBeforeTheRelayTests).
         services.AddHostedService<RelayService>();
+        services.AddHostedService<MqttListener>();
         return services;
     }
 

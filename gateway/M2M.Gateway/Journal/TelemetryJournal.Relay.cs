@@ -1,9 +1,101 @@
+using Microsoft.Data.Sqlite;
+
 namespace M2M.Gateway.Journal;
 
-/// <summary>The relay's side of the journal: reading records, sink positions, dead letters, retention.</summary>
+/// <summary>
+/// The relay's side of the journal: the committed tail in memory, reading records, the live and
+/// persisted sink positions, the backlog that holds ingest back, dead letters and retention.
+/// </summary>
 public sealed partial class TelemetryJournal
 {
-    /// <summary>Up to <paramref name="max"/> records after <paramref name="position"/>, oldest first.</summary>
+    private CommittedTail? _tail;
+    private SinkProgress[] _sinks = [];
+    private TaskCompletionSource? _progressed;
+
+    /// <summary>
+    /// Records the slowest enabled sink has not delivered yet (0 while no sink is enabled): the
+    /// figure <see cref="JournalOptions.MaxBacklog"/> bounds. Reads only memory.
+    /// </summary>
+    public long Backlog
+    {
+        get
+        {
+            var sinks = Volatile.Read(ref _sinks);
+            return sinks.Length == 0 ? 0 : Math.Max(0, LastPosition - Slowest(sinks));
+        }
+    }
+
+    /// <summary>The enabled sinks' live positions.</summary>
+    public IReadOnlyList<SinkProgress> Sinks => Volatile.Read(ref _sinks);
+
+    private CommittedTail Tail => _tail ?? CreateTail();
+
+    /// <summary>
+    /// Completes when <see cref="Backlog"/> is below <paramref name="limit"/>: at once, without
+    /// allocating, when it already is; otherwise when a sink's progress brings it there.
+    /// </summary>
+    public ValueTask WaitForBacklogBelowAsync(long limit, CancellationToken cancellationToken) =>
+        Backlog < limit ? ValueTask.CompletedTask : WaitForProgressAsync(limit, cancellationToken);
+
+    /// <summary>
+    /// Starts the live view of an enabled sink at <paramref name="position"/>. Only tracked sinks
+    /// count for <see cref="Backlog"/> and retention: a sink no longer configured holds nothing back.
+    /// </summary>
+    public SinkProgress TrackSink(string sink, long position)
+    {
+        var progress = new SinkProgress(this, sink, position);
+        SinkProgress[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _sinks);
+            updated = [.. current.Where(s => s.Sink != sink), progress];
+        }
+        while (Interlocked.CompareExchange(ref _sinks, updated, current) != current);
+
+        SignalProgress();
+        return progress;
+    }
+
+    /// <summary>
+    /// Where a sink starts: its persisted position, or just before the oldest record still kept
+    /// when that is later (retention may have deleted older records while the sink was not
+    /// configured; a new sink starts with what is kept).
+    /// </summary>
+    public long StartPosition(string sink)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT position FROM sink_positions WHERE sink = $sink), (SELECT MIN(position) FROM records)";
+        command.Parameters.AddWithValue("$sink", sink);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var persisted = reader.IsDBNull(0) ? 0 : reader.GetInt64(0);
+        var beforeOldest = reader.IsDBNull(1) ? LastPosition : reader.GetInt64(1) - 1;
+        return Math.Max(persisted, beforeOldest);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="destination"/> up to <paramref name="max"/> committed records after
+    /// <paramref name="after"/>, oldest first: from memory when the tail still holds them, else
+    /// from SQLite. Returns true when they came from memory.
+    /// </summary>
+    public bool ReadCommittedAfter(long after, int max, List<CommittedRecord> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (Tail.TryRead(after, max, destination))
+        {
+            return true;
+        }
+
+        foreach (var record in ReadAfter(after, max))
+        {
+            destination.Add(new CommittedRecord(record.Position, record));
+        }
+
+        return false;
+    }
+
+    /// <summary>Up to <paramref name="max"/> records after <paramref name="position"/> in journal.db, oldest first.</summary>
     public IReadOnlyList<JournalRecord> ReadAfter(long position, int max)
     {
         using var connection = Open();
@@ -27,94 +119,205 @@ public sealed partial class TelemetryJournal
         return records;
     }
 
-    /// <summary>A sink's persisted position (0 before its first delivery).</summary>
-    public long GetSinkPosition(string sink)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position FROM sink_positions WHERE sink = $sink";
-        command.Parameters.AddWithValue("$sink", sink);
-        return command.ExecuteScalar() is long position ? position : 0;
-    }
-
     /// <summary>Persists a sink's position: every record up to it was delivered or dead-lettered.</summary>
-    public void SetSinkPosition(string sink, long position)
+    public void SetSinkPosition(string sink, long position) => _ = Execute(
+        "INSERT INTO sink_positions (sink, position) VALUES ($sink, $position) ON CONFLICT (sink) DO UPDATE SET position = excluded.position",
+        ("$sink", sink), ("$position", position));
+
+    /// <summary>
+    /// Brings the relay's tables to this version (the <c>queued</c> flag of dead letters); run by
+    /// the relay before it reads them.
+    /// </summary>
+    public void MigrateRelayTables()
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO sink_positions (sink, position) VALUES ($sink, $position) ON CONFLICT (sink) DO UPDATE SET position = excluded.position";
-        command.Parameters.AddWithValue("$sink", sink);
-        command.Parameters.AddWithValue("$position", position);
-        command.ExecuteNonQuery();
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('dead_letters') WHERE name = 'queued'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            Execute(connection, "ALTER TABLE dead_letters ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;");
+        }
+
+        Execute(connection, "CREATE INDEX IF NOT EXISTS dead_letters_by_sink ON dead_letters (sink, id); CREATE INDEX IF NOT EXISTS dead_letters_by_position ON dead_letters (sink, position);");
     }
 
-    /// <summary>Keeps an event a sink gave up on, with the last error (no secrets in it).</summary>
-    public void AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson)
+    /// <summary>
+    /// Keeps an event a sink gave up on, with the last error (no secrets in it); once per sink and
+    /// position, as a sink that failed after dead-lettering an event gives up on it again when it
+    /// resumes from its last durable position. Returns false when it was kept already.
+    /// </summary>
+    public bool AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson) => Execute(
+        """
+        INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event)
+        SELECT $sink, $position, $attempts, $error, $at, $event
+        WHERE NOT EXISTS (SELECT 1 FROM dead_letters WHERE sink = $sink AND position = $position)
+        """,
+        ("$sink", sink), ("$position", position), ("$attempts", attempts), ("$error", error), ("$at", failedAt), ("$event", eventJson));
+
+    /// <summary>How many dead letters a sink has.</summary>
+    public long CountDeadLetters(string sink)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event) VALUES ($sink, $position, $attempts, $error, $at, $event)";
+        command.CommandText = "SELECT COUNT(*) FROM dead_letters WHERE sink = $sink";
         command.Parameters.AddWithValue("$sink", sink);
-        command.Parameters.AddWithValue("$position", position);
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$error", error);
-        command.Parameters.AddWithValue("$at", failedAt);
-        command.Parameters.AddWithValue("$event", eventJson);
-        command.ExecuteNonQuery();
+        return (long)command.ExecuteScalar()!;
     }
 
-    /// <summary>The dead letters of a sink, oldest first: (position, event JSON).</summary>
-    public IReadOnlyList<(long Position, string Event)> ReadDeadLetters(string sink)
+    /// <summary>
+    /// A sink's dead letters with an id above <paramref name="afterId"/>, oldest first, at most
+    /// <paramref name="limit"/>; only those queued for redelivery when <paramref name="queuedOnly"/>.
+    /// </summary>
+    public IReadOnlyList<DeadLetter> ReadDeadLetters(string sink, long afterId = 0, int limit = int.MaxValue, bool queuedOnly = false)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, event FROM dead_letters WHERE sink = $sink ORDER BY id";
+        command.CommandText = $"""
+            SELECT id, position, attempts, error, failed_at, queued, event FROM dead_letters
+            WHERE sink = $sink AND id > $after {(queuedOnly ? "AND queued = 1" : string.Empty)} ORDER BY id LIMIT $limit
+            """;
         command.Parameters.AddWithValue("$sink", sink);
+        command.Parameters.AddWithValue("$after", afterId);
+        command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
-        var letters = new List<(long, string)>();
+        var letters = new List<DeadLetter>();
         while (reader.Read())
         {
-            letters.Add((reader.GetInt64(0), reader.GetString(1)));
+            letters.Add(new DeadLetter(reader.GetInt64(0), sink, reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5) != 0, reader.GetString(6)));
         }
 
         return letters;
     }
 
     /// <summary>
-    /// Retention: deletes records every listed sink has passed and that are older than
-    /// <see cref="JournalOptions.Retention"/>, then the oldest beyond <see cref="JournalOptions.MaxRecords"/>.
-    /// Returns (deleted after delivery, dropped undelivered).
+    /// Queues a sink's dead letters for redelivery: those in <paramref name="ids"/>, or all when it
+    /// is null. Returns the ids queued (ids of other sinks or unknown ids are left out).
     /// </summary>
-    public (long Delivered, long Dropped) Prune(IEnumerable<string> sinks, long nowMilliseconds)
+    public IReadOnlyList<long> QueueRedelivery(string sink, IReadOnlyCollection<long>? ids)
     {
-        var passed = sinks.Select(GetSinkPosition).DefaultIfEmpty(LastPosition).Min();
-        using var connection = Open();
-        using var delivered = connection.CreateCommand();
-        delivered.CommandText = "DELETE FROM records WHERE position <= $passed AND gateway_time < $cutoff";
-        delivered.Parameters.AddWithValue("$passed", passed);
-        delivered.Parameters.AddWithValue("$cutoff", nowMilliseconds - (long)_options.Retention.TotalMilliseconds);
-        long deleted = delivered.ExecuteNonQuery();
+        var queued = ids == null
+            ? ForEachId("UPDATE dead_letters SET queued = 1 WHERE sink = $sink RETURNING id", sink, [0])
+            : ForEachId("UPDATE dead_letters SET queued = 1 WHERE sink = $sink AND id = $id RETURNING id", sink, ids);
+        queued.Sort();
+        return queued;
+    }
 
-        using var overflow = connection.CreateCommand();
-        overflow.CommandText = "DELETE FROM records WHERE position <= (SELECT MAX(position) FROM records) - $max RETURNING position";
-        overflow.Parameters.AddWithValue("$max", _options.MaxRecords);
-        long dropped = 0;
-        using (var reader = overflow.ExecuteReader())
+    /// <summary>Removes dead letters that were redelivered.</summary>
+    public void RemoveDeadLetters(IReadOnlyList<long> ids) =>
+        ForEachId("DELETE FROM dead_letters WHERE id = $id RETURNING id", null, ids);
+
+    /// <summary>A redelivery failed again: the letter stays, no longer queued, with its new error.</summary>
+    public void FailDeadLetter(long id, int attempts, string error, long failedAt) => _ = Execute(
+        "UPDATE dead_letters SET queued = 0, attempts = $attempts, error = $error, failed_at = $at WHERE id = $id",
+        ("$id", id), ("$attempts", attempts), ("$error", error), ("$at", failedAt));
+
+    /// <summary>
+    /// Retention: deletes the records every enabled sink has passed (delivered or dead-lettered,
+    /// by the live positions) that are older than <see cref="JournalOptions.Retention"/>. A record
+    /// some enabled sink has not passed is never deleted. Returns how many were deleted.
+    /// </summary>
+    public long Prune(long nowMilliseconds)
+    {
+        var sinks = Volatile.Read(ref _sinks);
+        var passed = sinks.Length == 0 ? LastPosition : Slowest(sinks);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM records WHERE position <= $passed AND gateway_time < $cutoff";
+        command.Parameters.AddWithValue("$passed", passed);
+        command.Parameters.AddWithValue("$cutoff", nowMilliseconds - (long)_options.Retention.TotalMilliseconds);
+        long deleted = command.ExecuteNonQuery();
+        Execute(connection, "PRAGMA incremental_vacuum;");
+        return deleted;
+    }
+
+    /// <summary>Runs one statement with its parameters on a connection of its own; true when it changed a row.</summary>
+    private bool Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
         {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (which returns ids) once per id as <c>$id</c>, with <c>$sink</c>,
+    /// in one transaction; returns every id it returned.
+    /// </summary>
+    private List<long> ForEachId(string sql, string? sink, IEnumerable<long> ids)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$sink", (object?)sink ?? DBNull.Value);
+        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id", Value = 0L });
+        var returned = new List<long>();
+        foreach (var one in ids)
+        {
+            id.Value = one;
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                if (reader.GetInt64(0) > passed)
-                {
-                    dropped++;
-                }
-                else
-                {
-                    deleted++;
-                }
+                returned.Add(reader.GetInt64(0));
             }
         }
 
-        Execute(connection, "PRAGMA incremental_vacuum;");
-        return (deleted, dropped);
+        transaction.Commit();
+        return returned;
+    }
+
+    /// <summary>Wakes whoever waits in <see cref="WaitForBacklogBelowAsync"/> (called on every progress).</summary>
+    internal void SignalProgress() => Interlocked.Exchange(ref _progressed, null)?.TrySetResult();
+
+    /// <summary>
+    /// Called by the write side for every record, in position order, once its transaction has
+    /// committed and before <see cref="LastPosition"/> shows it.
+    /// </summary>
+    private void OnCommitted(long position, JournalRecord record) => Tail.Add(position, record);
+
+    private async ValueTask WaitForProgressAsync(long limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Publish the signal before looking again, so a progress between the look and the
+            // wait is not missed.
+            var signal = Volatile.Read(ref _progressed);
+            if (signal == null)
+            {
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                signal = Interlocked.CompareExchange(ref _progressed, created, null) ?? created;
+            }
+
+            if (Backlog < limit)
+            {
+                return;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static long Slowest(SinkProgress[] sinks)
+    {
+        var slowest = long.MaxValue;
+        foreach (var sink in sinks)
+        {
+            slowest = Math.Min(slowest, sink.Position);
+        }
+
+        return slowest;
+    }
+
+    private CommittedTail CreateTail()
+    {
+        Interlocked.CompareExchange(ref _tail, new CommittedTail(_options.TailRecords), null);
+        return _tail!;
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     // Owned by the writer alone (loaded before it starts).
     private readonly Dictionary<(string DeviceId, long Generation), ReplayWindow> _windows = [];
     private readonly Task _writer;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
@@ -101,7 +102,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _appends.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
+        _stopping.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
@@ -126,7 +129,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         var changes = new List<WindowChange>(_options.MaxBatch);
         var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
         long batchNumber = 0;
-        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false) && await HoldWhileBacklogIsFullAsync().ConfigureAwait(false))
         {
             batch.Clear();
             changes.Clear();
@@ -180,6 +183,15 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
             if (accepted > 0)
             {
+                // The relay's memory tail takes the records before their position is published.
+                foreach (var append in batch)
+                {
+                    if (append.Outcome == AppendOutcome.Appended)
+                    {
+                        OnCommitted(append.Position, append.Record);
+                    }
+                }
+
                 Interlocked.Exchange(ref _lastPosition, LastAppended(batch));
                 Signal();
             }
@@ -199,6 +211,33 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         }
 
         connection?.Dispose();
+    }
+
+    /// <summary>
+    /// Ingest is held back, never dropped (docs/ingress.md, "Backlog"): while the slowest enabled sink
+    /// is <see cref="JournalOptions.MaxBacklog"/> records behind, the writer takes no new batch, so no
+    /// PUBACK is sent; devices reach their Receive Maximum and stop sending (MQTT 5 section 4.9) until
+    /// the relay catches up. False when the journal is stopping.
+    /// </summary>
+    private async ValueTask<bool> HoldWhileBacklogIsFullAsync()
+    {
+        if (Backlog < _options.MaxBacklog)
+        {
+            return true;
+        }
+
+        LogHolding(Backlog, _options.MaxBacklog);
+        try
+        {
+            await WaitForBacklogBelowAsync(_options.MaxBacklog, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        LogResumed(Backlog);
+        return true;
     }
 
     /// <summary>Applies the replay rules to the batch in order; returns how many were accepted.</summary>
@@ -364,6 +403,12 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The journal could not commit {Count} messages; their connections are closed without acknowledgement and the devices resend them")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest held back: the slowest sink is {Backlog} records behind (Gateway:Journal:MaxBacklog {Limit}); no message is acknowledged until it catches up")]
+    private partial void LogHolding(long backlog, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest resumed: the backlog is down to {Backlog} records")]
+    private partial void LogResumed(long backlog);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A journal waiter failed")]
     private partial void LogWaiterFailed(Exception exception);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using M2M.Gateway.Hosting;
-using M2M.Gateway.Relay;
 using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public sealed record SigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedA
 /// signed has expired (its retirement + the access-token lifetime + the clock skew), then is deleted.
 /// Every read applies the schedule first, so the ring is right whenever it is looked at.
 /// </summary>
-public sealed class SigningKeyRing : IRecordSigner, IDisposable
+public sealed class SigningKeyRing : IDisposable
 {
     private const string Purpose = "m2m/signing-key/";
     private const int FileVersion = 1;

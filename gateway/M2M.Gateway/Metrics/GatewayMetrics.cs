@@ -18,7 +18,9 @@ public sealed class GatewayMetrics
     private readonly Counter _delivered;
     private readonly Counter _deliveryFailures;
     private readonly Counter _deadLetters;
-    private readonly Counter _journalDropped;
+    private readonly Counter _redelivered;
+    private readonly Counter _sinkFailures;
+    private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
     private readonly MetricFactory _factory;
 
@@ -35,8 +37,10 @@ public sealed class GatewayMetrics
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
         _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink.", ["sink"]);
         _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
+        _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
+        _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (I/O, the journal, a bug), each followed by a recovery with backoff, by sink.", ["sink"]);
+        _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
-        _journalDropped = _factory.CreateCounter("m2m_journal_dropped_total", "Undelivered records deleted because the journal hit Gateway:Journal:MaxRecords.");
     }
 
     /// <summary>The registry /metrics exports.</summary>
@@ -74,13 +78,17 @@ public sealed class GatewayMetrics
 
     public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
 
-    public void Delivered(string sink) => _delivered.WithLabels(sink).Inc();
+    public void Delivered(string sink, int count) => _delivered.WithLabels(sink).Inc(count);
 
     public void DeliveryFailed(string sink) => _deliveryFailures.WithLabels(sink).Inc();
 
     public void DeadLettered(string sink) => _deadLetters.WithLabels(sink).Inc();
 
-    public void JournalDropped(long count) => _journalDropped.Inc(count);
+    public void Redelivered(string sink, int count) => _redelivered.WithLabels(sink).Inc(count);
+
+    public void SinkFailed(string sink) => _sinkFailures.WithLabels(sink).Inc();
+
+    public void JournalPruned(long count) => _journalPruned.Inc(count);
 
     public void ConnectionDropped(string reason) => _connectionsDropped.WithLabels(reason).Inc();
 }

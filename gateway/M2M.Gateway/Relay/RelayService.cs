@@ -5,23 +5,25 @@ using Microsoft.Extensions.Options;
 namespace M2M.Gateway.Relay;
 
 /// <summary>
-/// Delivers the journal to every configured sink, each from its own persisted position, in journal
-/// order (so in order per device), at least once: a record is retried with exponential backoff and
-/// full jitter, and after <see cref="RelayOptions.MaxAttempts"/> it goes to the dead letters and the
-/// sink moves on. Journal retention runs here too, as it depends on the sinks' positions.
+/// Delivers the journal to every configured sink (docs/ingress.md, "Relay"): one supervised
+/// <see cref="SinkLoop"/> per sink, each from its own position, in journal order, at least once,
+/// all taking their signed events from one <see cref="BatchWindow"/>. Journal retention runs here
+/// too, as it depends on the sinks' positions. Nothing here ends the host: every failure is
+/// retried, and /health and /metrics say which sink is failing.
 /// </summary>
 public sealed partial class RelayService(
     IServiceProvider services,
     TelemetryJournal journal,
+    RelayStatus status,
     IOptions<RelayOptions> relayOptions,
     IOptions<JournalOptions> journalOptions,
     IConfiguration configuration,
     TimeProvider time,
     GatewayMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<RelayService> logger) : BackgroundService
 {
     private readonly RelayOptions _options = relayOptions.Value;
-    private readonly Dictionary<string, long> _positions = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,26 +34,29 @@ public sealed partial class RelayService(
             return;
         }
 
-        var builder = new CloudEventRecord(signer, configuration);
+        if (configuration[JournalOptions.Section + ":MaxRecords"] != null)
+        {
+            LogMaxRecordsIgnored();
+        }
+
+        RegisterMetrics();
+
+        // Deliver once the host has started: the signer (key ring, issuer) and the sinks' settings are ready.
+        await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
+        await SuperviseAsync("migrate the relay's tables", journal.MigrateRelayTables, stoppingToken).ConfigureAwait(false);
+
         var sinks = CreateSinks();
-        metrics.Observe("m2m_journal_position", "Position of the newest journal record.", () => journal.LastPosition);
-        metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", Lags);
-        var loops = sinks.Select(sink => Task.Run(() => RelayAsync(sink, builder, stoppingToken), CancellationToken.None)).ToList();
-        loops.Add(RetainAsync(sinks.Select(s => s.Name).ToList(), stoppingToken));
-        try
+        using var builder = new RecordBatchBuilder(signer, time);
+        using var window = new BatchWindow(journal, builder, _options.BatchSize, Math.Max(_options.BatchSize, journalOptions.Value.TailRecords));
+        var loops = new List<Task>();
+        foreach (var sink in sinks)
         {
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            var loop = new SinkLoop(sink, status.Add(sink.Name), window, journal, _options, time, metrics, logger);
+            loops.Add(Task.Run(() => loop.RunAsync(stoppingToken), CancellationToken.None));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            foreach (var sink in sinks.OfType<IAsyncDisposable>())
-            {
-                await sink.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+
+        loops.Add(RetainAsync(stoppingToken));
+        await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
     private List<IRecordSink> CreateSinks()
@@ -73,108 +78,74 @@ public sealed partial class RelayService(
         return sinks;
     }
 
-    private async Task RelayAsync(IRecordSink sink, CloudEventRecord builder, CancellationToken stoppingToken)
+    private void RegisterMetrics()
     {
-        var position = Math.Max(journal.GetSinkPosition(sink.Name), await sink.RecoverPositionAsync(stoppingToken).ConfigureAwait(false));
-        SetPosition(sink.Name, position);
+        metrics.Observe("m2m_journal_position", "Position of the newest journal record.", () => journal.LastPosition);
+        metrics.Observe("m2m_journal_backlog", "Records the slowest enabled sink has not delivered (ingest is held back at Gateway:Journal:MaxBacklog).", () => journal.Backlog);
+        metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", () => Each(r => r.Lag));
+        metrics.Observe("m2m_relay_sink_failing", "1 while a sink is retrying a record, failing or stuck (then /health is Degraded), else 0.", "sink", () => Each(r => r.Failing ? 1 : 0));
+        metrics.Observe("m2m_relay_dead_letters_pending", "Dead letters a sink has now (an operator may redeliver them).", "sink", () => Each(r => r.DeadLetters));
+    }
+
+    private IEnumerable<KeyValuePair<string, double>> Each(Func<SinkReport, double> value) =>
+        status.Report().Select(r => new KeyValuePair<string, double>(r.Name, value(r)));
+
+    private async Task RetainAsync(CancellationToken stoppingToken)
+    {
+        var interval = journalOptions.Value.RetentionInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var batch = journal.ReadAfter(position, _options.BatchSize);
-            if (batch.Count == 0)
+            try
             {
-                await journal.WaitForRecordsAfterAsync(position, stoppingToken).ConfigureAwait(false);
-                continue;
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+                metrics.JournalPruned(journal.Prune(time.GetUtcNow().ToUnixTimeMilliseconds()));
             }
-
-            foreach (var record in batch)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                await DeliverWithRetryAsync(sink, record, builder.Build(record), stoppingToken).ConfigureAwait(false);
-                position = record.Position;
+                return;
             }
-
-            await sink.FlushAsync(stoppingToken).ConfigureAwait(false);
-            journal.SetSinkPosition(sink.Name, position);
-            SetPosition(sink.Name, position);
+            catch (Exception exception)
+            {
+                // Retention can wait for the next interval; nothing is lost by deleting later.
+                LogRetentionFailed(FailureKind.Of(exception));
+            }
         }
     }
 
-    private async Task DeliverWithRetryAsync(IRecordSink sink, JournalRecord record, byte[] eventJson, CancellationToken stoppingToken)
+    private async Task SuperviseAsync(string what, Action action, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await sink.DeliverAsync(record.Position, eventJson, stoppingToken).ConfigureAwait(false);
-                metrics.Delivered(sink.Name);
+                action();
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                metrics.DeliveryFailed(sink.Name);
-                if (attempt >= _options.MaxAttempts)
-                {
-                    journal.AddDeadLetter(sink.Name, record.Position, attempt, exception.GetType().Name + ": " + exception.Message,
-                        time.GetUtcNow().ToUnixTimeMilliseconds(), System.Text.Encoding.UTF8.GetString(eventJson));
-                    metrics.DeadLettered(sink.Name);
-                    LogDeadLettered(sink.Name, record.Position, attempt);
-                    return;
-                }
-
-                var delay = Backoff(attempt);
-                LogRetrying(sink.Name, record.Position, attempt, delay, exception.GetType().Name);
+                var delay = _options.Backoff(attempt);
+                LogStartFailed(what, FailureKind.Of(exception), delay);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Exponential backoff with full jitter: uniform in [0, min(max, initial × 2^(attempt-1))].</summary>
-    private TimeSpan Backoff(int attempt)
+    private async Task WhenStartedAsync(CancellationToken stoppingToken)
     {
-        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
-
-    private async Task RetainAsync(List<string> sinks, CancellationToken stoppingToken)
-    {
-        var interval = journalOptions.Value.RetentionInterval;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-            var (_, dropped) = journal.Prune(sinks, time.GetUtcNow().ToUnixTimeMilliseconds());
-            if (dropped > 0)
-            {
-                metrics.JournalDropped(dropped);
-                LogDropped(dropped);
-            }
-        }
-    }
-
-    private void SetPosition(string sink, long position)
-    {
-        lock (_positions)
-        {
-            _positions[sink] = position;
-        }
-    }
-
-    private List<KeyValuePair<string, double>> Lags()
-    {
-        var last = journal.LastPosition;
-        lock (_positions)
-        {
-            return _positions.Select(p => new KeyValuePair<string, double>(p.Key, last - p.Value)).ToList();
-        }
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay disabled: no IRecordSigner registered (see docs/ingress.md, \"Seams\")")]
     private partial void LogDisabled();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sink {Sink}: record {Position} failed (attempt {Attempt}, {Error}); retrying in {Delay}")]
-    private partial void LogRetrying(string sink, long position, int attempt, TimeSpan delay, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway:Journal:MaxRecords is no longer used: undelivered records are never deleted; Gateway:Journal:MaxBacklog bounds the backlog by holding ingest back (docs/ingress.md, \"Journal\")")]
+    private partial void LogMaxRecordsIgnored();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sink {Sink}: record {Position} dead-lettered after {Attempts} attempts")]
-    private partial void LogDeadLettered(string sink, long position, int attempts);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journal retention failed ({Error}); it runs again at the next interval")]
+    private partial void LogRetentionFailed(string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal full: {Count} undelivered records dropped (Gateway:Journal:MaxRecords)")]
-    private partial void LogDropped(long count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The relay could not {What} ({Error}); retrying in {Delay}")]
+    private partial void LogStartFailed(string what, string error, TimeSpan delay);
 }

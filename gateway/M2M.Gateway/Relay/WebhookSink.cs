@@ -4,8 +4,10 @@ namespace M2M.Gateway.Relay;
 
 /// <summary>
 /// POSTs each event to a URL in CloudEvents HTTP structured mode (content type
-/// <c>application/cloudevents+json</c>); any 2xx answer is a delivery. Receivers deduplicate by the
-/// event <c>id</c>, as at-least-once delivery requires.
+/// <c>application/cloudevents+json</c>); any 2xx answer is a delivery. Any other answer, a failed
+/// connection or a timeout fails that event (<see cref="SinkDeliveryException"/>: retried, then
+/// dead-lettered), named by status code or error kind, never by the URL, which may carry a secret.
+/// Receivers deduplicate by the event <c>id</c>, as at-least-once delivery requires.
 /// </summary>
 public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
 {
@@ -15,13 +17,34 @@ public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
 
     public Task<long> RecoverPositionAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 
-    public async Task DeliverAsync(long position, byte[] eventJson, CancellationToken cancellationToken)
+    public async ValueTask DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(eventJson);
+        using var content = new ReadOnlyMemoryContent(relayEvent.Json);
         content.Headers.ContentType = CloudEventsJson;
-        using var response = await client.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new SinkDeliveryException($"http {exception.HttpRequestError}", exception);
+        }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SinkDeliveryException("http timeout", exception);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new SinkDeliveryException($"http {(int)response.StatusCode}");
+            }
+        }
     }
 
     public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask CloseAsync() => ValueTask.CompletedTask;
 }

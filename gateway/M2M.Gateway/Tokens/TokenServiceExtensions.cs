@@ -52,7 +52,7 @@ public static class TokenServiceExtensions
         services.AddSingleton<SigningKeyRing>();
         services.AddEncryptedFile(s => new EncryptedFile(
             s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
-        services.AddSingleton<IRecordSigner>(s => s.GetRequiredService<SigningKeyRing>());
+        services.AddSingleton<IRecordSigner, KeyRingRecordSigner>();
         services.AddSingleton<GatewayIssuer>();
         services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);
 

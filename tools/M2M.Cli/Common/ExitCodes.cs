@@ -18,7 +18,7 @@ public static class ExitCodes
     /// <summary>The gateway refused the admin key (HTTP 401).</summary>
     public const int Unauthorized = 3;
 
-    /// <summary>No such device (HTTP 404).</summary>
+    /// <summary>No such device, sink or dead letter (HTTP 404).</summary>
     public const int NotFound = 4;
 
     /// <summary>The device exists already (HTTP 409).</summary>
@@ -45,11 +45,15 @@ public static class ExitCodes
     /// <summary><c>m2m sim</c> ended with collected messages the gateway never acknowledged.</summary>
     public const int SimIncomplete = 12;
 
+    /// <summary><c>m2m sink redeliver</c>: some dead letters failed again or were still queued when the wait ended.</summary>
+    public const int RedeliveryIncomplete = 13;
+
     /// <summary>The text the root command's help shows.</summary>
     public const string Help =
         "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 already exists, "
         + "6 invalid input, 7 gateway unreachable, 8 token request refused, 9 unexpected gateway answer, "
-        + "10 nanoff not installed, 11 nanoff failed, 12 simulated messages left unacknowledged.";
+        + "10 nanoff not installed, 11 nanoff failed, 12 simulated messages left unacknowledged, "
+        + "13 dead letters not all redelivered.";
 }
 
 /// <summary>A failure the CLI reports as one line on stderr with its exit code.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spectre.Console.Rendering;
@@ -16,6 +17,30 @@ public static class Output
         ArgumentNullException.ThrowIfNull(context);
         return context.Output.WriteLineAsync(JsonSerializer.Serialize(json, Indented));
     }
+
+    /// <summary>The gateway's JSON with <c>--json</c>, else <paramref name="table"/>'s rendering of it.</summary>
+    public static Task WriteAsync(CommandContext context, JsonElement json, Action<CommandContext, JsonElement> table)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(table);
+        if (context.Json)
+        {
+            return WriteJsonAsync(context, json);
+        }
+
+        table(context, json);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A property as text; empty when absent or null.</summary>
+    public static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : string.Empty;
+
+    /// <summary>A time property as <c>yyyy-MM-dd HH:mm:ssZ</c>; <paramref name="missing"/> when absent or null.</summary>
+    public static string Time(JsonElement element, string name, string missing = "") =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, out var time)
+            ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : missing;
 
     /// <summary>Table cells as plain text: Spectre.Console would read '[' in a string as markup.</summary>
     public static IRenderable[] Cells(params string[] values) => values.Select(v => (IRenderable)new Spectre.Console.Text(v)).ToArray();

@@ -51,14 +51,7 @@ public static class DeviceCommands
         {
             using var client = AdminClient.For(context);
             var devices = (await client.SendAsync(HttpMethod.Get, "/admin/v1/devices", null, context.CancellationToken).ConfigureAwait(false))!.Value;
-            if (context.Json)
-            {
-                await Output.WriteJsonAsync(context, devices).ConfigureAwait(false);
-            }
-            else
-            {
-                DeviceView.WriteList(context, devices);
-            }
+            await Output.WriteAsync(context, devices, DeviceView.WriteList).ConfigureAwait(false);
         }));
         return command;
     }
@@ -97,15 +90,5 @@ public static class DeviceCommands
         return command;
     }
 
-    private static async Task WriteDeviceAsync(CommandContext context, JsonElement device)
-    {
-        if (context.Json)
-        {
-            await Output.WriteJsonAsync(context, device).ConfigureAwait(false);
-        }
-        else
-        {
-            DeviceView.WriteDevice(context, device);
-        }
-    }
+    private static Task WriteDeviceAsync(CommandContext context, JsonElement device) => Output.WriteAsync(context, device, DeviceView.WriteDevice);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using M2M.Cli.Common;
 using static M2M.Cli.Common.Output;
@@ -55,9 +54,6 @@ public static class DeviceView
         }
     }
 
-    private static string Text(JsonElement device, string name) =>
-        device.TryGetProperty(name, out var value) ? value.ToString() : string.Empty;
-
     private static string Roles(JsonElement device) =>
         device.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array
             ? string.Join(", ", roles.EnumerateArray().Select(r => r.GetString()))
@@ -66,8 +62,5 @@ public static class DeviceView
     private static string Enabled(JsonElement device) =>
         device.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.True ? "yes" : "no";
 
-    private static string Time(JsonElement device, string name) =>
-        device.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, out var time)
-            ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : "never";
+    private static string Time(JsonElement device, string name) => Output.Time(device, name, "never");
 }

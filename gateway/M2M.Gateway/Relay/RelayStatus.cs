@@ -1,0 +1,69 @@
+using M2M.Gateway.Journal;
+using Microsoft.Extensions.Options;
+
+namespace M2M.Gateway.Relay;
+
+/// <summary>One sink as /health, /metrics and the admin API show it.</summary>
+/// <param name="Name">The sink.</param>
+/// <param name="State"><c>starting</c>, <c>delivering</c>, <c>retrying</c>, <c>failing</c> or <c>stuck</c>.</param>
+/// <param name="Position">Every record up to here is delivered (or dead-lettered), durably at the destination.</param>
+/// <param name="SavedPosition">The position last saved to the journal (where a restart resumes, at worst).</param>
+/// <param name="Lag">Journal records it has not delivered yet.</param>
+/// <param name="DeadLetters">Its dead letters now.</param>
+/// <param name="LastError">The kind of its last failure, if any (never a secret).</param>
+/// <param name="Since">When it entered its state.</param>
+public sealed record SinkReport(string Name, string State, long Position, long SavedPosition, long Lag, long DeadLetters, string? LastError, DateTimeOffset Since)
+{
+    /// <summary>True when the sink is failing or stuck: /health is Degraded and <c>m2m_relay_sink_failing</c> is 1.</summary>
+    public bool Failing => State is "retrying" or "failing" or "stuck";
+}
+
+/// <summary>The enabled sinks and their states (filled by the relay as it starts each sink).</summary>
+public sealed class RelayStatus(TelemetryJournal journal, IOptions<RelayOptions> options, TimeProvider time)
+{
+    private SinkStatus[] _sinks = [];
+
+    /// <summary>The enabled sinks.</summary>
+    public IReadOnlyList<SinkStatus> Sinks => Volatile.Read(ref _sinks);
+
+    /// <summary>The enabled sink named <paramref name="name"/>, or null.</summary>
+    public SinkStatus? Find(string name)
+    {
+        foreach (var sink in Volatile.Read(ref _sinks))
+        {
+            if (sink.Name == name)
+            {
+                return sink;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every enabled sink's report.</summary>
+    public IReadOnlyList<SinkReport> Report() => [.. Sinks.Select(Report)];
+
+    /// <summary>A sink's report.</summary>
+    public SinkReport Report(SinkStatus sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var (state, error, since) = sink.Current;
+        var position = sink.Progress?.Position ?? sink.SavedPosition;
+        var name = state switch
+        {
+            SinkState.Retrying => "retrying",
+            SinkState.Failing => "failing",
+            _ when sink.Busy > options.Value.StuckAfter => "stuck",
+            SinkState.Starting => "starting",
+            _ => "delivering",
+        };
+        return new SinkReport(sink.Name, name, position, sink.SavedPosition, Math.Max(0, journal.LastPosition - position), sink.DeadLetters, error, since);
+    }
+
+    internal SinkStatus Add(string name)
+    {
+        var sink = new SinkStatus(name, time);
+        Volatile.Write(ref _sinks, [.. _sinks, sink]);
+        return sink;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using M2M.Gateway.Tests.Support;
+using M2M.Gateway.TestHost;
+using M2M.Testing;
+using MQTTnet;
+
+namespace M2M.Gateway.Tests;
+
+/// <summary>
+/// The file sink's disk fills up (a small tmpfs holds the sink's file) while a device publishes:
+/// the relay survives, /health says Degraded naming the sink, <c>m2m_relay_sink_failing</c> shows
+/// it, and once space is freed every acknowledged message is in the file exactly once, in order
+/// (docs/ingress.md, "Relay" and "Health"). Mounting needs root on Linux; otherwise the test is skipped.
+/// </summary>
+public sealed class AFullDiskDegradesTheFileSinkAndLosesNothingTests : IAsyncLifetime
+{
+    private const int Messages = 40;
+    private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
+    private readonly string _disk = Directory.CreateTempSubdirectory("m2m-fulldisk-").FullName;
+    private bool _mounted;
+    private InProcessGateway? _gateway;
+
+    public async Task InitializeAsync()
+    {
+        if (RootOnLinuxFactAttribute.CanMount)
+        {
+            await RunAsync("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", _disk);
+            _mounted = true;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway != null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_mounted)
+        {
+            await RunAsync("umount", _disk);
+        }
+
+        Directory.Delete(_disk, recursive: true);
+    }
+
+    [RootOnLinuxFact]
+    public async Task TheRelaySurvivesSaysDegradedAndWritesEveryAcknowledgedMessageOnceWhenSpaceReturns()
+    {
+        var file = Path.Combine(_disk, "telemetry.jsonl");
+        var filler = Path.Combine(_disk, "filler");
+        await using (var fill = new FileStream(filler, FileMode.CreateNew))
+        {
+            // Leave room for a few events only.
+            await fill.WriteAsync(new byte[new DriveInfo(_disk).AvailableFreeSpace - (8 * 1024)]);
+        }
+
+        _gateway = await InProcessGateway.StartAsync(_world, null,
+            "--Gateway:Relay:File:Path", file,
+            "--Gateway:Relay:InitialBackoff", "00:00:00.050",
+            "--Gateway:Relay:MaxBackoff", "00:00:00.200");
+        using var http = new HttpClient { BaseAddress = _gateway.BaseAddress };
+        await using var device = await _gateway.ConnectAsync("sensor-1", DateTimeOffset.UtcNow);
+        for (var seq = 1u; seq <= Messages; seq++)
+        {
+            var result = await device.PublishAsync(device.Telemetry(1, seq, new byte[200]));
+            Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+        }
+
+        var health = await Eventually.ValueAsync(() => http.GetStringAsync(new Uri("/health", UriKind.Relative)),
+            body => body.StartsWith("Degraded", StringComparison.Ordinal), "/health to say Degraded");
+        Assert.Contains("sink file failing", health, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", health, StringComparison.Ordinal);
+        await Eventually.ValueAsync(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative)),
+            metrics => metrics.Contains("m2m_relay_sink_failing{sink=\"file\"} 1", StringComparison.Ordinal), "the file sink's failing gauge at 1");
+
+        File.Delete(filler);
+
+        // Every acknowledged message, then a sentinel published after the recovery: the exact
+        // sequence up to it shows nothing was lost or written twice.
+        Assert.Equal(Messages, (await FileSink.ReadAsync(file, Messages)).Count);
+        Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(device.Telemetry(1, Messages + 1, new byte[200]))).ReasonCode);
+        var events = await FileSink.ReadAsync(file, Messages + 1);
+        Assert.Equal(
+            Enumerable.Range(1, Messages + 1).Select(seq => $"sensor-1/1/1/{seq.ToString(CultureInfo.InvariantCulture)}"),
+            events.Select(e => e.GetProperty("id").GetString()));
+        using var key = _world.RecordKey();
+        Assert.All(events, e => Assert.True(RecordVerifier.Verify(e, key, _world.Issuer)));
+        await Eventually.ValueAsync(() => http.GetStringAsync(new Uri("/health", UriKind.Relative)), body => body == "Healthy", "/health to be Healthy again");
+        Assert.Contains("m2m_relay_sink_failing{sink=\"file\"} 0", await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    private static async Task RunAsync(string command, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(command) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{command} failed: {error}");
+    }
+}
+
+/// <summary>A fact that needs root on Linux (to mount a tmpfs); skipped, and reported so, elsewhere.</summary>
+public sealed class RootOnLinuxFactAttribute : FactAttribute
+{
+    public RootOnLinuxFactAttribute()
+    {
+        if (!CanMount)
+        {
+            Skip = "Needs root on Linux to mount a small tmpfs (run the tests as root, as CI does).";
+        }
+    }
+
+    public static bool CanMount => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess;
+}
