@@ -27,8 +27,8 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
         var message = SignedPublish.Telemetry(device, 1, 1, 1, "{}"u8.ToArray(), ts);
         await using (var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _clock.GetUtcNow())))
         {
-            // The timestamp stage reads the clock: it throws there.
-            _clock.Fail = true;
+            // The timestamp stage is the next to read the clock: it throws there.
+            _clock.FailNext();
             await client.SendAsync(message);
 
             var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
@@ -36,7 +36,6 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
             Assert.True(await client.ClosedAsync());
         }
 
-        _clock.Fail = false;
         Assert.Equal(1, (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value("m2m_mqtt_messages_total{reason=\"internal_error\"}"));
         await using var again = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _clock.GetUtcNow()));
         await again.SendAsync(message);
@@ -44,11 +43,18 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
         Assert.Equal("sensor-1/1/1/1", Assert.Single(await _gateway.FileEventsAsync(1)).GetProperty("id").GetString());
     }
 
-    /// <summary>A fixed clock that throws when told to, standing in for a stage's bug.</summary>
+    /// <summary>
+    /// A fixed clock that throws once, at the next reading after <see cref="FailNext"/>, standing in
+    /// for a stage's bug: nothing else reads the clock while one PUBLISH is verified (the relay has no
+    /// record yet, the session's deadline was armed at its CONNECT).
+    /// </summary>
     private sealed class FaultyClock(DateTimeOffset now) : TimeProvider
     {
-        public volatile bool Fail;
+        private int _fail;
 
-        public override DateTimeOffset GetUtcNow() => Fail ? throw new InvalidOperationException("injected fault") : now;
+        public void FailNext() => Volatile.Write(ref _fail, 1);
+
+        public override DateTimeOffset GetUtcNow() =>
+            Interlocked.Exchange(ref _fail, 0) == 1 ? throw new InvalidOperationException("injected fault") : now;
     }
 }
