@@ -138,6 +138,15 @@ public sealed class TestDeviceDirectory(TestWorld world, TimeProvider time) : ID
         DeviceChanged?.Invoke(this, deviceId);
     }
 
+    /// <summary>An operator changes a device's roles.</summary>
+    public void SetRoles(string deviceId, params string[] roles)
+    {
+        var device = world.Device(deviceId);
+        device.Roles.Clear();
+        device.Roles.AddRange(roles);
+        DeviceChanged?.Invoke(this, deviceId);
+    }
+
     /// <summary>An operator rotates a device's secret: a new credential generation.</summary>
     public void Rotate(string deviceId)
     {

@@ -28,8 +28,8 @@ public sealed class IngestStopsBeforeTheRelayTests
         Directory.Delete(data, recursive: true);
 
         Assert.Contains(typeof(RelayService), hosted);
-        Assert.Contains(typeof(MqttBrokerHost), hosted);
-        Assert.True(hosted.IndexOf(typeof(RelayService)) < hosted.IndexOf(typeof(MqttBrokerHost)),
+        Assert.Contains(typeof(MqttListener), hosted);
+        Assert.True(hosted.IndexOf(typeof(RelayService)) < hosted.IndexOf(typeof(MqttListener)),
             "Registered after the broker, the relay would stop first while MQTT still acknowledges: " + string.Join(", ", hosted.Select(t => t.Name)));
     }
 }

@@ -26,13 +26,14 @@ public sealed class MosquittoClientPublishesSignedTelemetryTests : IAsyncLifetim
     {
         var device = _gateway.Device("sensor-1");
         const string Topic = "devices/sensor-1/telemetry";
+        var ts = _time.GetUtcNow().ToUnixTimeMilliseconds();
 
         var first = """{"temp":20.5}"""u8.ToArray();
-        await MosquittoPubAsync(1, 1, first, device.Sign(1, 1, first, "application/json", Topic, 1767225600000));
+        await MosquittoPubAsync(1, 1, first, device.Sign(1, 1, first, "application/json", Topic, ts), ts);
         var forged = """{"temp":99.9}"""u8.ToArray();
-        await MosquittoPubAsync(1, 2, forged, device.Sign(1, 2, first, "application/json", Topic, 1767225600000));
+        await MosquittoPubAsync(1, 2, forged, device.Sign(1, 2, first, "application/json", Topic, ts), ts);
         var third = """{"temp":21.0}"""u8.ToArray();
-        await MosquittoPubAsync(1, 3, third, device.Sign(1, 3, third, "application/json", Topic, 1767225600000));
+        await MosquittoPubAsync(1, 3, third, device.Sign(1, 3, third, "application/json", Topic, ts), ts);
 
         var events = await _gateway.FileEventsAsync(2);
         Assert.Equal(["1", "3"], events.Select(e => e.GetProperty("m2mseq").GetString()));
@@ -41,7 +42,7 @@ public sealed class MosquittoClientPublishesSignedTelemetryTests : IAsyncLifetim
         Assert.All(events, e => Assert.True(RecordVerifier.Verify(e, gatewayKey)));
     }
 
-    private async Task MosquittoPubAsync(uint epoch, uint seq, byte[] payload, string signature)
+    private async Task MosquittoPubAsync(uint epoch, uint seq, byte[] payload, string signature, long timestamp)
     {
         var payloadFile = Path.Combine(_gateway.DataDirectory, $"payload-{seq}.bin");
         await File.WriteAllBytesAsync(payloadFile, payload);
@@ -55,7 +56,7 @@ public sealed class MosquittoClientPublishesSignedTelemetryTests : IAsyncLifetim
             "-D", "publish", "user-property", "m2m-v", "1",
             "-D", "publish", "user-property", "m2m-epoch", epoch.ToString(CultureInfo.InvariantCulture),
             "-D", "publish", "user-property", "m2m-seq", seq.ToString(CultureInfo.InvariantCulture),
-            "-D", "publish", "user-property", "m2m-ts", "1767225600000",
+            "-D", "publish", "user-property", "m2m-ts", timestamp.ToString(CultureInfo.InvariantCulture),
             "-D", "publish", "user-property", "m2m-sig", signature,
         })
         {

@@ -70,6 +70,9 @@ public sealed class NothingAcknowledgedIsLostOrRelayedTwiceAcrossACrashTests : I
         }
     }
 
-    private static MqttApplicationMessage Message(TestDevice device, uint seq) =>
-        device.Telemetry(1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"));
+    // Collected once: a message the device sends again after the restart is the same signed message.
+    private readonly long _collected = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private MqttApplicationMessage Message(TestDevice device, uint seq) =>
+        device.Telemetry(1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"), timestamp: _collected);
 }

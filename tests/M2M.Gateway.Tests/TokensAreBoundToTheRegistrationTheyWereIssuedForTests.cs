@@ -166,7 +166,7 @@ public sealed class TokensAreBoundToTheRegistrationTheyWereIssuedForTests : IAsy
 
     private TestDevice Device(DeviceCredential credential)
     {
-        var device = TestDevice.Registered(credential, _gateway.MqttPort);
+        var device = TestDevice.Registered(credential, _gateway.MqttPort, _time);
         _devices.Add(device);
         return device;
     }

@@ -36,9 +36,10 @@ public static class MqttIngressExtensions
         services.AddSingleton<RenewSession>();
         services.AddSingleton<ExtractSignedMessage>();
         services.AddSingleton<VerifySignature>();
-        services.AddSingleton<CheckReplay>();
+        services.AddSingleton<CheckTimestamp>();
         services.AddSingleton<JournalMessage>();
         services.AddSingleton<PublishPipeline>();
+        services.AddSingleton<ConnectionLimits>();
         services.AddSingleton<RelayStatus>();
         services.AddHealthChecks().AddCheck<RelayHealthCheck>(RelayHealthCheck.Name);
 
@@ -46,7 +47,7 @@ public static class MqttIngressExtensions
         // the broker so that, when the host stops, the MQTT listener stops accepting (and
         // acknowledging) first and the relay after it (IngestStopsBeforeTheRelayTests).
         services.AddHostedService<RelayService>();
-        services.AddHostedService<MqttBrokerHost>();
+        services.AddHostedService<MqttListener>();
         return services;
     }
 

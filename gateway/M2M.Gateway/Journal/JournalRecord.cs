@@ -26,14 +26,3 @@ public sealed record JournalRecord(
     string? ContentType,
     byte[] Payload,
     string Signature);
-
-/// <summary>The replay high-water mark of one device and credential generation (docs/protocol.md section 8).</summary>
-/// <param name="Epoch">Epoch of the last accepted message.</param>
-/// <param name="Sequence">Sequence of the last accepted message.</param>
-/// <param name="Signature">Its signature, to recognise a QoS 1 redelivery (section 8 rule 2).</param>
-public sealed record ReplayMark(uint Epoch, uint Sequence, string Signature)
-{
-    /// <summary>Lexicographic (epoch, sequence) comparison.</summary>
-    public int CompareTo(uint epoch, uint sequence) =>
-        Epoch != epoch ? Epoch.CompareTo(epoch) : Sequence.CompareTo(sequence);
-}

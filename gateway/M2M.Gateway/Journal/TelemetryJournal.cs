@@ -1,6 +1,8 @@
-using System.Collections.Concurrent;
+using System.Buffers.Text;
 using System.Threading.Channels;
+using M2M.Gateway.Ingress;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Journal;
@@ -8,68 +10,52 @@ namespace M2M.Gateway.Journal;
 /// <summary>
 /// The durable journal between verification and relay (docs/ingress.md, "Journal"): one SQLite
 /// database in WAL mode with <c>synchronous=FULL</c>, so a committed transaction survives a crash
-/// at any point (kill -9 or power loss). Appends are group-committed: one writer drains every append
-/// that is waiting into one transaction, so many devices share one fsync. The replay high-water
-/// marks (docs/protocol.md section 8) are written in the same transaction as the message they
-/// admit, and each sink's position lives here too. This file is the write side; the relay's side
+/// at any point (kill -9 or power loss). One writer takes every append that is waiting, judges each
+/// against its device's replay window (docs/protocol.md section 8) and commits the accepted ones
+/// and the windows they moved in one transaction, so many devices share one fsync and a restart can
+/// neither accept a message twice nor forget one. This file is the write side; the relay's side
 /// (reading, sink positions, dead letters, retention) is TelemetryJournal.Relay.cs.
 /// </summary>
 public sealed partial class TelemetryJournal : IAsyncDisposable
 {
     private const string FileName = "journal.db";
-    private static readonly string[] RecordColumns = ["$device", "$tenant", "$generation", "$topic", "$epoch", "$seq", "$device_time", "$gateway_time", "$content_type", "$payload", "$signature"];
-    private static readonly string[] MarkColumns = ["$device", "$generation", "$epoch", "$seq", "$signature"];
 
     private readonly string _connectionString;
     private readonly JournalOptions _options;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateBounded<PendingAppend>(
+    private readonly int _windowCapacity;
+    private readonly ILogger _logger;
+    private readonly Channel<JournalAppend> _appends = Channel.CreateBounded<JournalAppend>(
         new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly ConcurrentDictionary<(string DeviceId, long Generation), ReplayMark> _marks = new();
+
+    // Owned by the writer alone (loaded before it starts).
+    private readonly Dictionary<(string DeviceId, long Generation), ReplayWindow> _windows = [];
     private readonly Task _writer;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
 
-    public TelemetryJournal(IOptions<JournalOptions> options, IConfiguration configuration)
-        : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value)
+    public TelemetryJournal(IOptions<JournalOptions> options, IOptions<MqttIngressOptions> ingress, IConfiguration configuration, ILogger<TelemetryJournal> logger)
+        : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value, ingress.Value.ReceiveMaximum, logger)
     {
     }
 
-    /// <summary>Opens (or creates) the journal at <paramref name="path"/>.</summary>
-    public TelemetryJournal(string path, JournalOptions options)
+    /// <summary>
+    /// Opens (or creates) the journal at <paramref name="path"/>, remembering the last
+    /// <paramref name="windowCapacity"/> accepted messages of each device (the Receive Maximum the
+    /// broker announces, docs/protocol.md section 8).
+    /// </summary>
+    public TelemetryJournal(string path, JournalOptions options, int windowCapacity = MqttIngressOptions.DefaultReceiveMaximum, ILogger? logger = null)
     {
         _options = options;
+        _windowCapacity = windowCapacity;
+        _logger = logger ?? NullLogger.Instance;
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using (var connection = Open())
         {
-            Execute(connection, """
-                PRAGMA auto_vacuum = INCREMENTAL;
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS records (
-                    position INTEGER PRIMARY KEY AUTOINCREMENT,
-                    device_id TEXT NOT NULL, tenant TEXT NOT NULL, generation INTEGER NOT NULL,
-                    topic TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
-                    device_time INTEGER NOT NULL, gateway_time INTEGER NOT NULL,
-                    content_type TEXT, payload BLOB NOT NULL, signature TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS marks (
-                    device_id TEXT NOT NULL, generation INTEGER NOT NULL,
-                    epoch INTEGER NOT NULL, seq INTEGER NOT NULL, signature TEXT NOT NULL,
-                    PRIMARY KEY (device_id, generation));
-                CREATE TABLE IF NOT EXISTS sink_positions (sink TEXT PRIMARY KEY, position INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS dead_letters (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, position INTEGER NOT NULL,
-                    attempts INTEGER NOT NULL, error TEXT NOT NULL, failed_at INTEGER NOT NULL, event TEXT NOT NULL);
-                """);
-            using var marks = connection.CreateCommand();
-            marks.CommandText = "SELECT device_id, generation, epoch, seq, signature FROM marks";
-            using (var reader = marks.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    _marks[(reader.GetString(0), reader.GetInt64(1))] = new ReplayMark((uint)reader.GetInt64(2), (uint)reader.GetInt64(3), reader.GetString(4));
-                }
-            }
+            JournalSchema.Migrate(connection, path);
+            LoadWindows(connection);
 
             // The highest position ever handed out, even if retention deleted that record since.
             using var last = connection.CreateCommand();
@@ -83,19 +69,22 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     /// <summary>The position of the newest record.</summary>
     public long LastPosition => Interlocked.Read(ref _lastPosition);
 
-    /// <summary>The replay mark of a device's credential generation, or null before its first message.</summary>
-    public ReplayMark? GetMark(string deviceId, long generation) =>
-        _marks.TryGetValue((deviceId, generation), out var mark) ? mark : null;
-
     /// <summary>
-    /// Appends a verified message and moves its device's mark; completes only once the transaction
-    /// holding both is durable, with the record's position.
+    /// Queues a verified message; its waiter learns the outcome once the writer has judged it and,
+    /// when accepted, made it durable. Completes at once unless 16,384 appends are already waiting,
+    /// which holds the caller back (and with it the connection it reads).
     /// </summary>
-    public async Task<long> AppendAsync(JournalRecord record, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(JournalAppend append, CancellationToken cancellationToken) =>
+        _appends.Writer.TryWrite(append) ? ValueTask.CompletedTask : _appends.Writer.WriteAsync(append, cancellationToken);
+
+    /// <summary>Appends and waits for the outcome (for callers outside the MQTT path, and tests).</summary>
+    public async Task<JournalAppend> AppendAndWaitAsync(JournalRecord record, byte[] signature, CancellationToken cancellationToken)
     {
-        var pending = new PendingAppend(record);
-        await _appends.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var waiter = new CompletionWaiter();
+        var append = new JournalAppend(record, signature, waiter);
+        await AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        await waiter.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return append;
     }
 
     /// <summary>Completes when a record after <paramref name="position"/> exists (or at once if one does).</summary>
@@ -113,92 +102,273 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _appends.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
+        _stopping.Dispose();
         SqliteConnection.ClearAllPools();
+    }
+
+    private void LoadWindows(SqliteConnection connection)
+    {
+        using var marks = connection.CreateCommand();
+        marks.CommandText = "SELECT device_id, generation, epoch, seq, signature, recent FROM marks";
+        using var reader = marks.ExecuteReader();
+        while (reader.Read())
+        {
+            var key = (reader.GetString(0), reader.GetInt64(1));
+            _windows[key] = reader.IsDBNull(5)
+                ? ReplayWindow.FromMark((uint)reader.GetInt64(2), (uint)reader.GetInt64(3), Base64Url.DecodeFromChars(reader.GetString(4)), _windowCapacity)
+                : ReplayWindow.FromBytes((byte[])reader[5], _windowCapacity);
+        }
     }
 
     private async Task WriteLoopAsync()
     {
-        using var connection = Open();
-        var batch = new List<PendingAppend>(_options.MaxBatch);
-        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        SqliteConnection? connection = null;
+        var batch = new List<JournalAppend>(_options.MaxBatch);
+        var changes = new List<WindowChange>(_options.MaxBatch);
+        var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
+        long batchNumber = 0;
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false) && await HoldWhileBacklogIsFullAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < _options.MaxBatch && _appends.Reader.TryRead(out var pending))
+            changes.Clear();
+            touched.Clear();
+            batchNumber++;
+            while (batch.Count < _options.MaxBatch && _appends.Reader.TryRead(out var append))
             {
-                batch.Add(pending);
+                batch.Add(append);
             }
 
-            try
+            var accepted = Judge(batch, changes, touched, batchNumber);
+            if (accepted > 0)
             {
-                Commit(connection, batch);
-            }
-            catch (Exception exception) when (exception is SqliteException or IOException or InvalidOperationException)
-            {
-                // Nothing of the batch is durable: every waiting PUBLISH is refused and the device resends it.
-                foreach (var pending in batch)
+                try
                 {
-                    pending.Completion.TrySetException(exception);
+                    connection ??= Open();
+                    Commit(connection, batch, touched);
+                }
+                catch (Exception exception)
+                {
+                    // Whatever failed (I/O, a full disk, SQLite, a bug), nothing of the batch is
+                    // durable: its windows go back to what is committed, each accepted append is
+                    // failed (its connection closes without a PUBACK and the device resends it), and
+                    // the writer carries on with the next batch on a new SQLite connection (a commit
+                    // that failed can leave its transaction open, https://sqlite.org/lang_transaction.html).
+                    if (connection != null)
+                    {
+                        // Out of the pool too: a pooled connection would come back as it is.
+                        SqliteConnection.ClearPool(connection);
+                        connection.Dispose();
+                        connection = null;
+                    }
+                    for (var i = changes.Count - 1; i >= 0; i--)
+                    {
+                        ReplayWindow.Undo(changes[i]);
+                    }
+
+                    foreach (var append in batch)
+                    {
+                        if (append.Outcome == AppendOutcome.Appended)
+                        {
+                            append.Outcome = AppendOutcome.Failed;
+                            append.Error = exception;
+                        }
+                    }
+
+                    LogCommitFailed(exception, accepted);
+                    accepted = 0;
+                }
+            }
+
+            if (accepted > 0)
+            {
+                // The relay's memory tail takes the records before their position is published.
+                foreach (var append in batch)
+                {
+                    if (append.Outcome == AppendOutcome.Appended)
+                    {
+                        OnCommitted(append.Position, append.Record);
+                    }
                 }
 
+                Interlocked.Exchange(ref _lastPosition, LastAppended(batch));
+                Signal();
+            }
+
+            foreach (var append in batch)
+            {
+                try
+                {
+                    append.Waiter?.OnJournaled(append);
+                }
+                catch (Exception exception)
+                {
+                    // A waiter's bug must not stop the journal for everyone else.
+                    LogWaiterFailed(exception);
+                }
+            }
+        }
+
+        connection?.Dispose();
+    }
+
+    /// <summary>
+    /// Ingest is held back, never dropped (docs/ingress.md, "Backlog"): while the slowest enabled sink
+    /// is <see cref="JournalOptions.MaxBacklog"/> records behind, the writer takes no new batch, so no
+    /// PUBACK is sent; devices reach their Receive Maximum and stop sending (MQTT 5 section 4.9) until
+    /// the relay catches up. False when the journal is stopping.
+    /// </summary>
+    private async ValueTask<bool> HoldWhileBacklogIsFullAsync()
+    {
+        if (Backlog < _options.MaxBacklog)
+        {
+            return true;
+        }
+
+        LogHolding(Backlog, _options.MaxBacklog);
+        try
+        {
+            await WaitForBacklogBelowAsync(_options.MaxBacklog, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        LogResumed(Backlog);
+        return true;
+    }
+
+    /// <summary>Applies the replay rules to the batch in order; returns how many were accepted.</summary>
+    private int Judge(List<JournalAppend> batch, List<WindowChange> changes, List<((string, long) Key, ReplayWindow Window, JournalAppend Last)> touched, long batchNumber)
+    {
+        var accepted = 0;
+        var next = LastPosition;
+        foreach (var append in batch)
+        {
+            if (append.Waiter is { Accepting: false })
+            {
+                append.Outcome = AppendOutcome.Failed;
+                append.Error = new InvalidOperationException("An earlier message of this connection was not journaled.");
                 continue;
             }
 
-            foreach (var pending in batch)
+            var record = append.Record;
+            var key = (record.DeviceId, record.CredentialGeneration);
+            if (!_windows.TryGetValue(key, out var window))
             {
-                var r = pending.Record;
-                _marks[(r.DeviceId, r.CredentialGeneration)] = new ReplayMark(r.Epoch, r.Sequence, r.Signature);
-                OnCommitted(pending.Position, r);
-                pending.Completion.TrySetResult(pending.Position);
+                window = new ReplayWindow(_windowCapacity);
+                _windows[key] = window;
             }
 
-            Interlocked.Exchange(ref _lastPosition, batch[^1].Position);
-            TaskCompletionSource signal;
-            lock (_signalLock)
+            switch (window.Check(record.Epoch, record.Sequence, append.Signature))
             {
-                signal = _appended;
-                _appended = NewSignal();
+                case ReplayVerdict.Duplicate:
+                    append.Outcome = AppendOutcome.Duplicate;
+                    continue;
+                case ReplayVerdict.Replayed:
+                    append.Outcome = AppendOutcome.Replayed;
+                    continue;
             }
 
-            signal.TrySetResult();
+            changes.Add(window.Accept(record.Epoch, record.Sequence, append.Signature));
+            append.Outcome = AppendOutcome.Appended;
+            append.Position = ++next;
+            accepted++;
+            if (window.Batch != batchNumber)
+            {
+                window.Batch = batchNumber;
+                window.BatchIndex = touched.Count;
+                touched.Add((key, window, append));
+            }
+            else
+            {
+                touched[window.BatchIndex] = (key, window, append);
+            }
         }
+
+        return accepted;
     }
 
-    private static void Commit(SqliteConnection connection, List<PendingAppend> batch)
+    private static long LastAppended(List<JournalAppend> batch)
+    {
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (batch[i].Outcome == AppendOutcome.Appended)
+            {
+                return batch[i].Position;
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Commit(SqliteConnection connection, List<JournalAppend> batch, List<((string, long) Key, ReplayWindow Window, JournalAppend Last)> touched)
     {
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO records (device_id, tenant, generation, topic, epoch, seq, device_time, gateway_time, content_type, payload, signature)
-            VALUES ($device, $tenant, $generation, $topic, $epoch, $seq, $device_time, $gateway_time, $content_type, $payload, $signature)
-            RETURNING position
+            INSERT INTO records (position, device_id, tenant, generation, topic, epoch, seq, device_time, gateway_time, content_type, payload, signature)
+            VALUES ($position, $device, $tenant, $generation, $topic, $epoch, $seq, $device_time, $gateway_time, $content_type, $payload, $signature)
             """;
-        var parameters = RecordColumns.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        var position = insert.Parameters.Add("$position", SqliteType.Integer);
+        var device = insert.Parameters.Add("$device", SqliteType.Text);
+        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+        var generation = insert.Parameters.Add("$generation", SqliteType.Integer);
+        var topic = insert.Parameters.Add("$topic", SqliteType.Text);
+        var epoch = insert.Parameters.Add("$epoch", SqliteType.Integer);
+        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+        var deviceTime = insert.Parameters.Add("$device_time", SqliteType.Integer);
+        var gatewayTime = insert.Parameters.Add("$gateway_time", SqliteType.Integer);
+        var contentType = insert.Parameters.Add("$content_type", SqliteType.Text);
+        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+        var signature = insert.Parameters.Add("$signature", SqliteType.Text);
+        foreach (var append in batch)
+        {
+            if (append.Outcome != AppendOutcome.Appended)
+            {
+                continue;
+            }
+
+            var r = append.Record;
+            position.Value = append.Position;
+            device.Value = r.DeviceId;
+            tenant.Value = r.Tenant;
+            generation.Value = r.CredentialGeneration;
+            topic.Value = r.Topic;
+            epoch.Value = (long)r.Epoch;
+            seq.Value = (long)r.Sequence;
+            deviceTime.Value = r.DeviceTime;
+            gatewayTime.Value = r.GatewayTime;
+            contentType.Value = (object?)r.ContentType ?? DBNull.Value;
+            payload.Value = r.Payload;
+            signature.Value = r.Signature;
+            insert.ExecuteNonQuery();
+        }
+
+        // One row per device and generation per batch: its newest mark and its whole window.
         using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
         mark.CommandText = """
-            INSERT INTO marks (device_id, generation, epoch, seq, signature) VALUES ($device, $generation, $epoch, $seq, $signature)
-            ON CONFLICT (device_id, generation) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, signature = excluded.signature
+            INSERT INTO marks (device_id, generation, epoch, seq, signature, recent) VALUES ($device, $generation, $epoch, $seq, $signature, $recent)
+            ON CONFLICT (device_id, generation) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, signature = excluded.signature, recent = excluded.recent
             """;
-        var markParameters = MarkColumns.Select(name => mark.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-
-        foreach (var pending in batch)
+        var markDevice = mark.Parameters.Add("$device", SqliteType.Text);
+        var markGeneration = mark.Parameters.Add("$generation", SqliteType.Integer);
+        var markEpoch = mark.Parameters.Add("$epoch", SqliteType.Integer);
+        var markSeq = mark.Parameters.Add("$seq", SqliteType.Integer);
+        var markSignature = mark.Parameters.Add("$signature", SqliteType.Text);
+        var recent = mark.Parameters.Add("$recent", SqliteType.Blob);
+        foreach (var (key, window, last) in touched)
         {
-            var r = pending.Record;
-            object?[] values = [r.DeviceId, r.Tenant, r.CredentialGeneration, r.Topic, (long)r.Epoch, (long)r.Sequence, r.DeviceTime, r.GatewayTime, (object?)r.ContentType ?? DBNull.Value, r.Payload, r.Signature];
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i];
-            }
-
-            pending.Position = (long)insert.ExecuteScalar()!;
-            object[] markValues = [r.DeviceId, r.CredentialGeneration, (long)r.Epoch, (long)r.Sequence, r.Signature];
-            for (var i = 0; i < markValues.Length; i++)
-            {
-                markParameters[i].Value = markValues[i];
-            }
-
+            markDevice.Value = key.Item1;
+            markGeneration.Value = key.Item2;
+            markEpoch.Value = (long)window.LastEpoch;
+            markSeq.Value = (long)window.LastSequence;
+            markSignature.Value = last.Record.Signature;
+            recent.Value = window.ToBytes();
             mark.ExecuteNonQuery();
         }
 
@@ -207,29 +377,49 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         transaction.Commit();
     }
 
+    private void Signal()
+    {
+        TaskCompletionSource signal;
+        lock (_signalLock)
+        {
+            signal = _appended;
+            _appended = NewSignal();
+        }
+
+        signal.TrySetResult();
+    }
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+        JournalSchema.Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
         return connection;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteConnection connection, string sql) => JournalSchema.Execute(connection, sql);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed class PendingAppend(JournalRecord record)
+    [LoggerMessage(Level = LogLevel.Error, Message = "The journal could not commit {Count} messages; their connections are closed without acknowledgement and the devices resend them")]
+    private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest held back: the slowest sink is {Backlog} records behind (Gateway:Journal:MaxBacklog {Limit}); no message is acknowledged until it catches up")]
+    private partial void LogHolding(long backlog, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest resumed: the backlog is down to {Backlog} records")]
+    private partial void LogResumed(long backlog);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A journal waiter failed")]
+    private partial void LogWaiterFailed(Exception exception);
+
+    /// <summary>Turns the writer's callback into a task, for <see cref="AppendAndWaitAsync"/>.</summary>
+    private sealed class CompletionWaiter : IJournalWaiter
     {
-        public JournalRecord Record { get; } = record;
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public long Position { get; set; }
+        public bool Accepting => true;
 
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void OnJournaled(JournalAppend append) => Completion.TrySetResult();
     }
 }

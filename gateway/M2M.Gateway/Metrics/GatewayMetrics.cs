@@ -21,6 +21,7 @@ public sealed class GatewayMetrics
     private readonly Counter _redelivered;
     private readonly Counter _sinkFailures;
     private readonly Counter _journalPruned;
+    private readonly Counter _connectionsDropped;
     private readonly MetricFactory _factory;
 
     public GatewayMetrics()
@@ -39,6 +40,7 @@ public sealed class GatewayMetrics
         _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
         _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (I/O, the journal, a bug), each followed by a recovery with backoff, by sink.", ["sink"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
+        _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
     }
 
     /// <summary>The registry /metrics exports.</summary>
@@ -87,4 +89,6 @@ public sealed class GatewayMetrics
     public void SinkFailed(string sink) => _sinkFailures.WithLabels(sink).Inc();
 
     public void JournalPruned(long count) => _journalPruned.Inc(count);
+
+    public void ConnectionDropped(string reason) => _connectionsDropped.WithLabels(reason).Inc();
 }

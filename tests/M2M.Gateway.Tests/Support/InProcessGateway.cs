@@ -12,13 +12,19 @@ public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly GatewayHost _host;
 
-    private InProcessGateway(GatewayHost host, TestWorld world)
+    private readonly TimeProvider? _clock;
+
+    private InProcessGateway(GatewayHost host, TestWorld world, TimeProvider? clock)
     {
         _host = host;
+        _clock = clock;
         World = world;
     }
 
     public TestWorld World { get; }
+
+    /// <summary>The gateway's clock (the test's fake one, or the system's).</summary>
+    public TimeProvider Time => _clock ?? TimeProvider.System;
 
     /// <summary>The HTTP address (/health, /metrics).</summary>
     public Uri BaseAddress => _host.BaseAddress;
@@ -32,9 +38,10 @@ public sealed class InProcessGateway : IAsyncDisposable
     public T Service<T>() where T : notnull => _host.Service<T>();
 
     public static async Task<InProcessGateway> StartAsync(TestWorld world, TimeProvider? time = null, params string[] extraArguments) =>
-        new(await GatewayHost.StartAsync(args => TestGateway.Build(args, world, time), null, https: false, extraArguments).ConfigureAwait(false), world);
+        new(await GatewayHost.StartAsync(args => TestGateway.Build(args, world, time), null, https: false, extraArguments).ConfigureAwait(false), world, time);
 
-    public TestDevice Device(string id) => new(World, id, MqttPort);
+    /// <summary>A device of the world; its messages carry the test's clock, if it set one (<see cref="TestDevice.Now"/>).</summary>
+    public TestDevice Device(string id) => new(World, id, MqttPort, clock: _clock);
 
     /// <summary>A device connected with a fresh token valid for <paramref name="lifetime"/>.</summary>
     public async Task<TestDevice> ConnectAsync(string id, DateTimeOffset now, TimeSpan? lifetime = null)

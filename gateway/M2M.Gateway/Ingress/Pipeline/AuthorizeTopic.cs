@@ -2,13 +2,26 @@ using M2M.Gateway.Ingress.Authorization;
 
 namespace M2M.Gateway.Ingress.Pipeline;
 
-/// <summary>Stage 2: the device may publish to this topic (docs/protocol.md section 5.2, <see cref="TopicPolicy"/>).</summary>
+/// <summary>
+/// Stage 2: the device may publish to this topic (docs/protocol.md section 5.2, <see cref="TopicPolicy"/>).
+/// The last allowed topic is remembered by the session (<see cref="Sessions.DeviceSession.KnownTopic"/>).
+/// </summary>
 public sealed class AuthorizeTopic(TopicPolicy policy) : IPublishStage
 {
     public ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var session = context.Session;
-        var allowed = policy.MayPublish(session.DeviceId, session.Tenant, session.Roles, context.Topic);
-        return ValueTask.FromResult(allowed ? null : PublishOutcome.TopicNotAllowed);
+        if (string.Equals(context.Topic, session.KnownTopic, StringComparison.Ordinal))
+        {
+            return ValueTask.FromResult<PublishOutcome?>(null);
+        }
+
+        if (!policy.MayPublish(session.DeviceId, session.Tenant, session.Roles, context.Topic))
+        {
+            return ValueTask.FromResult<PublishOutcome?>(PublishOutcome.TopicNotAllowed);
+        }
+
+        session.KnownTopic = context.Topic;
+        return ValueTask.FromResult<PublishOutcome?>(null);
     }
 }

@@ -15,6 +15,11 @@ public sealed partial class CheckTopic(IOptions<MqttIngressOptions> options) : I
     public ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var topic = context.Topic;
+        if (string.Equals(topic, context.Session.KnownTopic, StringComparison.Ordinal))
+        {
+            return ValueTask.FromResult<PublishOutcome?>(null);
+        }
+
         var valid = topic.Length > 0
             && Encoding.UTF8.GetByteCount(topic) <= _maxTopicBytes
             && topic.IndexOfAny(['+', '#', '\0']) < 0

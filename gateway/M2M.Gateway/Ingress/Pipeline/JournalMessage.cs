@@ -3,31 +3,32 @@ using M2M.Gateway.Journal;
 namespace M2M.Gateway.Ingress.Pipeline;
 
 /// <summary>
-/// Stage 7: writes the verified message and its new replay mark to the journal and waits until
-/// they are durable; only then is the PUBACK 0x00 sent (docs/protocol.md section 8, rule 1).
+/// Stage 7: hands the verified message to the journal. Its writer applies the replay rules of
+/// docs/protocol.md section 8 against the device's window and, for a new message, makes it durable
+/// with the window in one transaction; only then is the PUBACK 0x00 sent. The outcome reaches the
+/// connection (the waiter) on the writer's thread.
 /// </summary>
-public sealed partial class JournalMessage(TelemetryJournal journal, TimeProvider time, ILogger<JournalMessage> logger) : IPublishStage
+public sealed class JournalMessage(TelemetryJournal journal, TimeProvider time) : IPublishStage
 {
     public async ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
     {
         var device = context.Session.Device;
         var signed = context.Message!;
         var record = new JournalRecord(0, device.DeviceId, context.Session.Tenant, device.CredentialGeneration, context.Topic,
-            signed.Epoch, signed.Sequence, signed.Timestamp, time.GetUtcNow().ToUnixTimeMilliseconds(), context.ContentType, context.Payload, signed.SignatureText);
-        try
-        {
-            // Not cancelled with the connection: once queued, the append completes and the device's
-            // resend is then recognised as a redelivery (section 8 rule 2).
-            await journal.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
-            return PublishOutcome.Accepted;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogJournalFailed(exception, device.DeviceId);
-            return PublishOutcome.JournalUnavailable;
-        }
+            signed.Epoch, signed.Sequence, signed.Timestamp, time.GetUtcNow().ToUnixTimeMilliseconds(), context.ContentType, context.Payload.ToArray(), signed.SignatureText);
+
+        // Not cancelled with the connection: once queued, the append completes and the device's
+        // resend is then recognised as a redelivery (section 8 rule 2).
+        await journal.AppendAsync(new JournalAppend(record, signed.Signature, context.Waiter) { State = context }, CancellationToken.None).ConfigureAwait(false);
+        return PublishOutcome.Journaling;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The journal could not store a message of {DeviceId}; it was not acknowledged")]
-    private partial void LogJournalFailed(Exception exception, string deviceId);
+    /// <summary>The PUBLISH outcome of a journal outcome.</summary>
+    public static PublishOutcome Outcome(AppendOutcome outcome) => outcome switch
+    {
+        AppendOutcome.Appended => PublishOutcome.Accepted,
+        AppendOutcome.Duplicate => PublishOutcome.Duplicate,
+        AppendOutcome.Replayed => PublishOutcome.Replayed,
+        _ => PublishOutcome.JournalUnavailable,
+    };
 }

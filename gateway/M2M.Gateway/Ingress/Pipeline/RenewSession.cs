@@ -64,9 +64,9 @@ public sealed partial class RenewSession(
         return PublishOutcome.RenewalRefused;
     }
 
-    private async Task<(string Kind, CredentialValidation Validation)> ValidateAsync(byte[] payload, CancellationToken cancellationToken)
+    private async Task<(string Kind, CredentialValidation Validation)> ValidateAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (payload.Length > MaxJwtBytes || !TryReadAlgorithm(payload, out var jwt, out var algorithm))
+        if (payload.Length > MaxJwtBytes || !TryReadAlgorithm(payload.Span, out var jwt, out var algorithm))
         {
             return ("unknown", CredentialValidation.Invalid("malformed_jwt"));
         }
@@ -90,7 +90,7 @@ public sealed partial class RenewSession(
         };
     }
 
-    private static bool TryReadAlgorithm(byte[] payload, out string jwt, out string? algorithm)
+    private static bool TryReadAlgorithm(ReadOnlySpan<byte> payload, out string jwt, out string? algorithm)
     {
         jwt = string.Empty;
         algorithm = null;

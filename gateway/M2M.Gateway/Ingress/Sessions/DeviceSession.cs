@@ -1,18 +1,34 @@
+using System.Security.Cryptography;
+using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Seams;
 
 namespace M2M.Gateway.Ingress.Sessions;
+
+/// <summary>The connection a session runs on, as the session registry ends it.</summary>
+public interface ISessionConnection
+{
+    /// <summary>
+    /// Ends the connection with a DISCONNECT carrying <paramref name="code"/> and the Reason String
+    /// <paramref name="reason"/> (MQTT 5 section 3.14), after the acknowledgements already due. Returns
+    /// at once, never throws; a second call does nothing.
+    /// </summary>
+    void Close(ReasonCode code, string reason);
+}
 
 /// <summary>
 /// One authenticated MQTT connection of a device: who it is (the directory's current record, to
 /// which its token was bound) and until when it may stay (docs/protocol.md section 7.1).
 /// </summary>
-public sealed class DeviceSession
+public sealed class DeviceSession : IDisposable
 {
     private readonly object _lock = new();
     private readonly IReadOnlyList<string>? _tokenRoles;
     private DateTimeOffset _deadline;
     private DeviceRecord _device;
     private IReadOnlyList<string> _roles;
+    private string[] _subscriptions = [];
+    private IncrementalHash? _mac;
+    private long _macGeneration;
 
     /// <param name="device">The directory's record the token was bound to.</param>
     /// <param name="tokenRoles">The roles an external issuer's token limits the session to, or null (<see cref="CredentialValidation.Roles"/>).</param>
@@ -70,6 +86,48 @@ public sealed class DeviceSession
     /// <summary>The timer that enforces <see cref="Deadline"/>.</summary>
     internal ITimer? DeadlineTimer { get; set; }
 
+    /// <summary>The connection the session runs on; set by the broker before the session is registered.</summary>
+    public ISessionConnection? Connection { get; set; }
+
+    /// <summary>The topic filters the device subscribed to (re-checked at revalidation, docs/protocol.md section 9.4).</summary>
+    public IReadOnlyList<string> Subscriptions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscriptions;
+            }
+        }
+    }
+
+    /// <summary>Records a granted subscription (copy on write: subscriptions change rarely, are read at every sweep).</summary>
+    public void Subscribe(string filter)
+    {
+        lock (_lock)
+        {
+            if (!_subscriptions.Contains(filter, StringComparer.Ordinal))
+            {
+                _subscriptions = [.. _subscriptions, filter];
+            }
+        }
+    }
+
+    /// <summary>Forgets a subscription; false when there was none (UNSUBACK 0x11, MQTT 5 section 3.11.3).</summary>
+    public bool Unsubscribe(string filter)
+    {
+        lock (_lock)
+        {
+            if (!_subscriptions.Contains(filter, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            _subscriptions = [.. _subscriptions.Where(f => !string.Equals(f, filter, StringComparison.Ordinal))];
+            return true;
+        }
+    }
+
     /// <summary>Moves the deadline later (never earlier, docs/protocol.md section 7.2); true when it moved.</summary>
     public bool ExtendDeadline(DateTimeOffset deadline)
     {
@@ -85,6 +143,37 @@ public sealed class DeviceSession
         }
     }
 
+    /// <summary>
+    /// The last topic this session was allowed to publish to (stages 1 and 2 passed), so a device that
+    /// publishes to the same topic again is not matched against the rules again. Cleared when the
+    /// session's record is refreshed.
+    /// </summary>
+    public string? KnownTopic { get; set; }
+
+    /// <summary>
+    /// The HMAC-SHA256 context under K_msg of <paramref name="device"/> (docs/protocol.md section 6.2),
+    /// kept for the session's life so a busy device does not create and free one per message. Only the
+    /// connection's own processing uses it, one message at a time.
+    /// </summary>
+    public IncrementalHash MessageMac(DeviceRecord device)
+    {
+        if (_mac == null || _macGeneration != device.CredentialGeneration)
+        {
+            _mac?.Dispose();
+            _mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, device.MessageKey.Span);
+            _macGeneration = device.CredentialGeneration;
+        }
+
+        return _mac;
+    }
+
+    /// <summary>Frees the HMAC context; called by the connection when it has stopped processing.</summary>
+    public void Dispose()
+    {
+        _mac?.Dispose();
+        _mac = null;
+    }
+
     internal void Refresh(DeviceRecord device)
     {
         lock (_lock)
@@ -92,5 +181,7 @@ public sealed class DeviceSession
             _device = device;
             _roles = BindCredential.Roles(device, _tokenRoles);
         }
+
+        KnownTopic = null;
     }
 }

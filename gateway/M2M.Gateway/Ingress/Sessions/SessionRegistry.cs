@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Metrics;
@@ -9,8 +10,8 @@ namespace M2M.Gateway.Ingress.Sessions;
 /// <summary>
 /// The live sessions, one per device id, and the rules that end them (docs/protocol.md section 7.1):
 /// a session's deadline passing (0xA0), its device disabled, deleted, registered again or rotated
-/// (0x98: the credential generation the session was bound to is no longer current). Takeover
-/// (0x8E) is done by the broker itself; the registry only forgets the old session.
+/// (0x98: the credential generation the session was bound to is no longer current), its
+/// subscriptions no longer allowed (0x87), and a newer connection of the same device (0x8E).
 /// </summary>
 public sealed partial class SessionRegistry : IDisposable
 {
@@ -20,16 +21,15 @@ public sealed partial class SessionRegistry : IDisposable
     private readonly ConcurrentDictionary<string, DeviceSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IDeviceDirectory? _directory;
-    private readonly GatewayMetrics _metrics;
     private readonly ILogger<SessionRegistry> _logger;
     private readonly ITimer _sweep;
-    private Func<string, ReasonCode, Task>? _disconnect;
+    private readonly TopicPolicy _policy;
 
-    public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null)
+    public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, TopicPolicy policy, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null)
     {
         _time = time;
+        _policy = policy;
         _directory = directory;
-        _metrics = metrics;
         _logger = logger;
         var interval = options.Value.RevalidateInterval;
         _sweep = time.CreateTimer(_ => _ = RevalidateAllAsync(), null, interval, interval);
@@ -44,21 +44,25 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>Number of live sessions.</summary>
     public int Count => _sessions.Count;
 
-    /// <summary>Connects the registry to the broker that can end a session.</summary>
-    public void AttachBroker(Func<string, ReasonCode, Task> disconnect) => _disconnect = disconnect;
-
     /// <summary>The live session of a device, if any.</summary>
     public DeviceSession? Find(string deviceId) => _sessions.TryGetValue(deviceId, out var session) ? session : null;
 
-    /// <summary>Records a new session (replacing one it took over) and arms its deadline.</summary>
+    /// <summary>Records a new session, ends the one it takes over (0x8E, MQTT 5 section 3.1.4) and arms its deadline.</summary>
     public void Add(DeviceSession session)
     {
-        if (_sessions.TryGetValue(session.DeviceId, out var previous))
+        DeviceSession? previous = null;
+        _sessions.AddOrUpdate(session.DeviceId, session, (_, existing) =>
+        {
+            previous = existing;
+            return session;
+        });
+        if (previous != null && !ReferenceEquals(previous, session))
         {
             previous.DeadlineTimer?.Dispose();
+            LogEnding(previous.DeviceId, "session_taken_over", (int)ReasonCode.SessionTakenOver);
+            previous.Connection?.Close(ReasonCode.SessionTakenOver, "session_taken_over");
         }
 
-        _sessions[session.DeviceId] = session;
         Arm(session);
 
         // The CONNECT was checked before the session was registered; an operator action in between
@@ -143,6 +147,17 @@ public sealed partial class SessionRegistry : IDisposable
 
         // Tenant and roles follow the registry's current record.
         session.Refresh(device);
+
+        // A subscription the device's current tenant and roles no longer allow ends the session:
+        // the device must not keep receiving what it may not subscribe to any more.
+        foreach (var filter in session.Subscriptions)
+        {
+            if (!_policy.MaySubscribe(session.DeviceId, session.Tenant, session.Roles, filter))
+            {
+                await EndAsync(session, ReasonCode.NotAuthorized, "authorization_lost").ConfigureAwait(false);
+                return;
+            }
+        }
     }
 
     private void Arm(DeviceSession session)
@@ -165,20 +180,18 @@ public sealed partial class SessionRegistry : IDisposable
         await EndAsync(session, ReasonCode.MaximumConnectTime, "deadline_passed").ConfigureAwait(false);
     }
 
-    private async Task EndAsync(DeviceSession session, ReasonCode code, string reason)
+    private Task EndAsync(DeviceSession session, ReasonCode code, string reason)
     {
-        if (!_sessions.TryRemove(new KeyValuePair<string, DeviceSession>(session.DeviceId, session)))
+        if (_sessions.TryRemove(new KeyValuePair<string, DeviceSession>(session.DeviceId, session)))
         {
-            return;
+            session.DeadlineTimer?.Dispose();
+            LogEnding(session.DeviceId, reason, (int)code);
+
+            // The connection counts the DISCONNECT (m2m_mqtt_gateway_disconnects_total).
+            session.Connection?.Close(code, reason);
         }
 
-        session.DeadlineTimer?.Dispose();
-        _metrics.GatewayDisconnect(reason);
-        LogEnding(session.DeviceId, reason, (int)code);
-        if (_disconnect != null)
-        {
-            await _disconnect(session.DeviceId, code).ConfigureAwait(false);
-        }
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ending the MQTT session of {DeviceId}: {Reason} (DISCONNECT 0x{Code:X2})")]
