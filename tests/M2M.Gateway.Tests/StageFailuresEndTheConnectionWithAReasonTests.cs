@@ -44,9 +44,9 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
     }
 
     /// <summary>
-    /// A fixed clock that throws once, at the next reading after <see cref="FailNext"/>, standing in
-    /// for a stage's bug: nothing else reads the clock while one PUBLISH is verified (the relay has no
-    /// record yet, the session's deadline was armed at its CONNECT).
+    /// A fixed clock that throws once, at the next reading a PUBLISH stage makes after
+    /// <see cref="FailNext"/>, standing in for a stage's bug. Other readers (the relay, the sessions)
+    /// are not disturbed: the stage is recognised on the call stack.
     /// </summary>
     private sealed class FaultyClock(DateTimeOffset now) : TimeProvider
     {
@@ -54,7 +54,16 @@ public sealed class StageFailuresEndTheConnectionWithAReasonTests : IAsyncLifeti
 
         public void FailNext() => Volatile.Write(ref _fail, 1);
 
-        public override DateTimeOffset GetUtcNow() =>
-            Interlocked.Exchange(ref _fail, 0) == 1 ? throw new InvalidOperationException("injected fault") : now;
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Volatile.Read(ref _fail) == 1
+                && Environment.StackTrace.Contains("M2M.Gateway.Ingress.Pipeline.", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref _fail, 0) == 1)
+            {
+                throw new InvalidOperationException("injected fault");
+            }
+
+            return now;
+        }
     }
 }
