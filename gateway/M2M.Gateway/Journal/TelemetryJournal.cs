@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Threading.Channels;
 using M2M.Gateway.Ingress;
+using M2M.Gateway.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     private readonly JournalOptions _options;
     private readonly int _windowCapacity;
     private readonly ILogger _logger;
+    private readonly GatewayMetrics? _metrics;
     private readonly Channel<JournalAppend> _appends = Channel.CreateBounded<JournalAppend>(
         new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -35,8 +38,8 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
 
-    public TelemetryJournal(IOptions<JournalOptions> options, IOptions<MqttIngressOptions> ingress, IConfiguration configuration, ILogger<TelemetryJournal> logger)
-        : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value, ingress.Value.ReceiveMaximum, logger)
+    public TelemetryJournal(IOptions<JournalOptions> options, IOptions<MqttIngressOptions> ingress, IConfiguration configuration, GatewayMetrics metrics, ILogger<TelemetryJournal> logger)
+        : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value, ingress.Value.ReceiveMaximum, logger, metrics)
     {
     }
 
@@ -45,8 +48,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     /// <paramref name="windowCapacity"/> accepted messages of each device (the Receive Maximum the
     /// broker announces, docs/protocol.md section 8).
     /// </summary>
-    public TelemetryJournal(string path, JournalOptions options, int windowCapacity = MqttIngressOptions.DefaultReceiveMaximum, ILogger? logger = null)
+    public TelemetryJournal(string path, JournalOptions options, int windowCapacity = MqttIngressOptions.DefaultReceiveMaximum, ILogger? logger = null, GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _windowCapacity = windowCapacity;
         _logger = logger ?? NullLogger.Instance;
@@ -124,7 +128,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        SqliteConnection? connection = null;
+        WriterStatements? statements = null;
         var batch = new List<JournalAppend>(_options.MaxBatch);
         var changes = new List<WindowChange>(_options.MaxBatch);
         var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
@@ -145,8 +149,10 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             {
                 try
                 {
-                    connection ??= Open();
-                    Commit(connection, batch, touched);
+                    statements ??= new WriterStatements(Open());
+                    var started = Stopwatch.GetTimestamp();
+                    Commit(statements, batch, touched);
+                    _metrics?.JournalCommitted(Stopwatch.GetElapsedTime(started), accepted);
                 }
                 catch (Exception exception)
                 {
@@ -155,12 +161,12 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
                     // failed (its connection closes without a PUBACK and the device resends it), and
                     // the writer carries on with the next batch on a new SQLite connection (a commit
                     // that failed can leave its transaction open, https://sqlite.org/lang_transaction.html).
-                    if (connection != null)
+                    if (statements != null)
                     {
                         // Out of the pool too: a pooled connection would come back as it is.
-                        SqliteConnection.ClearPool(connection);
-                        connection.Dispose();
-                        connection = null;
+                        SqliteConnection.ClearPool(statements.Connection);
+                        statements.Dispose();
+                        statements = null;
                     }
                     for (var i = changes.Count - 1; i >= 0; i--)
                     {
@@ -210,7 +216,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             }
         }
 
-        connection?.Dispose();
+        statements?.Dispose();
     }
 
     /// <summary>
@@ -304,27 +310,11 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         return 0;
     }
 
-    private static void Commit(SqliteConnection connection, List<JournalAppend> batch, List<((string, long) Key, ReplayWindow Window, JournalAppend Last)> touched)
+    private static void Commit(WriterStatements statements, List<JournalAppend> batch, List<((string, long) Key, ReplayWindow Window, JournalAppend Last)> touched)
     {
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
+        using var transaction = statements.Connection.BeginTransaction();
+        var insert = statements.Insert;
         insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO records (position, device_id, tenant, generation, topic, epoch, seq, device_time, gateway_time, content_type, payload, signature)
-            VALUES ($position, $device, $tenant, $generation, $topic, $epoch, $seq, $device_time, $gateway_time, $content_type, $payload, $signature)
-            """;
-        var position = insert.Parameters.Add("$position", SqliteType.Integer);
-        var device = insert.Parameters.Add("$device", SqliteType.Text);
-        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-        var generation = insert.Parameters.Add("$generation", SqliteType.Integer);
-        var topic = insert.Parameters.Add("$topic", SqliteType.Text);
-        var epoch = insert.Parameters.Add("$epoch", SqliteType.Integer);
-        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-        var deviceTime = insert.Parameters.Add("$device_time", SqliteType.Integer);
-        var gatewayTime = insert.Parameters.Add("$gateway_time", SqliteType.Integer);
-        var contentType = insert.Parameters.Add("$content_type", SqliteType.Text);
-        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-        var signature = insert.Parameters.Add("$signature", SqliteType.Text);
         foreach (var append in batch)
         {
             if (append.Outcome != AppendOutcome.Appended)
@@ -333,42 +323,34 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             }
 
             var r = append.Record;
-            position.Value = append.Position;
-            device.Value = r.DeviceId;
-            tenant.Value = r.Tenant;
-            generation.Value = r.CredentialGeneration;
-            topic.Value = r.Topic;
-            epoch.Value = (long)r.Epoch;
-            seq.Value = (long)r.Sequence;
-            deviceTime.Value = r.DeviceTime;
-            gatewayTime.Value = r.GatewayTime;
-            contentType.Value = (object?)r.ContentType ?? DBNull.Value;
-            payload.Value = r.Payload;
-            signature.Value = r.Signature;
+            var values = insert.Parameters;
+            values[0].Value = append.Position;
+            values[1].Value = r.DeviceId;
+            values[2].Value = r.Tenant;
+            values[3].Value = r.CredentialGeneration;
+            values[4].Value = r.Topic;
+            values[5].Value = (long)r.Epoch;
+            values[6].Value = (long)r.Sequence;
+            values[7].Value = r.DeviceTime;
+            values[8].Value = r.GatewayTime;
+            values[9].Value = (object?)r.ContentType ?? DBNull.Value;
+            values[10].Value = r.Payload;
+            values[11].Value = r.Signature;
             insert.ExecuteNonQuery();
         }
 
         // One row per device and generation per batch: its newest mark and its whole window.
-        using var mark = connection.CreateCommand();
+        var mark = statements.Mark;
         mark.Transaction = transaction;
-        mark.CommandText = """
-            INSERT INTO marks (device_id, generation, epoch, seq, signature, recent) VALUES ($device, $generation, $epoch, $seq, $signature, $recent)
-            ON CONFLICT (device_id, generation) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, signature = excluded.signature, recent = excluded.recent
-            """;
-        var markDevice = mark.Parameters.Add("$device", SqliteType.Text);
-        var markGeneration = mark.Parameters.Add("$generation", SqliteType.Integer);
-        var markEpoch = mark.Parameters.Add("$epoch", SqliteType.Integer);
-        var markSeq = mark.Parameters.Add("$seq", SqliteType.Integer);
-        var markSignature = mark.Parameters.Add("$signature", SqliteType.Text);
-        var recent = mark.Parameters.Add("$recent", SqliteType.Blob);
         foreach (var (key, window, last) in touched)
         {
-            markDevice.Value = key.Item1;
-            markGeneration.Value = key.Item2;
-            markEpoch.Value = (long)window.LastEpoch;
-            markSeq.Value = (long)window.LastSequence;
-            markSignature.Value = last.Record.Signature;
-            recent.Value = window.ToBytes();
+            var values = mark.Parameters;
+            values[0].Value = key.Item1;
+            values[1].Value = key.Item2;
+            values[2].Value = (long)window.LastEpoch;
+            values[3].Value = (long)window.LastSequence;
+            values[4].Value = last.Record.Signature;
+            values[5].Value = window.ToBytes();
             mark.ExecuteNonQuery();
         }
 
@@ -412,6 +394,59 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A journal waiter failed")]
     private partial void LogWaiterFailed(Exception exception);
+
+    /// <summary>
+    /// The writer's connection and its two statements, prepared once and reused for every batch
+    /// (Microsoft.Data.Sqlite prepares a command when it first runs and keeps it while the command lives).
+    /// </summary>
+    private sealed class WriterStatements : IDisposable
+    {
+        public WriterStatements(SqliteConnection connection)
+        {
+            Connection = connection;
+            Insert = connection.CreateCommand();
+            Insert.CommandText = """
+                INSERT INTO records (position, device_id, tenant, generation, topic, epoch, seq, device_time, gateway_time, content_type, payload, signature)
+                VALUES ($position, $device, $tenant, $generation, $topic, $epoch, $seq, $device_time, $gateway_time, $content_type, $payload, $signature)
+                """;
+            Insert.Parameters.Add("$position", SqliteType.Integer);
+            Insert.Parameters.Add("$device", SqliteType.Text);
+            Insert.Parameters.Add("$tenant", SqliteType.Text);
+            Insert.Parameters.Add("$generation", SqliteType.Integer);
+            Insert.Parameters.Add("$topic", SqliteType.Text);
+            Insert.Parameters.Add("$epoch", SqliteType.Integer);
+            Insert.Parameters.Add("$seq", SqliteType.Integer);
+            Insert.Parameters.Add("$device_time", SqliteType.Integer);
+            Insert.Parameters.Add("$gateway_time", SqliteType.Integer);
+            Insert.Parameters.Add("$content_type", SqliteType.Text);
+            Insert.Parameters.Add("$payload", SqliteType.Blob);
+            Insert.Parameters.Add("$signature", SqliteType.Text);
+            Mark = connection.CreateCommand();
+            Mark.CommandText = """
+                INSERT INTO marks (device_id, generation, epoch, seq, signature, recent) VALUES ($device, $generation, $epoch, $seq, $signature, $recent)
+                ON CONFLICT (device_id, generation) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, signature = excluded.signature, recent = excluded.recent
+                """;
+            Mark.Parameters.Add("$device", SqliteType.Text);
+            Mark.Parameters.Add("$generation", SqliteType.Integer);
+            Mark.Parameters.Add("$epoch", SqliteType.Integer);
+            Mark.Parameters.Add("$seq", SqliteType.Integer);
+            Mark.Parameters.Add("$signature", SqliteType.Text);
+            Mark.Parameters.Add("$recent", SqliteType.Blob);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Insert { get; }
+
+        public SqliteCommand Mark { get; }
+
+        public void Dispose()
+        {
+            Insert.Dispose();
+            Mark.Dispose();
+            Connection.Dispose();
+        }
+    }
 
     /// <summary>Turns the writer's callback into a task, for <see cref="AppendAndWaitAsync"/>.</summary>
     private sealed class CompletionWaiter : IJournalWaiter

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
@@ -80,7 +81,68 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
         _endpoint.Monitor.Add(this);
         try
         {
-            await ReadLoopAsync().ConfigureAwait(false);
+            // The read loop, in this method so that an idle connection holds one async state, not two.
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var keepReading = true;
+                var progressed = false;
+                try
+                {
+                    while (keepReading)
+                    {
+                        var status = PacketFramer.TryReadFixedHeader(buffer, out var header, out var error);
+                        if (status == FrameStatus.Incomplete)
+                        {
+                            break;
+                        }
+
+                        if (status == FrameStatus.Malformed)
+                        {
+                            keepReading = _connectReceived ? Violation(error.Code, error.Reason) : Drop(error.Reason);
+                            break;
+                        }
+
+                        // Judged from the fixed header alone, before the body is waited for.
+                        var size = header.HeaderLength + (long)header.RemainingLength;
+                        if (size > (_session == null ? Options.MaxUnauthenticatedPacketBytes : Options.MaxPacketBytes))
+                        {
+                            keepReading = TooLarge(header.Type);
+                            break;
+                        }
+
+                        if (buffer.Length < size)
+                        {
+                            break;
+                        }
+
+                        var body = buffer.Slice(header.HeaderLength, header.RemainingLength);
+                        buffer = buffer.Slice(size);
+                        progressed = true;
+                        Volatile.Write(ref _lastPacketAt, Environment.TickCount64);
+                        keepReading = await HandleAsync(header, body).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                // The CONNECT, or a packet begun and not finished, must arrive whole within the
+                // CommunicationTimeout; the monitor enforces it from this time.
+                if (_connectReceived)
+                {
+                    Volatile.Write(ref _waitingSince, buffer.IsEmpty ? 0 : progressed || Volatile.Read(ref _waitingSince) == 0 ? Environment.TickCount64 : _waitingSince);
+                }
+
+                if (!keepReading || result.IsCompleted || result.IsCanceled || IsClosing())
+                {
+                    return;
+                }
+
+                await FlushIfIdleAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (exception is ConnectionResetException or ConnectionAbortedException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -202,70 +264,6 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
         }
     }
 
-    private async Task ReadLoopAsync()
-    {
-        while (true)
-        {
-            var result = await _input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var keepReading = true;
-            var progressed = false;
-            try
-            {
-                while (keepReading)
-                {
-                    var status = PacketFramer.TryReadFixedHeader(buffer, out var header, out var error);
-                    if (status == FrameStatus.Incomplete)
-                    {
-                        break;
-                    }
-
-                    if (status == FrameStatus.Malformed)
-                    {
-                        keepReading = _connectReceived ? Violation(error.Code, error.Reason) : Drop(error.Reason);
-                        break;
-                    }
-
-                    // Judged from the fixed header alone, before the body is waited for.
-                    var size = header.HeaderLength + (long)header.RemainingLength;
-                    if (size > (_session == null ? Options.MaxUnauthenticatedPacketBytes : Options.MaxPacketBytes))
-                    {
-                        keepReading = TooLarge(header.Type);
-                        break;
-                    }
-
-                    if (buffer.Length < size)
-                    {
-                        break;
-                    }
-
-                    var body = buffer.Slice(header.HeaderLength, header.RemainingLength);
-                    buffer = buffer.Slice(size);
-                    progressed = true;
-                    Volatile.Write(ref _lastPacketAt, Environment.TickCount64);
-                    keepReading = await HandleAsync(header, body).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _input.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            // The CONNECT, or a packet begun and not finished, must arrive whole within the
-            // CommunicationTimeout; the monitor enforces it from this time.
-            if (_connectReceived)
-            {
-                Volatile.Write(ref _waitingSince, buffer.IsEmpty ? 0 : progressed || Volatile.Read(ref _waitingSince) == 0 ? Environment.TickCount64 : _waitingSince);
-            }
-
-            if (!keepReading || result.IsCompleted || result.IsCanceled || IsClosing())
-            {
-                return;
-            }
-
-            await FlushIfIdleAsync().ConfigureAwait(false);
-        }
-    }
 
     private ValueTask<bool> HandleAsync(FixedHeader header, ReadOnlySequence<byte> body)
     {
@@ -615,6 +613,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
                 // MQTT 5 section 3.1.2.11.7: no Reason String on a PUBACK when the client asked for none.
                 PacketWriter.WritePubAck(Outgoing(), head.Packet.PacketId, outcome.Code,
                     outcome.Succeeded || !_problemInformation ? null : outcome.Reason, _clientMaximumPacketSize);
+                _endpoint.Metrics.PublishAcknowledged(Stopwatch.GetElapsedTime(head.ReceivedAt));
             }
         }
 
@@ -681,15 +680,9 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
                     }
 
                     _output.Write(_outgoing.WrittenSpan);
-                    if (_outgoing.Capacity > 4096)
-                    {
-                        // A burst grew it; an idle connection keeps only a small one.
-                        _outgoing = null;
-                    }
-                    else
-                    {
-                        _outgoing.ResetWrittenCount();
-                    }
+
+                    // Dropped once written: an idle connection holds no outgoing buffer at all.
+                    _outgoing = null;
                 }
 
                 var flushed = await _output.FlushAsync().ConfigureAwait(false);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Ingress.Broker;
@@ -24,7 +25,6 @@ namespace M2M.Gateway.Ingress.Broker;
 internal sealed partial class MqttListener(
     IServiceProvider services,
     IOptions<MqttIngressOptions> options,
-    ILoggerFactory loggers,
     ILogger<MqttListener> logger) : IHostedService, IAsyncDisposable
 {
     private readonly MqttIngressOptions _options = options.Value;
@@ -63,11 +63,13 @@ internal sealed partial class MqttListener(
 
         // An unauthenticated connection can make Kestrel buffer at most this much of what it sends
         // (MaxReadBufferSize is the input pipe's pause threshold); it must hold one whole packet.
+        // Kestrel's own logging is left out: it opens a logging scope per connection (memory held by
+        // every idle connection) for events MqttConnection logs itself, with the device's id.
         var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions
         {
             MaxReadBufferSize = Math.Max(2L * _options.MaxPacketBytes, 64 * 1024),
-        }), loggers);
-        var server = new KestrelServer(Options.Create(kestrel), transport, loggers);
+        }), NullLoggerFactory.Instance);
+        var server = new KestrelServer(Options.Create(kestrel), transport, NullLoggerFactory.Instance);
         await server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         _server = server;
         _endpoint = endpoint;

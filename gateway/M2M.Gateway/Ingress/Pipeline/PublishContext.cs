@@ -15,6 +15,9 @@ public sealed record SignedMessage(uint Epoch, uint Sequence, long Timestamp, by
 /// <summary>One PUBLISH travelling through the stages of <see cref="PublishPipeline"/>, and then waiting for its PUBACK.</summary>
 public sealed class PublishContext(DeviceSession session, PublishPacket packet, IJournalWaiter? waiter = null)
 {
+    /// <summary>When it was read off the socket (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public long ReceivedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>The session that sent it.</summary>
     public DeviceSession Session { get; } = session;
 

@@ -83,8 +83,6 @@ public sealed class DeviceSession : IDisposable
         }
     }
 
-    /// <summary>The timer that enforces <see cref="Deadline"/>.</summary>
-    internal ITimer? DeadlineTimer { get; set; }
 
     /// <summary>The connection the session runs on; set by the broker before the session is registered.</summary>
     public ISessionConnection? Connection { get; set; }

@@ -15,14 +15,17 @@ namespace M2M.Gateway.Ingress.Sessions;
 /// </summary>
 public sealed partial class SessionRegistry : IDisposable
 {
-    // TimeProvider timers accept at most about 49 days; a longer deadline is re-armed when reached.
-    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(1);
+    // How often deadlines are checked: one timer for every session rather than one per session
+    // (a timer costs about 200 bytes, and the gateway holds tens of thousands of sessions); a
+    // session ends at most this long after its deadline.
+    private static readonly TimeSpan DeadlinePeriod = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, DeviceSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IDeviceDirectory? _directory;
     private readonly ILogger<SessionRegistry> _logger;
     private readonly ITimer _sweep;
+    private readonly ITimer _deadlines;
     private readonly TopicPolicy _policy;
 
     public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, TopicPolicy policy, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null)
@@ -33,6 +36,7 @@ public sealed partial class SessionRegistry : IDisposable
         _logger = logger;
         var interval = options.Value.RevalidateInterval;
         _sweep = time.CreateTimer(_ => _ = RevalidateAllAsync(), null, interval, interval);
+        _deadlines = time.CreateTimer(_ => EndExpired(), null, DeadlinePeriod, DeadlinePeriod);
         if (directory != null)
         {
             directory.DeviceChanged += OnDeviceChanged;
@@ -47,7 +51,7 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>The live session of a device, if any.</summary>
     public DeviceSession? Find(string deviceId) => _sessions.TryGetValue(deviceId, out var session) ? session : null;
 
-    /// <summary>Records a new session, ends the one it takes over (0x8E, MQTT 5 section 3.1.4) and arms its deadline.</summary>
+    /// <summary>Records a new session and ends the one it takes over (0x8E, MQTT 5 section 3.1.4).</summary>
     public void Add(DeviceSession session)
     {
         DeviceSession? previous = null;
@@ -58,12 +62,9 @@ public sealed partial class SessionRegistry : IDisposable
         });
         if (previous != null && !ReferenceEquals(previous, session))
         {
-            previous.DeadlineTimer?.Dispose();
             LogEnding(previous.DeviceId, "session_taken_over", (int)ReasonCode.SessionTakenOver);
             previous.Connection?.Close(ReasonCode.SessionTakenOver, "session_taken_over");
         }
-
-        Arm(session);
 
         // The CONNECT was checked before the session was registered; an operator action in between
         // raised DeviceChanged while there was no session to end. Checking once more closes that gap.
@@ -73,20 +74,13 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>Forgets a session that ended, unless a newer one took its place.</summary>
     public void Remove(DeviceSession session)
     {
-        session.DeadlineTimer?.Dispose();
         _sessions.TryRemove(new KeyValuePair<string, DeviceSession>(session.DeviceId, session));
     }
 
     /// <summary>Moves a session's deadline later after an in-band renewal (section 7.2); true when it moved.</summary>
     public bool Extend(DeviceSession session, DateTimeOffset deadline)
     {
-        if (!session.ExtendDeadline(deadline))
-        {
-            return false;
-        }
-
-        Arm(session);
-        return true;
+        return session.ExtendDeadline(deadline);
     }
 
     /// <summary>Re-checks every live session against the directory now.</summary>
@@ -101,14 +95,10 @@ public sealed partial class SessionRegistry : IDisposable
     public void Dispose()
     {
         _sweep.Dispose();
+        _deadlines.Dispose();
         if (_directory != null)
         {
             _directory.DeviceChanged -= OnDeviceChanged;
-        }
-
-        foreach (var session in _sessions.Values)
-        {
-            session.DeadlineTimer?.Dispose();
         }
     }
 
@@ -160,31 +150,23 @@ public sealed partial class SessionRegistry : IDisposable
         }
     }
 
-    private void Arm(DeviceSession session)
+    /// <summary>Ends every session whose deadline has passed (0xA0, docs/protocol.md section 7.1).</summary>
+    private void EndExpired()
     {
-        session.DeadlineTimer?.Dispose();
-        var due = session.Deadline - _time.GetUtcNow();
-        due = due < TimeSpan.Zero ? TimeSpan.Zero : due > LongestTimer ? LongestTimer : due;
-        session.DeadlineTimer = _time.CreateTimer(_ => _ = OnDeadlineAsync(session), null, due, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task OnDeadlineAsync(DeviceSession session)
-    {
-        if (_time.GetUtcNow() < session.Deadline)
+        var now = _time.GetUtcNow();
+        foreach (var session in _sessions.Values)
         {
-            // Renewed in the meantime, or a deadline beyond the longest timer.
-            Arm(session);
-            return;
+            if (now >= session.Deadline)
+            {
+                _ = EndAsync(session, ReasonCode.MaximumConnectTime, "deadline_passed");
+            }
         }
-
-        await EndAsync(session, ReasonCode.MaximumConnectTime, "deadline_passed").ConfigureAwait(false);
     }
 
     private Task EndAsync(DeviceSession session, ReasonCode code, string reason)
     {
         if (_sessions.TryRemove(new KeyValuePair<string, DeviceSession>(session.DeviceId, session)))
         {
-            session.DeadlineTimer?.Dispose();
             LogEnding(session.DeviceId, reason, (int)code);
 
             // The connection counts the DISCONNECT (m2m_mqtt_gateway_disconnects_total).
