@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
@@ -17,17 +16,17 @@ public sealed class AFullDiskDegradesTheFileSinkAndLosesNothingTests : IAsyncLif
 {
     private const int Messages = 40;
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private readonly string _disk = Directory.CreateTempSubdirectory("m2m-fulldisk-").FullName;
-    private bool _mounted;
+    private SmallDisk? _disk;
     private InProcessGateway? _gateway;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        if (RootOnLinuxFactAttribute.CanMount)
+        if (SmallDisk.CanMount)
         {
-            await RunAsync("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", _disk);
-            _mounted = true;
+            _disk = SmallDisk.Mount(kilobytes: 256);
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -37,24 +36,16 @@ public sealed class AFullDiskDegradesTheFileSinkAndLosesNothingTests : IAsyncLif
             await _gateway.DisposeAsync();
         }
 
-        if (_mounted)
-        {
-            await RunAsync("umount", _disk);
-        }
-
-        Directory.Delete(_disk, recursive: true);
+        _disk?.Dispose();
     }
 
     [RootOnLinuxFact]
     public async Task TheRelaySurvivesSaysDegradedAndWritesEveryAcknowledgedMessageOnceWhenSpaceReturns()
     {
-        var file = Path.Combine(_disk, "telemetry.jsonl");
-        var filler = Path.Combine(_disk, "filler");
-        await using (var fill = new FileStream(filler, FileMode.CreateNew))
-        {
-            // Leave room for a few events only.
-            await fill.WriteAsync(new byte[new DriveInfo(_disk).AvailableFreeSpace - (8 * 1024)]);
-        }
+        var file = Path.Combine(_disk!.Path, "telemetry.jsonl");
+
+        // Leave room for a few events only.
+        _disk.Fill(bytesLeft: 8 * 1024);
 
         _gateway = await InProcessGateway.StartAsync(_world, null,
             "--Gateway:Relay:File:Path", file,
@@ -75,7 +66,7 @@ public sealed class AFullDiskDegradesTheFileSinkAndLosesNothingTests : IAsyncLif
         await Eventually.ValueAsync(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative)),
             metrics => metrics.Contains("m2m_relay_sink_failing{sink=\"file\"} 1", StringComparison.Ordinal), "the file sink's failing gauge at 1");
 
-        File.Delete(filler);
+        _disk.Free();
 
         // Every acknowledged message, then a sentinel published after the recovery: the exact
         // sequence up to it shows nothing was lost or written twice.
@@ -90,32 +81,4 @@ public sealed class AFullDiskDegradesTheFileSinkAndLosesNothingTests : IAsyncLif
         await Eventually.ValueAsync(() => http.GetStringAsync(new Uri("/health", UriKind.Relative)), body => body == "Healthy", "/health to be Healthy again");
         Assert.Contains("m2m_relay_sink_failing{sink=\"file\"} 0", await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
     }
-
-    private static async Task RunAsync(string command, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{command} failed: {error}");
-    }
-}
-
-/// <summary>A fact that needs root on Linux (to mount a tmpfs); skipped, and reported so, elsewhere.</summary>
-public sealed class RootOnLinuxFactAttribute : FactAttribute
-{
-    public RootOnLinuxFactAttribute()
-    {
-        if (!CanMount)
-        {
-            Skip = "Needs root on Linux to mount a small tmpfs (run the tests as root, as CI does).";
-        }
-    }
-
-    public static bool CanMount => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess;
 }

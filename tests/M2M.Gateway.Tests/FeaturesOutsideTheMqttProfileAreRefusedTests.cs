@@ -1,7 +1,6 @@
 using System.Text;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -12,14 +11,12 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Now);
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
+    private WireRig _rig = null!;
 
-    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync(_world, _time);
+    public async Task InitializeAsync() => _rig = await WireRig.StartAsync(_world);
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     public static TheoryData<string, int, int, string> Publishes => new()
     {
@@ -65,7 +62,7 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
     [Fact]
     public async Task AConnectWithAWillIsRefused()
     {
-        await using var client = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
+        await using var client = await RawMqttConnection.OpenAsync(_rig.Gateway.MqttPort);
         // Will Properties (none), Will Topic, Will Payload (section 3.1.3).
         byte[] will = [0x00, .. RawMqttConnection.Utf8String("devices/sensor-1/status"), .. RawMqttConnection.Binary("gone"u8.ToArray())];
         await client.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", Token(), will: will));
@@ -78,7 +75,7 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
     [Fact]
     public async Task AConnectAskingForEnhancedAuthenticationIsRefused()
     {
-        await using var client = await RawMqttConnection.OpenAsync(_gateway.MqttPort);
+        await using var client = await RawMqttConnection.OpenAsync(_rig.Gateway.MqttPort);
 
         // Property 0x15 Authentication Method "SCRAM-SHA-1" (section 3.1.2.11.9).
         await client.SendAsync(RawMqttConnection.Connect("sensor-1", "sensor-1", Token(), properties: [0x15, .. RawMqttConnection.Utf8String("SCRAM-SHA-1")]));
@@ -87,15 +84,15 @@ public sealed class FeaturesOutsideTheMqttProfileAreRefusedTests : IAsyncLifetim
         Assert.Equal((0x8C, "authentication_method_not_supported"), (connAck.ReasonCode, connAck.ReasonString));
     }
 
-    private async Task<RawMqttConnection> Connect() => await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+    private async Task<RawMqttConnection> Connect() => await _rig.ConnectAsync();
 
-    private byte[] Token() => Encoding.ASCII.GetBytes(_world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+    private byte[] Token() => Encoding.ASCII.GetBytes(_world.MintAccessToken("sensor-1", _rig.Time.GetUtcNow()));
 
     private byte[] Telemetry(int qos = 1, bool retain = false, byte[]? extraProperties = null)
     {
-        var device = _gateway.Device("sensor-1");
+        var device = _rig.Gateway.Device("sensor-1");
         var payload = "{}"u8.ToArray();
-        var ts = Now.ToUnixTimeMilliseconds();
+        var ts = _rig.Now;
         var signature = device.Sign(1, 1, payload, "application/json", "devices/sensor-1/telemetry", ts);
         return RawMqttConnection.Publish("devices/sensor-1/telemetry", 1, payload, SignedPublish.Properties(1, 1, ts, signature), "application/json", qos, retain, extraProperties);
     }

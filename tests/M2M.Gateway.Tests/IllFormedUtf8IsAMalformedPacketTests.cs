@@ -1,6 +1,5 @@
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -11,14 +10,12 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class IllFormedUtf8IsAMalformedPacketTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Now);
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
+    private WireRig _rig = null!;
 
-    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync(_world, _time);
+    public async Task InitializeAsync() => _rig = await WireRig.StartAsync(_world);
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     public static TheoryData<string, byte[]> Strings => new()
     {
@@ -42,10 +39,10 @@ public sealed class IllFormedUtf8IsAMalformedPacketTests : IAsyncLifetime
 
     private async Task AssertMalformed(string name, (byte[] Name, byte[] Value)[] extra)
     {
-        var device = _gateway.Device("sensor-1");
+        var device = _rig.Gateway.Device("sensor-1");
         var payload = "{}"u8.ToArray();
-        var ts = Now.ToUnixTimeMilliseconds();
-        await using (var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow())))
+        var ts = _rig.Now;
+        await using (var client = await _rig.ConnectAsync())
         {
             // A correctly signed message (other user properties are not signed) with one bad string.
             var signature = device.Sign(1, 1, payload, "application/json", "devices/sensor-1/telemetry", ts);
@@ -58,9 +55,9 @@ public sealed class IllFormedUtf8IsAMalformedPacketTests : IAsyncLifetime
         }
 
         // Nothing of it was relayed: the next message (epoch 1, seq 2) is the first and only record.
-        await using var again = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+        await using var again = await _rig.ConnectAsync();
         await again.SendAsync(SignedPublish.Telemetry(device, 1, 1, 2, payload, ts));
         Assert.Equal(0x00, (await again.ExpectAsync(RawPacket.PubAck)).ReasonCode);
-        Assert.Equal("sensor-1/1/1/2", Assert.Single(await _gateway.FileEventsAsync(1)).GetProperty("id").GetString());
+        Assert.Equal("sensor-1/1/1/2", Assert.Single(await _rig.Gateway.FileEventsAsync(1)).GetProperty("id").GetString());
     }
 }

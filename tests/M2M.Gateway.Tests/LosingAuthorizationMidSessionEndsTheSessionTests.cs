@@ -1,6 +1,5 @@
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -11,47 +10,46 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class LosingAuthorizationMidSessionEndsTheSessionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
+    private WireRig _rig = null!;
 
     public async Task InitializeAsync()
     {
         _world.Device("sensor-1").Roles.Add("observer");
-        _gateway = await InProcessGateway.StartAsync(_world, _time,
+        _rig = await WireRig.StartAsync(_world,
             "--Gateway:Mqtt:Authorization:Rules:0:Role", "observer",
             "--Gateway:Mqtt:Authorization:Rules:0:Subscribe:0", "tenants/{tenant}/alerts");
     }
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task ASubscriptionNoLongerAllowedEndsTheSessionWithNotAuthorized()
     {
-        await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+        await using var client = await _rig.ConnectAsync();
         await client.SendAsync(RawMqttConnection.Subscribe(1, "tenants/acme/alerts"));
         var subAck = await client.ExpectAsync(RawPacket.SubAck);
         Assert.Equal(0x01, subAck.Body[^1]);
 
-        _gateway.Directory.SetRoles("sensor-1");
+        _rig.Gateway.Directory.SetRoles("sensor-1");
 
         var disconnect = await client.ExpectAsync(RawPacket.Disconnect);
         Assert.Equal((0x87, "authorization_lost"), (disconnect.ReasonCode, disconnect.ReasonString));
-        Assert.Equal(1, (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value("m2m_mqtt_gateway_disconnects_total{reason=\"authorization_lost\"}"));
+        Assert.Equal(1, await _rig.MetricAsync("m2m_mqtt_gateway_disconnects_total{reason=\"authorization_lost\"}"));
     }
 
     [Fact]
     public async Task AChangeThatKeepsTheSubscriptionAllowedKeepsTheSession()
     {
-        await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+        await using var client = await _rig.ConnectAsync();
         await client.SendAsync(RawMqttConnection.Subscribe(1, "tenants/acme/alerts"));
         await client.ExpectAsync(RawPacket.SubAck);
 
-        _gateway.Directory.SetRoles("sensor-1", "observer", "maintainer");
+        _rig.Gateway.Directory.SetRoles("sensor-1", "observer", "maintainer");
 
         // Sentinel: the re-check the change triggered has run once the sweep after it has; the
         // connection still answers a PINGREQ afterwards.
-        await _gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>().RevalidateAllAsync();
+        await _rig.Gateway.Service<M2M.Gateway.Ingress.Sessions.SessionRegistry>().RevalidateAllAsync();
         await client.SendAsync(RawMqttConnection.PingReq());
         Assert.Equal(RawPacket.PingResp, (await client.ReadPacketAsync())!.Type);
     }

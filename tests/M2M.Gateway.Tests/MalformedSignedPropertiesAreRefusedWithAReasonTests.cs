@@ -1,7 +1,6 @@
 using System.Text;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
-using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -13,14 +12,12 @@ namespace M2M.Gateway.Tests;
 /// </summary>
 public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Now);
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
-    private InProcessGateway _gateway = null!;
+    private WireRig _rig = null!;
 
-    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync(_world, _time);
+    public async Task InitializeAsync() => _rig = await WireRig.StartAsync(_world);
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     /// <summary>A case: what it breaks, and the m2m properties (name, value) it sends instead of the valid ones.</summary>
     public static TheoryData<string, string[]> Cases => new()
@@ -49,8 +46,8 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
     [MemberData(nameof(Cases))]
     public async Task TheMessageIsRefusedWithPubAck0x83AndTheConnectionGoesOn(string name, string[] properties)
     {
-        var device = _gateway.Device("sensor-1");
-        await using var client = await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+        var device = _rig.Gateway.Device("sensor-1");
+        await using var client = await _rig.ConnectAsync();
         var before = await Refused();
 
         var pairs = properties.Chunk(2).Select(p => (Encoding.UTF8.GetBytes(p[0]), Encoding.UTF8.GetBytes(p[1])));
@@ -62,10 +59,10 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
         Assert.Equal(before + 1, await Refused());
 
         // The same connection is still served: a valid message after it is accepted and relayed alone.
-        await client.SendAsync(SignedPublish.Telemetry(device, 2, 1, 1, "{}"u8.ToArray(), Now.ToUnixTimeMilliseconds()));
+        await client.SendAsync(SignedPublish.Telemetry(device, 2, 1, 1, "{}"u8.ToArray(), _rig.Now));
         var accepted = await client.ExpectAsync(RawPacket.PubAck);
         Assert.Equal((2, 0x00), (accepted.PacketId, accepted.ReasonCode));
-        var events = await _gateway.FileEventsAsync(1);
+        var events = await _rig.Gateway.FileEventsAsync(1);
         Assert.Equal("sensor-1/1/1/1", Assert.Single(events).GetProperty("id").GetString());
     }
 
@@ -88,5 +85,5 @@ public sealed class MalformedSignedPropertiesAreRefusedWithAReasonTests : IAsync
     // 'B' sets an unused bit, so it is not the canonical text of any 32 bytes.
     private static string NonCanonicalLastCharacter() => ValidShape()[..42] + "B";
 
-    private async Task<double> Scrape(string series) => (await MetricsScrape.ReadAsync(_gateway.BaseAddress)).Value(series);
+    private async Task<double> Scrape(string series) => await _rig.MetricAsync(series);
 }

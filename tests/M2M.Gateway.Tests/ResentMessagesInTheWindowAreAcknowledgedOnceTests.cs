@@ -2,7 +2,6 @@ using System.Globalization;
 using M2M.Gateway.Tests.Support;
 using M2M.Gateway.TestHost;
 using M2M.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -16,24 +15,22 @@ namespace M2M.Gateway.Tests;
 public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLifetime
 {
     private const int InFlight = 8;
-    private static readonly DateTimeOffset Now = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Now);
     private readonly TestWorld _world = TestWorld.Create(("sensor-1", "acme"));
     private readonly string _folder = Directory.CreateTempSubdirectory("m2m-window-").FullName;
-    private InProcessGateway _gateway = null!;
+    private WireRig _rig = null!;
 
-    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync(_world, _time, "--Gateway:Mqtt:ReceiveMaximum", "8");
+    public async Task InitializeAsync() => _rig = await WireRig.StartAsync(_world, "--Gateway:Mqtt:ReceiveMaximum", "8");
 
     public async Task DisposeAsync()
     {
-        await _gateway.DisposeAsync();
+        await _rig.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
     public async Task EveryMessageOfTheWindowResentIsAcknowledgedAndRelayedOnce()
     {
-        var device = _gateway.Device("sensor-1");
+        var device = _rig.Gateway.Device("sensor-1");
 
         // Eight in flight at once; their PUBACKs are read here, but the device never gets them.
         await using (var first = await Connect())
@@ -50,19 +47,19 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
         await SendAndExpectAcceptedAsync(second, device, 1, InFlight);
         await SendAndExpectAcceptedAsync(second, device, InFlight + 1, 1);
 
-        var events = await _gateway.FileEventsAsync(InFlight + 1);
+        var events = await _rig.Gateway.FileEventsAsync(InFlight + 1);
         Assert.Equal(Enumerable.Range(1, InFlight + 1).Select(Id), events.Select(e => e.GetProperty("id").GetString()));
     }
 
     [Fact]
     public async Task OtherContentUnderTheSameNumbersIsReplayed()
     {
-        var device = _gateway.Device("sensor-1");
+        var device = _rig.Gateway.Device("sensor-1");
         await using var client = await Connect();
         await client.SendAsync(Message(device, 1));
         Assert.Equal((1, 0x00), Ack(await client.ExpectAsync(RawPacket.PubAck)));
 
-        await client.SendAsync(SignedPublish.Telemetry(device, 2, 1, 1, "{\"other\":true}"u8.ToArray(), Now.ToUnixTimeMilliseconds()));
+        await client.SendAsync(SignedPublish.Telemetry(device, 2, 1, 1, "{\"other\":true}"u8.ToArray(), _rig.Now));
 
         var refused = await client.ExpectAsync(RawPacket.PubAck);
         Assert.Equal((2, 0x83, "replayed"), (refused.PacketId, refused.ReasonCode, refused.ReasonString));
@@ -71,7 +68,7 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
     [Fact]
     public async Task AMessageOlderThanTheWindowIsReplayed()
     {
-        var device = _gateway.Device("sensor-1");
+        var device = _rig.Gateway.Device("sensor-1");
         await using var client = await Connect();
         await SendAndExpectAcceptedAsync(client, device, 1, InFlight);
         await SendAndExpectAcceptedAsync(client, device, InFlight + 1, 1);
@@ -134,10 +131,10 @@ public sealed class ResentMessagesInTheWindowAreAcknowledgedOnceTests : IAsyncLi
 
     // The same content every time it is sent, as a device's resend is.
     private static byte[] Message(TestDevice device, uint seq, ushort? packetId = null, long? now = null) =>
-        SignedPublish.Telemetry(device, packetId ?? (ushort)seq, 1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"), now ?? Now.ToUnixTimeMilliseconds());
+        SignedPublish.Telemetry(device, packetId ?? (ushort)seq, 1, seq, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{seq}}}"), now ?? TestClock.Start.ToUnixTimeMilliseconds());
 
     private async Task<RawMqttConnection> Connect() =>
-        await SignedPublish.ConnectAsync(_gateway.MqttPort, "sensor-1", _world.MintAccessToken("sensor-1", _time.GetUtcNow()));
+        await _rig.ConnectAsync();
 
     private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, int port) =>
         GatewayProcess.StartAsync("M2M.Gateway.TestHost.dll", dataDirectory,

@@ -15,13 +15,13 @@ public sealed class SmallDisk : IDisposable
 
     private string Filler => System.IO.Path.Combine(Path, "filler");
 
-    /// <summary>True when this process may mount (root).</summary>
+    /// <summary>True when this process may mount (root on Linux); tests that need it use <see cref="RootOnLinuxFactAttribute"/>.</summary>
     public static bool CanMount => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess;
 
-    public static SmallDisk Mount(int megabytes)
+    public static SmallDisk Mount(int kilobytes)
     {
         var path = Directory.CreateTempSubdirectory("m2m-disk-").FullName;
-        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0700", "tmpfs", path);
+        Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k,mode=0700", "tmpfs", path);
         return new SmallDisk(path);
     }
 
@@ -62,6 +62,18 @@ public sealed class SmallDisk : IDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{command} failed ({process.ExitCode}): {error}");
+        }
+    }
+}
+
+/// <summary>A fact that needs root on Linux (to mount a <see cref="SmallDisk"/>); skipped, and reported so, elsewhere.</summary>
+public sealed class RootOnLinuxFactAttribute : FactAttribute
+{
+    public RootOnLinuxFactAttribute()
+    {
+        if (!SmallDisk.CanMount)
+        {
+            Skip = "Needs root on Linux to mount a small tmpfs (run the tests as root, as CI does).";
         }
     }
 }
