@@ -27,12 +27,14 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     private readonly int _windowCapacity;
     private readonly ILogger _logger;
     private readonly GatewayMetrics? _metrics;
+    // Synchronous continuations: an append wakes the writer's own thread directly (it waits blocked),
+    // rather than through a hop on the thread pool, which a PUBLISH's latency would pay.
     private readonly Channel<JournalAppend> _appends = Channel.CreateBounded<JournalAppend>(
-        new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
 
     // Owned by the writer alone (loaded before it starts).
     private readonly Dictionary<(string DeviceId, long Generation), ReplayWindow> _windows = [];
-    private readonly Task _writer;
+    private readonly Thread _writer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
@@ -67,7 +69,10 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             _lastPosition = Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        _writer = Task.Run(WriteLoopAsync);
+        // Its own thread: the writer blocks in SQLite (the commit's fsync) and waits blocked for
+        // appends, so it neither holds a thread-pool thread nor waits behind the pool's queue.
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "m2m-journal-writer" };
+        _writer.Start();
     }
 
     /// <summary>The position of the newest record.</summary>
@@ -107,7 +112,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     {
         _appends.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _writer.ConfigureAwait(false);
+        await Task.Run(_writer.Join).ConfigureAwait(false);
         _stopping.Dispose();
         SqliteConnection.ClearAllPools();
     }
@@ -126,14 +131,14 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         WriterStatements? statements = null;
         var batch = new List<JournalAppend>(_options.MaxBatch);
         var changes = new List<WindowChange>(_options.MaxBatch);
         var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
         long batchNumber = 0;
-        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false) && await HoldWhileBacklogIsFullAsync().ConfigureAwait(false))
+        while (Wait(_appends.Reader.WaitToReadAsync()) && Wait(HoldWhileBacklogIsFullAsync()))
         {
             batch.Clear();
             changes.Clear();
@@ -218,6 +223,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
         statements?.Dispose();
     }
+
+    /// <summary>The writer's thread waits, blocked, for what an asynchronous call will say.</summary>
+    private static bool Wait(ValueTask<bool> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// Ingest is held back, never dropped (docs/ingress.md, "Backlog"): while the slowest enabled sink

@@ -28,7 +28,7 @@ namespace M2M.Gateway.Ingress.Broker;
 /// buffer drained by one flusher at a time.
 /// </para>
 /// </summary>
-internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThreadPoolWorkItem
+internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
 {
     private readonly MqttEndpoint _endpoint;
     private readonly ConnectionContext _context;
@@ -215,12 +215,11 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
         _endpoint.Pipeline.Complete(context, JournalMessage.Outcome(append.Outcome));
         SendResolvedAcknowledgements();
 
-        // Not on the journal's writer thread: the flush runs on the thread pool.
-        ScheduleFlush();
+        // On the journal's writer thread, which must never block: the flush writes into Kestrel's
+        // pipe (the socket send happens on Kestrel's own I/O thread) and, should the pipe be full,
+        // goes on asynchronously on the thread pool.
+        _ = FlushIfIdleAsync();
     }
-
-    /// <inheritdoc />
-    void IThreadPoolWorkItem.Execute() => _ = FlushAsync();
 
     /// <summary>Called by the monitor about twice a second with Environment.TickCount64.</summary>
     public void CheckDeadlines(long now)
@@ -633,22 +632,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection, IThre
 
     private ArrayBufferWriter<byte> Outgoing() => _outgoing ??= new ArrayBufferWriter<byte>(64);
 
-    private void ScheduleFlush()
-    {
-        lock (_sync)
-        {
-            if (_flushing || _outgoing is not { WrittenCount: > 0 })
-            {
-                return;
-            }
-
-            _flushing = true;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    /// <summary>The read loop writes what it queued itself, unless a flush is already running.</summary>
+    /// <summary>Writes what is queued, unless a flush is already running (which then writes it too).</summary>
     private Task FlushIfIdleAsync()
     {
         lock (_sync)
