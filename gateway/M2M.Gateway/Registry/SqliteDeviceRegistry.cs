@@ -11,13 +11,17 @@ namespace M2M.Gateway.Registry;
 /// device and its credential generation, so a ciphertext copied onto another row, or kept from
 /// before a rotation, does not decrypt. A deleted device is a tombstone row (<c>deleted_at</c> set,
 /// secret wiped) that every read skips; registering its id again continues its generation.
+/// Last-seen times are coalesced (<see cref="LastSeenWriter"/>): disposing the registry writes the pending ones.
 /// </summary>
-public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProtector protector, TimeProvider time) : IDeviceRegistry
+public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProtector protector, TimeProvider time, ILogger<SqliteDeviceRegistry>? logger = null)
+    : IDeviceRegistry, IAsyncDisposable, IDisposable
 {
     private const string Columns = "id, tenant, roles, enabled, generation, created_at, credential_since, last_seen_at";
 
     // Every read and change but registration sees live rows only.
     private const string Live = "deleted_at IS NULL";
+
+    private readonly LastSeenWriter _lastSeen = new(database, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <inheritdoc />
     public event EventHandler<string>? DeviceChanged;
@@ -105,7 +109,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
                     return null;
                 }
 
-                var device = ReadDevice(reader);
+                var device = _lastSeen.Overlay(ReadDevice(reader));
                 var secret = protector.Unprotect((byte[])reader["secret"], SecretPurpose(device.DeviceId, device.CredentialGeneration))
                     ?? throw new CryptographicException(
                         $"The secret of device {device.DeviceId} does not decrypt: the master key is not the one the registry was written with, or the row was altered.");
@@ -188,8 +192,17 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     }
 
     /// <inheritdoc />
-    public Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
-        ExecuteAsync($"UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id AND {Live};", deviceId, cancellationToken, ("$seen", seenAt.ToUnixTimeMilliseconds()));
+    /// <remarks>Coalesced and written within <see cref="LastSeenWriter.FlushInterval"/>; this registry's reads include it at once.</remarks>
+    public Task TouchAsync(string deviceId, DateTimeOffset seenAt, CancellationToken cancellationToken)
+    {
+        _lastSeen.Record(deviceId, seenAt.ToUnixTimeMilliseconds());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the last-seen times not yet written.</summary>
+    public ValueTask DisposeAsync() => _lastSeen.DisposeAsync();
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The generation of the id's row, live or tombstone (null when the id was never registered), and whether it is a tombstone.</summary>
     private static async Task<(long? Generation, bool Deleted)> ReadGenerationAsync(SqliteConnection connection, SqliteTransaction transaction, string deviceId, CancellationToken cancellationToken)
@@ -250,7 +263,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    devices.Add(ReadDevice(reader));
+                    devices.Add(_lastSeen.Overlay(ReadDevice(reader)));
                 }
             }
 
