@@ -6,31 +6,40 @@ namespace M2M.Gateway.Registry;
 
 /// <summary>
 /// The ingress's view of the registry (<see cref="IDeviceDirectory"/>): a device with its K_msg
-/// (docs/protocol.md section 2.2), and the registry's change events passed on so live sessions are
-/// cut at once (section 7.1).
+/// (docs/protocol.md section 2.2), from the <see cref="DeviceKeyCache"/>, and the registry's change
+/// events passed on, after the cache dropped the device, so live sessions are cut at once (section 7.1).
 /// </summary>
 public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
 {
-    private readonly IDeviceRegistry _registry;
+    private readonly DeviceKeyCache _keys;
     private readonly ILogger<DeviceDirectory> _logger;
 
-    public DeviceDirectory(IDeviceRegistry registry, ILogger<DeviceDirectory> logger)
+    public DeviceDirectory(DeviceKeyCache keys, ILogger<DeviceDirectory> logger)
     {
-        _registry = registry;
+        _keys = keys;
         _logger = logger;
-        _registry.DeviceChanged += OnDeviceChanged;
+        _keys.DeviceChanged += OnDeviceChanged;
     }
 
     /// <inheritdoc />
     public event EventHandler<string>? DeviceChanged;
 
     /// <inheritdoc />
-    public async ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken)
+    public ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken) =>
+        LookUpAsync(deviceId, _keys.FindAsync, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<DeviceLookup> FindCurrentAsync(string deviceId, CancellationToken cancellationToken) =>
+        LookUpAsync(deviceId, _keys.ReloadAsync, cancellationToken);
+
+    public void Dispose() => _keys.DeviceChanged -= OnDeviceChanged;
+
+    private async ValueTask<DeviceLookup> LookUpAsync(string deviceId, Func<string, CancellationToken, ValueTask<DeviceKeys?>> find, CancellationToken cancellationToken)
     {
-        DeviceCredential? credential;
+        DeviceKeys? keys;
         try
         {
-            credential = await _registry.FindCredentialAsync(deviceId, cancellationToken).ConfigureAwait(false);
+            keys = await find(deviceId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SqliteException or CryptographicException or IOException or InvalidOperationException)
         {
@@ -40,12 +49,12 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
             return DeviceLookup.Unavailable;
         }
 
-        if (credential == null)
+        if (keys == null)
         {
             return DeviceLookup.NotFound;
         }
 
-        var device = credential.Device;
+        var device = keys.Device;
         return DeviceLookup.Found(new DeviceRecord(
             device.DeviceId,
             device.Enabled,
@@ -53,10 +62,8 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
             device.Roles,
             device.CredentialGeneration,
             device.CredentialSince,
-            DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span)));
+            keys.MessageKey));
     }
-
-    public void Dispose() => _registry.DeviceChanged -= OnDeviceChanged;
 
     private void OnDeviceChanged(object? sender, string deviceId) => DeviceChanged?.Invoke(this, deviceId);
 

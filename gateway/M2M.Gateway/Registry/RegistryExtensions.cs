@@ -1,7 +1,9 @@
 using M2M.Gateway.Hosting;
+using M2M.Gateway.Ingress;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Secrets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Registry;
 
@@ -22,6 +24,13 @@ public static class RegistryExtensions
         services.TryAddSingleton<RegistryDatabase>();
         services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<RegistryDatabase>().Path, "device secrets"));
         services.TryAddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
+
+        // Kept no longer than the ingress re-checks live sessions: a change made by another process on
+        // the same registry takes effect within that one interval everywhere (docs/tokens.md).
+        services.TryAddSingleton(s => new DeviceKeyCache(
+            s.GetRequiredService<IDeviceRegistry>(),
+            s.GetRequiredService<TimeProvider>(),
+            s.GetService<IOptions<MqttIngressOptions>>()?.Value.RevalidateInterval ?? new MqttIngressOptions().RevalidateInterval));
         services.TryAddSingleton<IDeviceDirectory, DeviceDirectory>();
         services.AddHostedService<MigrateRegistry>();
         return services;

@@ -78,7 +78,7 @@ public static partial class TokenEndpoint
             return;
         }
 
-        var device = context.Credential!.Device;
+        var device = context.Keys!.Device;
         var token = issueToken.Run(device);
         await TouchAsync(registry, device.DeviceId, context.Now, loggers, cancellationToken).ConfigureAwait(false);
         metrics.TokenRequest("ok");

@@ -58,8 +58,18 @@ public sealed record DeviceLookup(DeviceLookupStatus Status, DeviceRecord? Devic
 /// </summary>
 public interface IDeviceDirectory
 {
-    /// <summary>Looks up a device by id; never throws for an unknown id.</summary>
+    /// <summary>
+    /// Looks up a device by id; never throws for an unknown id. The answer may come from a cache that
+    /// the change event keeps current and that follows changes it cannot hear of (another process on
+    /// the same registry) within <c>Gateway:Mqtt:RevalidateInterval</c>.
+    /// </summary>
     ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Looks up a device as the registry has it now, past any cache: the periodic revalidation, so a
+    /// change no event announced ends a live session within one interval.
+    /// </summary>
+    ValueTask<DeviceLookup> FindCurrentAsync(string deviceId, CancellationToken cancellationToken) => FindAsync(deviceId, cancellationToken);
 
     /// <summary>Raised with the device id after a device was disabled, deleted, registered again, re-enabled or rotated.</summary>
     event EventHandler<string>? DeviceChanged;

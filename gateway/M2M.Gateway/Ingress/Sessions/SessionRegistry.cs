@@ -88,7 +88,9 @@ public sealed partial class SessionRegistry : IDisposable
     {
         foreach (var session in _sessions.Values)
         {
-            await RevalidateAsync(session).ConfigureAwait(false);
+            // Past the directory's cache: this sweep is what ends a session within one interval after
+            // a change no event announced (another gateway on the same registry).
+            await RevalidateAsync(session, current: true).ConfigureAwait(false);
         }
     }
 
@@ -110,14 +112,16 @@ public sealed partial class SessionRegistry : IDisposable
         }
     }
 
-    private async Task RevalidateAsync(DeviceSession session)
+    private async Task RevalidateAsync(DeviceSession session, bool current = false)
     {
         if (_directory == null)
         {
             return;
         }
 
-        var lookup = await _directory.FindAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false);
+        var lookup = current
+            ? await _directory.FindCurrentAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false)
+            : await _directory.FindAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false);
         if (lookup.Status == DeviceLookupStatus.Unavailable)
         {
             // A registry outage is not a reason to cut devices off; the next sweep checks again.

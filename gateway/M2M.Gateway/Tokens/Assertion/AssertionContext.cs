@@ -25,8 +25,8 @@ public sealed class AssertionContext(string assertion, string? clientId, DateTim
     /// <summary>The assertion's <c>sub</c> once it is a well-formed device id (for the audit log).</summary>
     public string? DeviceId { get; set; }
 
-    /// <summary>Set by <see cref="FindDevice"/>. Holds S: never logged.</summary>
-    public DeviceCredential? Credential { get; set; }
+    /// <summary>Set by <see cref="FindDevice"/>. Holds K_auth: never logged.</summary>
+    public DeviceKeys? Keys { get; set; }
 
     /// <summary>True once <see cref="VerifyAssertion"/> found the signature made with the device's K_auth.</summary>
     public bool SignatureVerified { get; set; }

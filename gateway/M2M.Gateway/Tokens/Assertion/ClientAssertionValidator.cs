@@ -19,7 +19,7 @@ public sealed class ClientAssertionValidator(
 {
     private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, consumeJti, checkClaims];
 
-    /// <summary>Runs every stage until one refuses; null when the assertion is valid (then <see cref="AssertionContext.Credential"/> is set).</summary>
+    /// <summary>Runs every stage until one refuses; null when the assertion is valid (then <see cref="AssertionContext.Keys"/> is set).</summary>
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken) =>
         RunAsync(context, _stages.Length, cancellationToken);
 
@@ -57,7 +57,7 @@ public sealed class ClientAssertionValidator(
         if (reason == null)
         {
             // The deadline a token issued now would get (section 7.2), the token lifetime set in one place.
-            return CredentialValidation.Valid(context.Credential!.Device.DeviceId, null, null, context.Now + options.Value.AccessTokenLifetime);
+            return CredentialValidation.Valid(context.Keys!.Device.DeviceId, null, null, context.Now + options.Value.AccessTokenLifetime);
         }
 
         return reason.Unavailable ? CredentialValidation.Unavailable(reason.Label) : CredentialValidation.Invalid(reason.Label);

@@ -3,11 +3,11 @@ using M2M.Gateway.Registry;
 namespace M2M.Gateway.Tokens.Assertion;
 
 /// <summary>
-/// Stage 2: looks up the device the assertion's <c>sub</c> names, with its secret; unknown and
-/// disabled devices are refused (section 3.2 rule 2). A registry failure is "unavailable", never a
-/// refusal of the device.
+/// Stage 2: looks up the device the assertion's <c>sub</c> names, with its K_auth, through the
+/// <see cref="DeviceKeyCache"/> (docs/tokens.md, "Registry look-ups"); unknown and disabled devices
+/// are refused (section 3.2 rule 2). A registry failure is "unavailable", never a refusal of the device.
 /// </summary>
-public sealed partial class FindDevice(IDeviceRegistry registry, ILogger<FindDevice> logger) : IAssertionStage
+public sealed partial class FindDevice(DeviceKeyCache devices, ILogger<FindDevice> logger) : IAssertionStage
 {
     public async ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken)
     {
@@ -16,10 +16,10 @@ public sealed partial class FindDevice(IDeviceRegistry registry, ILogger<FindDev
             return TokenReason.UnknownDevice;
         }
 
-        DeviceCredential? credential;
+        DeviceKeys? keys;
         try
         {
-            credential = await registry.FindCredentialAsync(context.DeviceId, cancellationToken).ConfigureAwait(false);
+            keys = await devices.FindAsync(context.DeviceId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -27,17 +27,17 @@ public sealed partial class FindDevice(IDeviceRegistry registry, ILogger<FindDev
             return TokenReason.RegistryUnavailable;
         }
 
-        if (credential == null)
+        if (keys == null)
         {
             return TokenReason.UnknownDevice;
         }
 
-        if (!credential.Device.Enabled)
+        if (!keys.Device.Enabled)
         {
             return TokenReason.DeviceDisabled;
         }
 
-        context.Credential = credential;
+        context.Keys = keys;
         return null;
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using M2M.Gateway.Registry;
 
 namespace M2M.Gateway.Tokens.Assertion;
 
@@ -12,16 +11,9 @@ public sealed class VerifyAssertion : IAssertionStage
 {
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken)
     {
-        var authKey = DeviceKeyDerivation.DeriveAuthKey(context.Credential!.Secret.Span);
-        try
-        {
-            var expected = HMACSHA256.HashData(authKey, Encoding.ASCII.GetBytes(context.SigningInput));
-            context.SignatureVerified = CryptographicOperations.FixedTimeEquals(expected, context.Signature);
-            return ValueTask.FromResult(context.SignatureVerified ? null : TokenReason.BadSignature);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(authKey);
-        }
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(context.Keys!.AuthKey.Span, Encoding.ASCII.GetBytes(context.SigningInput), expected);
+        context.SignatureVerified = CryptographicOperations.FixedTimeEquals(expected, context.Signature);
+        return ValueTask.FromResult(context.SignatureVerified ? null : TokenReason.BadSignature);
     }
 }
