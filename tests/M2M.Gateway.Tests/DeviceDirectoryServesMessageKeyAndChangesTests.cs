@@ -9,6 +9,10 @@ namespace M2M.Gateway.Tests;
 /// <summary>The ingress's directory over the SQLite registry: K_msg per docs/protocol.md section 2.2, state, change events, outages.</summary>
 public sealed class DeviceDirectoryServesMessageKeyAndChangesTests
 {
+    // As the gateway composes it: the directory over the registry's key cache.
+    private static DeviceDirectory Directory(IDeviceRegistry registry) =>
+        new(new DeviceKeyCache(registry, TimeProvider.System, TimeSpan.FromSeconds(5)), NullLogger<DeviceDirectory>.Instance);
+
     private static byte[] VectorHex(string name) => Convert.FromHexString(ProtocolDocument.TestVectors.GetProperty(name).GetString()!);
 
     [Fact]
@@ -25,7 +29,7 @@ public sealed class DeviceDirectoryServesMessageKeyAndChangesTests
     {
         using var store = new TempRegistry();
         var added = await store.Registry.AddAsync("sensor-0001", "acme", ["reader", "writer"], CancellationToken.None);
-        using var directory = new DeviceDirectory(store.Registry, NullLogger<DeviceDirectory>.Instance);
+        using var directory = Directory(store.Registry);
 
         var lookup = await directory.FindAsync("sensor-0001", CancellationToken.None);
 
@@ -44,7 +48,7 @@ public sealed class DeviceDirectoryServesMessageKeyAndChangesTests
     {
         using var store = new TempRegistry();
         await store.Registry.AddAsync("sensor-0001", "acme", [], CancellationToken.None);
-        using var directory = new DeviceDirectory(store.Registry, NullLogger<DeviceDirectory>.Instance);
+        using var directory = Directory(store.Registry);
         var changed = new List<string>();
         directory.DeviceChanged += (_, id) => changed.Add(id);
 
@@ -71,7 +75,7 @@ public sealed class DeviceDirectoryServesMessageKeyAndChangesTests
         await store.Registry.AddAsync("sensor-0001", "acme", [], CancellationToken.None);
         using var otherKey = new TempRegistry();
         var wrongKeyRegistry = new SqliteDeviceRegistry(store.Database, otherKey.Protector, TimeProvider.System);
-        using var directory = new DeviceDirectory(wrongKeyRegistry, NullLogger<DeviceDirectory>.Instance);
+        using var directory = Directory(wrongKeyRegistry);
 
         Assert.Equal(DeviceLookupStatus.Unavailable, (await directory.FindAsync("sensor-0001", CancellationToken.None)).Status);
     }
