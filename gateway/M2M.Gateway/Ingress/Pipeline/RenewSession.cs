@@ -81,7 +81,8 @@ public sealed partial class RenewSession(
     /// <summary>Null when the token is bound to the device's current registration (<see cref="BindCredential"/>); otherwise why not.</summary>
     private async Task<string?> BindAsync(CredentialValidation token, string deviceId, CancellationToken cancellationToken)
     {
-        var lookup = await directory.FindAsync(deviceId, cancellationToken).ConfigureAwait(false);
+        // Past the directory's cache: a renewal extends the session, and it is rare (once a token).
+        var lookup = await directory.FindCurrentAsync(deviceId, cancellationToken).ConfigureAwait(false);
         return lookup.Device switch
         {
             null => lookup.Status == DeviceLookupStatus.Unavailable ? "directory_unavailable" : "device_unknown",
