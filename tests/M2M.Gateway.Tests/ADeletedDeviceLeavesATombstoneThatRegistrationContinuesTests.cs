@@ -39,6 +39,7 @@ public sealed class ADeletedDeviceLeavesATombstoneThatRegistrationContinuesTests
         Assert.Null(await registry.FindAsync(DeviceId, default));
         Assert.Null(await registry.FindCredentialAsync(DeviceId, default));
         Assert.Equal(["sensor-0002"], (await registry.ListAsync(default)).Select(d => d.DeviceId));
+        Assert.Equal(["sensor-0002"], (await registry.FindManyAsync([DeviceId, "sensor-0002", "sensor-never"], default)).Select(d => d.DeviceId));
         Assert.Equal(RegistryResult.NotFound, await registry.SetEnabledAsync(DeviceId, true, default));
         Assert.Null(await registry.RotateSecretAsync(DeviceId, default));
         Assert.Equal(RegistryResult.NotFound, await registry.DeleteAsync(DeviceId, default));

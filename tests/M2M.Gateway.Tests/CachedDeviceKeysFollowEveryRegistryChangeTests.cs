@@ -10,8 +10,9 @@ namespace M2M.Gateway.Tests;
 /// rotate, delete, register again) is seen at once, also by whoever hears the change event from the
 /// cache; a look-up that read the registry before a change does not keep its answer; and a change
 /// made by another process on the same registry.db (no event) is seen once the cache lifetime (the
-/// ingress's revalidation interval) has passed, at once by a reload. The clock is the test's: nothing
-/// expires unless the test moves it.
+/// ingress's revalidation interval) has passed, at once by a reload, and by the periodic revalidation
+/// of the whole cache, which renews what is unchanged and drops what is not looked up any more. The
+/// clock is the test's: nothing expires unless the test moves it.
 /// </summary>
 public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
 {
@@ -71,11 +72,85 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
         AssertIs(expected, await expiring.FindAsync(DeviceId, default));
     }
 
+    [Theory]
+    [InlineData("disable")]
+    [InlineData("rotate")]
+    [InlineData("delete")]
+    [InlineData("delete and register again")]
+    public async Task ARevalidationRenewsUnchangedEntriesAndDropsChangedOnes(string change)
+    {
+        const string Unchanged = "sensor-0002";
+        await _store.Registry.AddAsync(DeviceId, "acme", [], default);
+        var kept = (await _store.Registry.AddAsync(Unchanged, "acme", ["reader"], default))!;
+        var watched = new WatchedRegistry(_store.Registry);
+        using var cache = new DeviceKeyCache(watched, _time, Lifetime);
+        await cache.FindAsync(DeviceId, default);
+        await cache.FindAsync(Unchanged, default);
+
+        // Changed by another process: nothing is announced, only the revalidation can see it.
+        var expected = await ChangeAsync(new SqliteDeviceRegistry(new RegistryDatabase(_store.Folder), _store.Protector, _time), change);
+        _time.Advance(Lifetime * 0.6);
+        await cache.RevalidateAsync(default);
+        _time.Advance(Lifetime * 0.6);
+
+        // Past the first read's lifetime: the unchanged device is served without reading the registry again.
+        var reads = watched.CredentialReads;
+        AssertIs(new Expected(true, kept.Device.CredentialGeneration, kept.Secret.ToArray()), await cache.FindAsync(Unchanged, default));
+        Assert.Equal(reads, watched.CredentialReads);
+        AssertIs(expected, await cache.FindAsync(DeviceId, default));
+    }
+
+    [Fact]
+    public async Task ARevalidationReadsMoreEntriesThanOneRegistryStatementTakes()
+    {
+        // More ids than SqliteDeviceRegistry asks for in one statement, so the last chunk counts too.
+        var ids = Enumerable.Range(0, 1001).Select(i => $"sensor-{i:D4}").ToArray();
+        foreach (var id in ids)
+        {
+            await _store.Registry.AddAsync(id, "acme", [], default);
+        }
+
+        var watched = new WatchedRegistry(_store.Registry);
+        using var cache = new DeviceKeyCache(watched, _time, Lifetime);
+        foreach (var id in ids)
+        {
+            await cache.FindAsync(id, default);
+        }
+
+        _time.Advance(Lifetime * 0.6);
+        await cache.RevalidateAsync(default);
+        _time.Advance(Lifetime * 0.6);
+        foreach (var id in ids)
+        {
+            Assert.Equal(id, (await cache.FindAsync(id, default))!.Device.DeviceId);
+        }
+
+        Assert.Equal(ids.Length, watched.CredentialReads);
+    }
+
+    [Fact]
+    public async Task AnEntryNotLookedUpBetweenTwoRevalidationsIsDropped()
+    {
+        await _store.Registry.AddAsync(DeviceId, "acme", [], default);
+        var watched = new WatchedRegistry(_store.Registry);
+        using var cache = new DeviceKeyCache(watched, _time, Lifetime);
+        await cache.FindAsync(DeviceId, default);
+
+        await cache.RevalidateAsync(default);
+        await cache.FindAsync(DeviceId, default);
+        await cache.RevalidateAsync(default);
+        Assert.Equal(1, watched.CredentialReads);
+
+        await cache.RevalidateAsync(default);
+        await cache.FindAsync(DeviceId, default);
+        Assert.Equal(2, watched.CredentialReads);
+    }
+
     [Fact]
     public async Task ALookUpThatReadTheRegistryBeforeAChangeDoesNotKeepItsAnswer()
     {
         await _store.Registry.AddAsync(DeviceId, "acme", [], default);
-        var gated = new GatedRegistry(_store.Registry);
+        var gated = new WatchedRegistry(_store.Registry, gated: true);
         using var cache = new DeviceKeyCache(gated, _time, Lifetime);
 
         // The look-up has read the enabled record; the operator disables the device before it returns.
@@ -129,10 +204,11 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
 
     private sealed record Expected(bool Enabled, long Generation, byte[]? Secret);
 
-    /// <summary>The registry, except that the first credential look-up, once it has read, waits for the test.</summary>
-    private sealed class GatedRegistry(SqliteDeviceRegistry inner) : IDeviceRegistry
+    /// <summary>The registry, counting its credential look-ups; when gated, the first one, once it has read, waits for the test.</summary>
+    private sealed class WatchedRegistry(SqliteDeviceRegistry inner, bool gated = false) : IDeviceRegistry
     {
-        private int _gated;
+        private int _gated = gated ? 0 : 1;
+        private int _credentialReads;
 
         public event EventHandler<string>? DeviceChanged
         {
@@ -144,8 +220,11 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
 
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public int CredentialReads => Volatile.Read(ref _credentialReads);
+
         public async Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _credentialReads);
             var credential = await inner.FindCredentialAsync(deviceId, cancellationToken);
             if (Interlocked.Exchange(ref _gated, 1) == 0)
             {
@@ -161,6 +240,8 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
         public Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken) => inner.FindAsync(deviceId, cancellationToken);
 
         public Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public Task<IReadOnlyList<RegisteredDevice>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) => inner.FindManyAsync(deviceIds, cancellationToken);
 
         public Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken) => inner.SetEnabledAsync(deviceId, enabled, cancellationToken);
 

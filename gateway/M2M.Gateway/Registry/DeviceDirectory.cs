@@ -32,6 +32,21 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
     public ValueTask<DeviceLookup> FindCurrentAsync(string deviceId, CancellationToken cancellationToken) =>
         LookUpAsync(deviceId, _keys.ReloadAsync, cancellationToken);
 
+    /// <inheritdoc />
+    public async ValueTask<bool> RevalidateCacheAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _keys.RevalidateAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+        {
+            LogRevalidationFailed(_logger, e.GetType().Name);
+            return false;
+        }
+    }
+
     public void Dispose() => _keys.DeviceChanged -= OnDeviceChanged;
 
     private async ValueTask<DeviceLookup> LookUpAsync(string deviceId, Func<string, CancellationToken, ValueTask<DeviceKeys?>> find, CancellationToken cancellationToken)
@@ -69,4 +84,7 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registry look-up of {DeviceId} failed ({Error})")]
     private static partial void LogUnavailable(ILogger logger, string deviceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Revalidating the cached device records failed ({Error}); they expire on their own")]
+    private static partial void LogRevalidationFailed(ILogger logger, string error);
 }

@@ -23,11 +23,14 @@ public sealed record DeviceKeys(RegisteredDevice Device, ReadOnlyMemory<byte> Au
 /// after the entry is gone, and a look-up that read the registry before the change and finishes after
 /// it does not put its stale answer back;</item>
 /// <item>a change made by another process on the same registry (another gateway) is seen once the
-/// entry is older than <see cref="Lifetime"/>; <see cref="ReloadAsync"/> reads the registry itself (the
-/// ingress's periodic revalidation of live sessions uses it, so a session ends within that interval).</item>
+/// entry is older than <see cref="Lifetime"/>, or at once by <see cref="ReloadAsync"/>, which reads the
+/// registry itself; <see cref="RevalidateAsync"/> (the ingress's periodic sweep) checks every entry
+/// in use against the registry's records in a few queries, drops the changed ones and renews the
+/// rest, so a live session's device is neither re-read nor re-derived one by one.</item>
 /// </list>
-/// Unknown and deleted ids are not kept (every look-up of one reads the registry). Registry failures
-/// are thrown to the caller, as the registry throws them.
+/// Unknown and deleted ids are not kept (every look-up of one reads the registry); an entry not looked
+/// up between two revalidations is dropped by the second. Registry failures are thrown to the caller,
+/// as the registry throws them.
 /// </summary>
 public sealed class DeviceKeyCache : IDisposable
 {
@@ -57,10 +60,48 @@ public sealed class DeviceKeyCache : IDisposable
     public TimeSpan Lifetime { get; }
 
     /// <summary>The device and its keys (read at most <see cref="Lifetime"/> ago), or null when it is unknown or deleted.</summary>
-    public ValueTask<DeviceKeys?> FindAsync(string deviceId, CancellationToken cancellationToken) =>
-        _entries.TryGetValue(deviceId, out var entry) && _time.GetElapsedTime(entry.ReadAt) < Lifetime
-            ? ValueTask.FromResult<DeviceKeys?>(entry.Keys)
-            : ReloadAsync(deviceId, cancellationToken);
+    public ValueTask<DeviceKeys?> FindAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        if (_entries.TryGetValue(deviceId, out var entry) && _time.GetElapsedTime(entry.ReadAt) < Lifetime)
+        {
+            entry.Used = true;
+            return ValueTask.FromResult<DeviceKeys?>(entry.Keys);
+        }
+
+        return ReloadAsync(deviceId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks every entry against the registry's current records (<see cref="IDeviceRegistry.FindManyAsync"/>):
+    /// an entry whose registration is unchanged (the same generation, so the same keys) is renewed for
+    /// another <see cref="Lifetime"/>; a changed, deleted or unused one (not looked up since the last
+    /// revalidation) is dropped. An entry replaced or dropped meanwhile is left as it is now.
+    /// </summary>
+    public async Task RevalidateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _entries.ToArray();
+        var changes = Interlocked.Read(ref _changes);
+        var readAt = _time.GetTimestamp();
+        var inUse = snapshot.Where(e => e.Value.Used).Select(e => e.Key).ToArray();
+        var current = inUse.Length == 0
+            ? new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal)
+            : (await _registry.FindManyAsync(inUse, cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+
+        // A change raised while the registry was read may have been read before it was made; the event
+        // dropped its entry already, and nothing read here is put back.
+        var renew = Interlocked.Read(ref _changes) == changes;
+        foreach (var (deviceId, entry) in snapshot)
+        {
+            if (renew && entry.Used && current.TryGetValue(deviceId, out var device) && SameRegistration(entry.Keys.Device, device))
+            {
+                _entries.TryUpdate(deviceId, new Entry(entry.Keys with { Device = device }, readAt, used: false), entry);
+            }
+            else
+            {
+                _entries.TryRemove(KeyValuePair.Create(deviceId, entry));
+            }
+        }
+    }
 
     /// <summary>The device and its keys as the registry has them now (the entry is renewed), or null.</summary>
     public async ValueTask<DeviceKeys?> ReloadAsync(string deviceId, CancellationToken cancellationToken)
@@ -80,7 +121,7 @@ public sealed class DeviceKeyCache : IDisposable
         }
 
         var keys = new DeviceKeys(credential.Device, DeviceKeyDerivation.DeriveAuthKey(credential.Secret.Span), DeviceKeyDerivation.DeriveMessageKey(credential.Secret.Span));
-        var entry = new Entry(keys, readAt);
+        var entry = new Entry(keys, readAt, used: true);
         _entries[deviceId] = entry;
 
         // A change raised while the registry was read may have been read before it was made: then the
@@ -102,6 +143,15 @@ public sealed class DeviceKeyCache : IDisposable
         DeviceChanged?.Invoke(this, deviceId);
     }
 
+    /// <summary>The same registration, secret and state; only bookkeeping (last seen) may differ.</summary>
+    private static bool SameRegistration(RegisteredDevice cached, RegisteredDevice current) =>
+        cached.CredentialGeneration == current.CredentialGeneration
+        && cached.Enabled == current.Enabled
+        && cached.CreatedAt == current.CreatedAt
+        && cached.CredentialSince == current.CredentialSince
+        && string.Equals(cached.Tenant, current.Tenant, StringComparison.Ordinal)
+        && cached.Roles.SequenceEqual(current.Roles, StringComparer.Ordinal);
+
     private void Sweep()
     {
         foreach (var entry in _entries)
@@ -114,5 +164,13 @@ public sealed class DeviceKeyCache : IDisposable
     }
 
     /// <summary>One device as read at <see cref="ReadAt"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    private sealed record Entry(DeviceKeys Keys, long ReadAt);
+    private sealed class Entry(DeviceKeys keys, long readAt, bool used)
+    {
+        public DeviceKeys Keys { get; } = keys;
+
+        public long ReadAt { get; } = readAt;
+
+        /// <summary>Looked up since it was read or last revalidated (a benign race: at worst one extra read).</summary>
+        public bool Used { get; set; } = used;
+    }
 }

@@ -67,6 +67,26 @@ public interface IDeviceRegistry
     /// <summary>All devices, ordered by id, without secrets.</summary>
     Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The devices among <paramref name="deviceIds"/> that exist, without secrets, in no particular
+    /// order: the periodic check of the gateway's cached records (docs/tokens.md, "Registry look-ups").
+    /// A store should answer in a few queries, not one per id; this default asks one by one.
+    /// </summary>
+    async Task<IReadOnlyList<RegisteredDevice>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        var devices = new List<RegisteredDevice>(deviceIds.Count);
+        foreach (var deviceId in deviceIds)
+        {
+            if (await FindAsync(deviceId, cancellationToken).ConfigureAwait(false) is { } device)
+            {
+                devices.Add(device);
+            }
+        }
+
+        return devices;
+    }
+
     /// <summary>Enables or disables a device.</summary>
     Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken);
 

@@ -21,6 +21,9 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     // Every read and change but registration sees live rows only.
     private const string Live = "deleted_at IS NULL";
 
+    // Ids per statement of FindManyAsync.
+    private const int FindManyChunk = 1000;
+
     private readonly LastSeenWriter _lastSeen = new(database, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <inheritdoc />
@@ -90,7 +93,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
 
     /// <inheritdoc />
     public async Task<RegisteredDevice?> FindAsync(string deviceId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {Columns} FROM devices WHERE id = $id AND {Live};", deviceId, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await QueryAsync($"SELECT {Columns} FROM devices WHERE id = $id AND {Live};", ("$id", deviceId), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <inheritdoc />
     public async Task<DeviceCredential?> FindCredentialAsync(string deviceId, CancellationToken cancellationToken)
@@ -121,6 +124,25 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     /// <inheritdoc />
     public async Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {Columns} FROM devices WHERE {Live} ORDER BY id;", null, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RegisteredDevice>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        var devices = new List<RegisteredDevice>(deviceIds.Count);
+
+        // One statement per chunk, the ids as one JSON array parameter (json_each), so neither the
+        // statement's text nor its parameter count grows with the number of ids.
+        foreach (var chunk in deviceIds.Chunk(FindManyChunk))
+        {
+            devices.AddRange(await QueryAsync(
+                $"SELECT {Columns} FROM devices WHERE {Live} AND id IN (SELECT value FROM json_each($ids));",
+                ("$ids", JsonSerializer.Serialize(chunk)),
+                cancellationToken).ConfigureAwait(false));
+        }
+
+        return devices;
+    }
 
     /// <inheritdoc />
     public async Task<RegistryResult> SetEnabledAsync(string deviceId, bool enabled, CancellationToken cancellationToken)
@@ -245,16 +267,16 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
         }
     }
 
-    private async Task<List<RegisteredDevice>> QueryAsync(string sql, string? deviceId, CancellationToken cancellationToken)
+    private async Task<List<RegisteredDevice>> QueryAsync(string sql, (string Name, string Value)? parameter, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
-            if (deviceId != null)
+            if (parameter is var (name, value))
             {
-                command.Parameters.AddWithValue("$id", deviceId);
+                command.Parameters.AddWithValue(name, value);
             }
 
             var devices = new List<RegisteredDevice>();

@@ -65,11 +65,16 @@ public interface IDeviceDirectory
     /// </summary>
     ValueTask<DeviceLookup> FindAsync(string deviceId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Looks up a device as the registry has it now, past any cache: the periodic revalidation, so a
-    /// change no event announced ends a live session within one interval.
-    /// </summary>
+    /// <summary>Looks up a device as the registry has it now, past any cache (in-band renewal, section 7.2).</summary>
     ValueTask<DeviceLookup> FindCurrentAsync(string deviceId, CancellationToken cancellationToken) => FindAsync(deviceId, cancellationToken);
+
+    /// <summary>
+    /// Brings every cached record in use up to the registry's current one, or drops it, so that the
+    /// look-ups of the periodic revalidation that follows see a change no event announced (another
+    /// process on the same registry): a live session ends within one interval of it. False when the
+    /// registry could not be read (the cache is then left to expire on its own).
+    /// </summary>
+    ValueTask<bool> RevalidateCacheAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
     /// <summary>Raised with the device id after a device was disabled, deleted, registered again, re-enabled or rotated.</summary>
     event EventHandler<string>? DeviceChanged;

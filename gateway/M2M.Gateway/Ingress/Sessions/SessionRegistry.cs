@@ -86,11 +86,18 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>Re-checks every live session against the directory now.</summary>
     public async Task RevalidateAllAsync()
     {
+        // The directory's cache is checked against the registry first, in a few queries for all of
+        // it: this sweep is what ends a session within one interval after a change no event announced
+        // (another gateway on the same registry), and each session's look-up below then reads the
+        // registry only for a device whose record changed.
+        if (_directory != null)
+        {
+            await _directory.RevalidateCacheAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         foreach (var session in _sessions.Values)
         {
-            // Past the directory's cache: this sweep is what ends a session within one interval after
-            // a change no event announced (another gateway on the same registry).
-            await RevalidateAsync(session, current: true).ConfigureAwait(false);
+            await RevalidateAsync(session).ConfigureAwait(false);
         }
     }
 
@@ -112,16 +119,14 @@ public sealed partial class SessionRegistry : IDisposable
         }
     }
 
-    private async Task RevalidateAsync(DeviceSession session, bool current = false)
+    private async Task RevalidateAsync(DeviceSession session)
     {
         if (_directory == null)
         {
             return;
         }
 
-        var lookup = current
-            ? await _directory.FindCurrentAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false)
-            : await _directory.FindAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false);
+        var lookup = await _directory.FindAsync(session.DeviceId, CancellationToken.None).ConfigureAwait(false);
         if (lookup.Status == DeviceLookupStatus.Unavailable)
         {
             // A registry outage is not a reason to cut devices off; the next sweep checks again.
