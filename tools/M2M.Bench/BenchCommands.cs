@@ -33,7 +33,7 @@ public static class BenchCommands
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var dll = parse.GetValue(gatewayDll) ?? GatewayServer.FindBuiltGateway()
+            var dll = (parse.GetValue(gatewayDll) is { } given ? Path.GetFullPath(given) : null) ?? GatewayServer.FindBuiltGateway()
                 ?? throw new InvalidOperationException("M2M.Gateway.dll not found: build gateway/M2M.Gateway or pass --gateway-dll.");
             var baseline = parse.GetValue(quick) ? (defaults with { GatewayDll = dll }).AsQuick() : defaults with { GatewayDll = dll };
             var chosen = parse.GetValue(scenarios);

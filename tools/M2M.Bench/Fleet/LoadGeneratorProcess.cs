@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using M2M.Bench.Servers;
 
 namespace M2M.Bench.Fleet;
 
@@ -27,7 +28,7 @@ public sealed class LoadGeneratorProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("the load generator did not start");
+        var process = ChildProcesses.Start(info, "the load generator");
         var generator = new LoadGeneratorProcess(process);
         process.ErrorDataReceived += (_, e) =>
         {

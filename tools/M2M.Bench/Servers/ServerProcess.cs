@@ -50,7 +50,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
+        var process = ChildProcesses.Start(info, name);
         var server = new ServerProcess(process, name);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);

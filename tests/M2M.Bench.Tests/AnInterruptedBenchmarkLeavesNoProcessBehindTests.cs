@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using M2M.Bench.Servers;
+using M2M.Testing;
+using Xunit;
+
+namespace M2M.Bench.Tests;
+
+/// <summary>
+/// `m2m bench compare` stopped by Ctrl-C (SIGINT) or SIGTERM in the middle of a run leaves none of
+/// the processes it started running: the gateway, Mosquitto, Mosquitto's subscriber and the load
+/// generator are all gone once the benchmark has exited (docs/benchmarks.md, "The processes").
+/// </summary>
+public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
+{
+    // What each started process's command line contains.
+    private static readonly string[] Children = ["M2M.Gateway.dll", "m2m-bench.dll load", "mosquitto -c", "mosquitto_sub"];
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task EveryProcessItStartedIsGoneAfterTheSignal(string signal)
+    {
+        var gatewayDll = GatewayServer.FindBuiltGateway() ?? throw new InvalidOperationException("M2M.Gateway.dll not built");
+        var benchDll = Path.Combine(AppContext.BaseDirectory, "m2m-bench.dll");
+
+        // A throughput scenario with a long warm-up: the run is under way for a minute, with both
+        // servers, Mosquitto's subscriber and the generators started.
+        var info = new ProcessStartInfo("dotnet", [benchDll, "compare", "--quick", "--scenario", "throughput", "--devices", "2", "--warmup", "60", "--measure", "60", "--gateway-dll", gatewayDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var bench = Process.Start(info)!;
+        bench.OutputDataReceived += (_, _) => { };
+        bench.ErrorDataReceived += (_, _) => { };
+        bench.BeginOutputReadLine();
+        bench.BeginErrorReadLine();
+        var started = new List<int>();
+        try
+        {
+            started = await Eventually.ValueAsync(
+                () => Descendants(bench.Id),
+                pids => Children.All(name => pids.Any(pid => CommandLine(pid).Contains(name, StringComparison.Ordinal))),
+                "the gateway, the generator, Mosquitto and its subscriber started",
+                TimeSpan.FromSeconds(90));
+
+            using (var kill = Process.Start("kill", [$"-{signal}", bench.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await bench.WaitForExitAsync(exited.Token);
+            await Eventually.TrueAsync(() => !started.Any(IsRunning), $"every process the benchmark started gone ({string.Join(", ", started.Where(IsRunning).Select(CommandLine))})");
+        }
+        finally
+        {
+            foreach (var pid in started.Where(IsRunning))
+            {
+                using var kill = Process.Start("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+
+            if (!bench.HasExited)
+            {
+                bench.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>Every live process below <paramref name="root"/> (children, their children...).</summary>
+    private static List<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && Stat(pid) is { } stat)
+            {
+                parents[pid] = stat.Parent;
+            }
+        }
+
+        var found = new List<int>();
+        var queue = new Queue<int>([root]);
+        while (queue.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            {
+                found.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return found.Where(IsRunning).ToList();
+    }
+
+    /// <summary>Alive and not a zombie (a killed orphan may wait for the container's init to reap it).</summary>
+    private static bool IsRunning(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>State and parent from /proc/pid/stat (after the command name in parentheses), or null when gone.</summary>
+    private static (char State, int Parent)? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
