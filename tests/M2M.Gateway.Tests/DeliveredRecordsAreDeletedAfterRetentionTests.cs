@@ -10,8 +10,9 @@ namespace M2M.Gateway.Tests;
 /// <summary>
 /// docs/ingress.md ("Journal"): a record every sink has delivered is kept for
 /// <c>Gateway:Journal:Retention</c> and deleted by the first retention run after that
-/// (<c>RetentionInterval</c>). The gateway's clock is the test's; a retention run is known to have
-/// finished when it arms its next wait on that clock.
+/// (<c>RetentionInterval</c>), oldest first in steps, up to the first record still within Retention.
+/// The gateway's clock is the test's; a retention run is known to have finished when it arms its next
+/// wait on that clock.
 /// </summary>
 public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
 {
@@ -39,6 +40,37 @@ public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
         // The run once Retention has passed deletes it.
         time.Advance(Retention);
         await Eventually.TrueAsync(() => journal.ReadAfter(0, 10).Count == 0, "the delivered record to be deleted");
+    }
+
+    [Fact]
+    public async Task ARunDeletesEveryRecordPastTheRetentionInStepsAndKeepsTheYoungerOnes()
+    {
+        var time = new RetentionClock(RetentionInterval);
+        var world = TestWorld.Create(("sensor-1", "acme"));
+        await using var gateway = await InProcessGateway.StartAsync(world, time,
+            "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
+        await using var device = await gateway.ConnectAsync("sensor-1", time.GetUtcNow(), TimeSpan.FromDays(1));
+        var journal = gateway.Service<TelemetryJournal>();
+
+        // More old records than one of retention's DELETE statements takes (500), then younger ones.
+        const int Old = 1201;
+        for (var seq = 1u; seq <= Old; seq++)
+        {
+            Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(device.Telemetry(1, seq, "{}"u8.ToArray()))).ReasonCode);
+        }
+
+        time.Advance(Retention / 2);
+        for (var seq = Old + 1u; seq <= Old + 3; seq++)
+        {
+            Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(device.Telemetry(1, seq, "{}"u8.ToArray()))).ReasonCode);
+        }
+
+        await Eventually.ValueAsync(gateway.MetricsAsync, m => m.Value("m2m_relay_lag", "sink", "file") == 0 && m.Value("m2m_journal_position") == Old + 3, "the file sink to deliver every record");
+
+        // One run, when the old records are past Retention and the younger ones are not.
+        await RunRetentionAsync(time, (Retention / 2) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal([Old + 1u, Old + 2u, Old + 3u], journal.ReadAfter(0, 2 * Old).Select(r => r.Sequence));
     }
 
     /// <summary>Moves the clock by <paramref name="advance"/> and waits until the retention run it started is over.</summary>

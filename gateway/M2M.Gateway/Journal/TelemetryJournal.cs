@@ -22,6 +22,12 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 {
     private const string FileName = "journal.db";
 
+    // Retention's steps (Prune): records per DELETE, pages per incremental vacuum, and the pause
+    // after each, in which a commit waiting for the write lock takes it.
+    private const int PruneChunk = 500;
+    private const int VacuumChunk = 1000;
+    private static readonly TimeSpan PrunePause = TimeSpan.FromMilliseconds(5);
+
     private readonly string _connectionString;
     private readonly JournalOptions _options;
     private readonly int _windowCapacity;
