@@ -7,7 +7,7 @@ using Xunit;
 namespace M2M.Bench.Tests;
 
 /// <summary>
-/// `m2m bench compare` stopped by Ctrl-C (SIGINT) or SIGTERM in the middle of a run leaves none of
+/// `m2m bench compare` stopped by a signal (SIGTERM here) in the middle of a run leaves none of
 /// the processes it started running: the gateway, Mosquitto, Mosquitto's subscriber and the load
 /// generator are all gone once the benchmark has exited (docs/benchmarks.md, "The processes").
 /// </summary>
@@ -16,11 +16,12 @@ public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
     // What each started process's command line contains.
     private static readonly string[] Children = ["M2M.Gateway.dll", "m2m-bench.dll load", "mosquitto -c", "mosquitto_sub"];
 
-    [Theory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public async Task EveryProcessItStartedIsGoneAfterTheSignal(string signal)
+    // SIGTERM: Ctrl-C's SIGINT goes through the same handler, but a test run from a background job
+    // (CI) inherits SIGINT ignored, as its children do, so it cannot be delivered here.
+    [Fact]
+    public async Task EveryProcessItStartedIsGoneAfterSigterm()
     {
+        const string Signal = "TERM";
         var gatewayDll = GatewayServer.FindBuiltGateway() ?? throw new InvalidOperationException("M2M.Gateway.dll not built");
         var benchDll = Path.Combine(AppContext.BaseDirectory, "m2m-bench.dll");
 
@@ -45,7 +46,7 @@ public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
                 "the gateway, the generator, Mosquitto and its subscriber started",
                 TimeSpan.FromSeconds(90));
 
-            using (var kill = Process.Start("kill", [$"-{signal}", bench.Id.ToString(CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", [$"-{Signal}", bench.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
