@@ -25,9 +25,7 @@ public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
     public async Task ADeliveredRecordIsKeptForTheRetentionThenDeleted()
     {
         var time = new RetentionClock(RetentionInterval);
-        var world = TestWorld.Create(("sensor-1", "acme"));
-        await using var gateway = await InProcessGateway.StartAsync(world, time,
-            "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
+        await using var gateway = await StartAsync(time);
         await using var device = await gateway.ConnectAsync("sensor-1", time.GetUtcNow(), TimeSpan.FromDays(1));
         var journal = gateway.Service<TelemetryJournal>();
         Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(device.Telemetry(1, 1, "{}"u8.ToArray()))).ReasonCode);
@@ -46,9 +44,7 @@ public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
     public async Task ARunDeletesEveryRecordPastTheRetentionInStepsAndKeepsTheYoungerOnes()
     {
         var time = new RetentionClock(RetentionInterval);
-        var world = TestWorld.Create(("sensor-1", "acme"));
-        await using var gateway = await InProcessGateway.StartAsync(world, time,
-            "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
+        await using var gateway = await StartAsync(time);
         await using var device = await gateway.ConnectAsync("sensor-1", time.GetUtcNow(), TimeSpan.FromDays(1));
         var journal = gateway.Service<TelemetryJournal>();
 
@@ -72,6 +68,10 @@ public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
 
         Assert.Equal([Old + 1u, Old + 2u, Old + 3u], journal.ReadAfter(0, 2 * Old).Select(r => r.Sequence));
     }
+
+    /// <summary>A gateway with device sensor-1, on <paramref name="time"/>, with this class's retention settings.</summary>
+    private static Task<InProcessGateway> StartAsync(RetentionClock time) => InProcessGateway.StartAsync(TestWorld.Create(("sensor-1", "acme")), time,
+        "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
 
     /// <summary>Moves the clock by <paramref name="advance"/> and waits until the retention run it started is over.</summary>
     private static async Task RunRetentionAsync(RetentionClock time, TimeSpan advance)
