@@ -9,7 +9,8 @@ namespace M2M.Bench.Tests;
 /// <summary>
 /// `m2m bench compare` stopped by a signal (SIGTERM here) in the middle of a run leaves none of
 /// the processes it started running: the gateway, Mosquitto, Mosquitto's subscriber and the load
-/// generator are all gone once the benchmark has exited (docs/benchmarks.md, "The processes").
+/// generator are all gone once the benchmark has exited, and so are the folders the servers wrote in
+/// (docs/benchmarks.md, "The processes").
 /// </summary>
 public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
 {
@@ -46,6 +47,14 @@ public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
                 "the gateway, the generator, Mosquitto and its subscriber started",
                 TimeSpan.FromSeconds(90));
 
+            // The folders the servers write in: the gateway's data folder, Mosquitto's configuration's.
+            string[] folders =
+            [
+                Argument(started, "M2M.Gateway.dll", "--Gateway:DataDirectory"),
+                Path.GetDirectoryName(Argument(started, "mosquitto -c", "-c"))!,
+            ];
+            Assert.All(folders, folder => Assert.True(Directory.Exists(folder), folder));
+
             using (var kill = Process.Start("kill", [$"-{Signal}", bench.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
@@ -54,6 +63,7 @@ public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await bench.WaitForExitAsync(exited.Token);
             await Eventually.TrueAsync(() => !started.Any(IsRunning), $"every process the benchmark started gone ({string.Join(", ", started.Where(IsRunning).Select(CommandLine))})");
+            Assert.All(folders, folder => Assert.False(Directory.Exists(folder), folder));
         }
         finally
         {
@@ -68,6 +78,13 @@ public sealed class AnInterruptedBenchmarkLeavesNoProcessBehindTests
                 bench.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    /// <summary>The value after <paramref name="option"/> in the command line of the process whose command line contains <paramref name="process"/>.</summary>
+    private static string Argument(List<int> pids, string process, string option)
+    {
+        var words = CommandLine(pids.First(pid => CommandLine(pid).Contains(process, StringComparison.Ordinal))).Split(' ');
+        return words[Array.IndexOf(words, option) + 1];
     }
 
     /// <summary>Every live process below <paramref name="root"/> (children, their children...).</summary>

@@ -38,7 +38,7 @@ public sealed class GatewayServer : IDisposable
 
     public static async Task<GatewayServer> StartAsync(string gatewayDll)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("m2m-bench-gateway-").FullName;
+        var dataDirectory = ChildProcesses.CreateFolder("m2m-bench-gateway-");
         var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var mqttPort = LoopbackPort.Free();
         var keyFile = Path.Combine(dataDirectory, "admin-key");

@@ -40,7 +40,7 @@ public sealed class MosquittoServer : IDisposable
     public static async Task<MosquittoServer> StartAsync(IReadOnlyList<(string User, string Password)> users)
     {
         var port = LoopbackPort.Free();
-        var directory = Directory.CreateTempSubdirectory("m2m-bench-mosquitto-").FullName;
+        var directory = ChildProcesses.CreateFolder("m2m-bench-mosquitto-");
         var sinkPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var passwords = Path.Combine(directory, "passwords");
         await File.WriteAllLinesAsync(passwords, users.Select(u => $"{u.User}:{u.Password}").Append($"{SinkUser}:{sinkPassword}")).ConfigureAwait(false);
