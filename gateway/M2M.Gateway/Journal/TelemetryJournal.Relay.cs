@@ -227,7 +227,7 @@ public sealed partial class TelemetryJournal
     /// read every record: about a second per gigabyte of journal, once a minute, during which no
     /// message could be acknowledged.
     /// </remarks>
-    public long Prune(long nowMilliseconds)
+    public async Task<long> PruneAsync(long nowMilliseconds, CancellationToken cancellationToken)
     {
         var sinks = Volatile.Read(ref _sinks);
         var passed = sinks.Length == 0 ? LastPosition : Slowest(sinks);
@@ -247,7 +247,7 @@ public sealed partial class TelemetryJournal
         {
             count = delete.ExecuteNonQuery();
             deleted += count;
-            Thread.Sleep(PrunePause);
+            await PauseAsync(cancellationToken).ConfigureAwait(false);
         }
         while (count == PruneChunk);
 
@@ -260,11 +260,15 @@ public sealed partial class TelemetryJournal
         for (long pages = (long)free.ExecuteScalar()!, before = long.MaxValue; pages > 0 && pages < before; before = pages, pages = (long)free.ExecuteScalar()!)
         {
             vacuum.ExecuteNonQuery();
-            Thread.Sleep(PrunePause);
+            await PauseAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return deleted;
     }
+
+    // A yield to the writer, not a time of the journal's: real time, whatever clock the gateway runs
+    // on, and no thread held while it passes (a run can take minutes after a long outage).
+    private static Task PauseAsync(CancellationToken cancellationToken) => Task.Delay(PrunePause, cancellationToken);
 
     /// <summary>Runs one statement with its parameters on a connection of its own; true when it changed a row.</summary>
     private bool Execute(string sql, params (string Name, object Value)[] parameters)

@@ -22,7 +22,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 {
     private const string FileName = "journal.db";
 
-    // Retention's steps (Prune): records per DELETE, pages per incremental vacuum, and the pause
+    // Retention's steps (PruneAsync): records per DELETE, pages per incremental vacuum, and the pause
     // after each, in which a commit waiting for the write lock takes it.
     private const int PruneChunk = 500;
     private const int VacuumChunk = 1000;

@@ -98,7 +98,7 @@ public sealed partial class RelayService(
             try
             {
                 await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-                metrics.JournalPruned(journal.Prune(time.GetUtcNow().ToUnixTimeMilliseconds()));
+                metrics.JournalPruned(await journal.PruneAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
