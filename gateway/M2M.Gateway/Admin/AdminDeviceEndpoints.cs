@@ -135,19 +135,9 @@ internal static class AdminDeviceEndpoints
             return (null, (AdminProblems.InvalidBody, "The body is empty."));
         }
 
-        if (!DeviceNames.IsValidDeviceId(body.Id))
+        if (body.Problem() is { } problem)
         {
-            return (body, (AdminProblems.InvalidDeviceId, "A device id is 3 to 64 characters from a-z, 0-9 and '-' (docs/protocol.md section 2.1)."));
-        }
-
-        if (!DeviceNames.IsValidTenant(body.Tenant))
-        {
-            return (body, (AdminProblems.InvalidTenant, "A tenant is 1 to 64 characters from a-z, A-Z, 0-9, '.', '_' and '-'."));
-        }
-
-        if (body.Roles != null && !DeviceNames.AreValidRoles(body.Roles))
-        {
-            return (body, (AdminProblems.InvalidRoles, $"Roles are at most {DeviceNames.MaxRoles} distinct names of 1 to 64 characters from a-z, A-Z, 0-9, '.', '_', '-' and ':'."));
+            return (body, problem);
         }
 
         return (body, null);

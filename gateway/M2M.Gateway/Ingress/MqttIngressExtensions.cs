@@ -1,3 +1,4 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Broker;
 using M2M.Gateway.Ingress.Pipeline;
@@ -6,6 +7,8 @@ using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Relay;
+
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace M2M.Gateway.Ingress;
 
@@ -27,6 +30,7 @@ public static class MqttIngressExtensions
         services.AddHttpClient();
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayMetrics();
+        services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();

@@ -43,6 +43,12 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
     private bool _flushing;
     private TaskCompletionSource? _flushStopped;
     private bool _closing;
+
+    // Why the gateway closed the connection (its DISCONNECT's Reason String); null when the peer did.
+    private string? _closeReason;
+
+    // When the session was accepted, for the activity record of its end.
+    private DateTimeOffset _sessionSince;
     private bool _connAckSent;
 
     // Written by the read loop, read by the monitor.
@@ -163,6 +169,11 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
             if (_session != null)
             {
                 _endpoint.Sessions.Remove(_session);
+                if (_sessionSince != default)
+                {
+                    _endpoint.Activity.SessionEnded(_session.DeviceId, _session, _sessionSince, Remote, Volatile.Read(ref _closeReason) ?? "connection_closed");
+                }
+
                 _session.Dispose();
             }
             else
@@ -188,6 +199,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
             }
 
             _closing = true;
+            Volatile.Write(ref _closeReason, reason);
             Volatile.Write(ref _closingSince, Environment.TickCount64);
             if (_connAckSent)
             {
@@ -430,6 +442,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
         // After the CONNACK is queued: the registry may end the session (takeover by a newer
         // connection, a change caught by its re-check) and its DISCONNECT must follow the CONNACK.
         _endpoint.Sessions.Add(session);
+        _sessionSince = _endpoint.Activity.SessionOpened(session.DeviceId, session, Remote);
         return true;
     }
 

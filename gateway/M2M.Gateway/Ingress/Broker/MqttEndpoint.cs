@@ -1,3 +1,4 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Pipeline;
 using M2M.Gateway.Ingress.Sessions;
@@ -19,6 +20,7 @@ internal sealed partial class MqttEndpoint(
     TopicPolicy policy,
     ConnectionLimits limits,
     GatewayMetrics metrics,
+    DeviceActivity activity,
     ILogger<MqttConnection> logger) : IAsyncDisposable
 {
     public MqttIngressOptions Options { get; } = options.Value;
@@ -34,6 +36,9 @@ internal sealed partial class MqttEndpoint(
     public ConnectionLimits Limits { get; } = limits;
 
     public GatewayMetrics Metrics { get; } = metrics;
+
+    /// <summary>Per-device activity: sessions opened and ended (the console shows them).</summary>
+    public DeviceActivity Activity { get; } = activity;
 
     public ConnectionMonitor Monitor { get; } = new();
 
