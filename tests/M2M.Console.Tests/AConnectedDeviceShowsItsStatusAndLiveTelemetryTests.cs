@@ -9,34 +9,19 @@ namespace M2M.Console.Tests;
 /// its messages of the last hour), and its page charts its telemetry live: each signed message it
 /// publishes adds a point to the chart of each numeric field, over Server-Sent Events, with no reload.
 /// </summary>
-public sealed class AConnectedDeviceShowsItsStatusAndLiveTelemetryTests : IAsyncLifetime
+public sealed class AConnectedDeviceShowsItsStatusAndLiveTelemetryTests : ConsoleTest
 {
-    private ConsoleGateway _gateway = null!;
-    private ConsoleBrowser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await ConsoleGateway.StartAsync();
-        _browser = await ConsoleBrowser.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task TheFleetShowsItOnlineAndItsPageChartsEachMessage()
     {
-        var secret = await _gateway.AddDeviceAsync("meter-0007", "acme", "meter");
-        await _gateway.AddDeviceAsync("meter-0008", "acme", "meter");
-        var page = await _browser.NewPageAsync(_gateway);
-        await ConsoleBrowser.SignInAsync(page, _gateway.AdminKey);
+        var secret = await Gateway.AddDeviceAsync("meter-0007", "acme", "meter");
+        await Gateway.AddDeviceAsync("meter-0008", "acme", "meter");
+        var page = await Browser.NewPageAsync(Gateway);
+        await ConsoleBrowser.SignInAsync(page, Gateway.AdminKey);
         var row = page.Locator("tr[data-device='meter-0007']");
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("offline");
 
-        using var device = SimulatedDevice.Start(_gateway, "meter-0007", secret);
+        using var device = SimulatedDevice.Start(Gateway, "meter-0007", secret);
         device.Publish("""{"kwh":1.5,"grid":{"volts":229}}""");
         await Eventually.TrueAsync(() => device.Acknowledged == 1, "the first PUBACK");
 

@@ -10,27 +10,12 @@ namespace M2M.Console.Tests;
 /// and audited, the right key opens the fleet with a session cookie that is HttpOnly, Secure,
 /// SameSite=Strict and does not hold the key, and signing out ends the session.
 /// </summary>
-public sealed class SignInWithAnAdminKeyIsTheOnlyWayInTests : IAsyncLifetime
+public sealed class SignInWithAnAdminKeyIsTheOnlyWayInTests : ConsoleTest
 {
-    private ConsoleGateway _gateway = null!;
-    private ConsoleBrowser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await ConsoleGateway.StartAsync();
-        _browser = await ConsoleBrowser.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task AWrongKeyIsRefusedAndTheRightOneOpensTheFleet()
     {
-        var page = await _browser.NewPageAsync(_gateway);
+        var page = await Browser.NewPageAsync(Gateway);
 
         // Any console page leads to the sign-in page first.
         await page.GotoAsync("/console/gateway");
@@ -44,9 +29,9 @@ public sealed class SignInWithAnAdminKeyIsTheOnlyWayInTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Admin API key required");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("unauthorized");
         Assert.Empty(await page.Context.CookiesAsync([page.Url]) is var jar ? jar.Where(c => c.Name == "m2m-console") : []);
-        Assert.Contains(_gateway.AuditLines(), l => l.GetProperty("action").GetString() == "console.sign-in" && l.GetProperty("outcome").GetString() == "invalid_key");
+        Assert.Contains(Gateway.AuditLines(), l => l.GetProperty("action").GetString() == "console.sign-in" && l.GetProperty("outcome").GetString() == "invalid_key");
 
-        await page.GetByLabel("Admin API key").FillAsync(_gateway.AdminKey);
+        await page.GetByLabel("Admin API key").FillAsync(Gateway.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gateway" })).ToBeVisibleAsync();
 
@@ -55,7 +40,7 @@ public sealed class SignInWithAnAdminKeyIsTheOnlyWayInTests : IAsyncLifetime
         Assert.True(session.Secure);
         Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
         Assert.Equal("/console", session.Path);
-        Assert.DoesNotContain(_gateway.AdminKey["m2m_admin_".Length..], session.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(Gateway.AdminKey["m2m_admin_".Length..], session.Value, StringComparison.Ordinal);
 
         // The page's script cannot read the session (HttpOnly), and local storage holds nothing.
         Assert.DoesNotContain("m2m-console=", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
@@ -70,8 +55,8 @@ public sealed class SignInWithAnAdminKeyIsTheOnlyWayInTests : IAsyncLifetime
     [Fact]
     public async Task AFormPostedWithoutTheAntiforgeryTokenIsRefused()
     {
-        var page = await _browser.NewPageAsync(_gateway);
-        await ConsoleBrowser.SignInAsync(page, _gateway.AdminKey);
+        var page = await Browser.NewPageAsync(Gateway);
+        await ConsoleBrowser.SignInAsync(page, Gateway.AdminKey);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet" })).ToBeVisibleAsync();
 
         // The session cookie alone does not make a POST valid: the page's own token is required.

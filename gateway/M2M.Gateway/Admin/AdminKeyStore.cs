@@ -72,18 +72,5 @@ public sealed class AdminKeyStore(RegistryDatabase database, TimeProvider time)
         }
     }
 
-    /// <summary>Whether the key <paramref name="keyId"/> still exists (a console session checks it at every request).</summary>
-    public async Task<bool> ExistsAsync(string keyId, CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1 FROM admin_keys WHERE id = $id;";
-            command.Parameters.AddWithValue("$id", keyId);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) != null;
-        }
-    }
-
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -42,6 +42,7 @@ public static class ConsoleExtensions
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAuthentication()
             .AddCookie(ConsoleSession.Scheme, ConsoleSession.Configure);
+        services.AddSingleton<ConsoleKeys>();
         services.AddSingleton<ConsoleSession.Validator>();
         services.AddOptions<CookieAuthenticationOptions>(ConsoleSession.Scheme)
             .Configure<ConsoleSession.Validator>((options, validator) => options.Events.OnValidatePrincipal = validator.ValidateAsync);

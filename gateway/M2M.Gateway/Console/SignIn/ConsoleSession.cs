@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using M2M.Gateway.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -52,12 +51,12 @@ public static class ConsoleSession
     }
 
     /// <summary>Ends a session whose admin key no longer exists.</summary>
-    internal sealed class Validator(AdminKeyStore keys)
+    internal sealed class Validator(ConsoleKeys keys)
     {
         public async Task ValidateAsync(CookieValidatePrincipalContext context)
         {
             var keyId = context.Principal?.FindFirstValue(KeyIdClaim);
-            if (keyId == null || !await keys.ExistsAsync(keyId, context.HttpContext.RequestAborted).ConfigureAwait(false))
+            if (keyId == null || !await keys.IsActiveAsync(keyId, context.HttpContext.RequestAborted).ConfigureAwait(false))
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(Scheme).ConfigureAwait(false);

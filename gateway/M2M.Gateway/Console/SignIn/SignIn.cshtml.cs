@@ -10,7 +10,7 @@ namespace M2M.Gateway.OperatorConsole.SignIn;
 /// The sign-in page, the only page served without a session. A wrong key gets the admin API's 401
 /// problem and is audited, as a wrong bearer key on the API is.
 /// </summary>
-public sealed class SignInModel(AdminKeyStore keys, IAuditLog audit) : PageModel
+public sealed class SignInModel(ConsoleKeys keys, IAuditLog audit) : PageModel
 {
     /// <summary>Where to go after signing in (a console path only).</summary>
     [BindProperty(SupportsGet = true)]
@@ -26,8 +26,8 @@ public sealed class SignInModel(AdminKeyStore keys, IAuditLog audit) : PageModel
     public async Task<IActionResult> OnPostAsync(string? key)
     {
         var remote = HttpContext.Connection.RemoteIpAddress?.ToString();
-        var keyId = string.IsNullOrWhiteSpace(key) ? null : await keys.AuthenticateAsync(key.Trim(), HttpContext.RequestAborted).ConfigureAwait(false);
-        if (keyId == null)
+        var identity = string.IsNullOrWhiteSpace(key) ? null : await keys.AuthenticateAsync(key.Trim(), HttpContext.RequestAborted).ConfigureAwait(false);
+        if (identity == null)
         {
             audit.Record(new AuditEvent("console.sign-in", "anonymous", null, "invalid_key", remote));
             Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -35,8 +35,8 @@ public sealed class SignInModel(AdminKeyStore keys, IAuditLog audit) : PageModel
             return Page();
         }
 
-        await HttpContext.SignInAsync(ConsoleSession.Scheme, ConsoleSession.Principal(keyId, "admin")).ConfigureAwait(false);
-        audit.Record(new AuditEvent("console.sign-in", keyId, null, "ok", remote));
+        await HttpContext.SignInAsync(ConsoleSession.Scheme, ConsoleSession.Principal(identity.KeyId, identity.Role)).ConfigureAwait(false);
+        audit.Record(new AuditEvent("console.sign-in", identity.KeyId, null, "ok", remote));
 
         // Only a path inside the console: a return address elsewhere would make this page an open redirect.
         var target = ReturnUrl != null && Url.IsLocalUrl(ReturnUrl) && ReturnUrl.StartsWith(ConsoleExtensions.BasePath, StringComparison.Ordinal)
