@@ -25,6 +25,17 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>What each action did, for the notice after it (<c>?done=disable</c>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DoneNotices = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["disable"] = "Disabled: its tokens are refused and its session was ended.",
+        ["enable"] = "Enabled.",
+    };
+
+    /// <summary>The action just done, if any (after the redirect that follows it).</summary>
+    [BindProperty(SupportsGet = true, Name = "done")]
+    public string? DoneAction { get; set; }
+
     /// <summary>The action awaiting confirmation, if any (<c>?confirm=disable</c>).</summary>
     [BindProperty(SupportsGet = true)]
     public string? Confirm { get; set; }
@@ -43,11 +54,16 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
 
     public bool MayAct => ConsoleSession.MayAct(User);
 
-    public async Task<IActionResult> OnGetAsync() => await ShowAsync(StatusCodes.Status200OK).ConfigureAwait(false);
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Done = DoneAction != null && DoneNotices.TryGetValue(DoneAction, out var notice) ? notice : null;
+        return await ShowAsync(StatusCodes.Status200OK).ConfigureAwait(false);
+    }
 
-    public Task<IActionResult> OnPostDisableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, false, HttpContext.RequestAborted), "Disabled: its tokens are refused and its session was ended.");
+    // Post/Redirect/Get: reloading the page after disabling or enabling must not send the action again.
+    public Task<IActionResult> OnPostDisableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, false, HttpContext.RequestAborted), "disable");
 
-    public Task<IActionResult> OnPostEnableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, true, HttpContext.RequestAborted), "Enabled.");
+    public Task<IActionResult> OnPostEnableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, true, HttpContext.RequestAborted), "enable");
 
     public Task<IActionResult> OnPostRotateAsync() => ActAsync(
         async () =>
@@ -56,7 +72,7 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
             NewSecret = credential == null ? null : Base64Url.EncodeToString(credential.Secret.Span);
             return problem;
         },
-        "Rotated: a new credential generation. Its earlier secret no longer works; give the device the new one.");
+        null);
 
     public async Task<IActionResult> OnPostDeleteAsync()
     {
@@ -78,7 +94,11 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
 
     private string? Remote => HttpContext.Connection.RemoteIpAddress?.ToString();
 
-    private async Task<IActionResult> ActAsync(Func<Task<ConsoleProblem?>> action, string done)
+    /// <summary>
+    /// Does <paramref name="action"/>; then redirects to the page with the notice of <paramref name="done"/>,
+    /// or, for a rotation (<paramref name="done"/> null), shows the new secret in this answer, the only time it is shown.
+    /// </summary>
+    private async Task<IActionResult> ActAsync(Func<Task<ConsoleProblem?>> action, string? done)
     {
         if (!MayAct)
         {
@@ -87,7 +107,12 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
 
         Confirm = null;
         Problem = await action().ConfigureAwait(false);
-        Done = Problem == null ? done : null;
+        if (Problem == null && done != null)
+        {
+            return LocalRedirect($"{ConsoleExtensions.BasePath}/devices/{Id}?done={done}");
+        }
+
+        Done = Problem == null ? "Rotated: a new credential generation. Its earlier secret no longer works; give the device the new one." : null;
         return await ShowAsync(Problem?.Status ?? StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
