@@ -1,4 +1,5 @@
 using System.Text.Json;
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Relay;
@@ -22,13 +23,16 @@ internal static class AdminSinkEndpoints
     {
         sinks.MapGet("/", List)
             .Produces<IReadOnlyList<SinkResponse>>()
+            .RequireAccess(AccessAction.ReadSinks)
             .WithName("ListSinks").WithSummary("Lists the enabled sinks with their state, position, lag and dead letters.");
         sinks.MapGet("/{sink}/dead-letters", ListDeadLetters)
             .Produces<DeadLetterPage>()
+            .RequireAccess(AccessAction.ReadSinks)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ListDeadLetters").WithSummary("Lists a sink's dead letters, oldest first, a page at a time (after, limit).");
         sinks.MapPost("/{sink}/dead-letters/redeliver", RedeliverAsync)
             .Produces<RedeliverResponse>(StatusCodes.Status202Accepted)
+            .RequireAccess(AccessAction.ManageSinks)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RedeliverDeadLetters").WithSummary("Queues a sink's dead letters (all, or the ids in the body) for redelivery; the sink delivers them next.");
@@ -124,5 +128,5 @@ internal static class AdminSinkEndpoints
     }
 
     private static void Audit(IAuditLog audit, HttpContext context, string action, string? sink, string outcome) =>
-        audit.Record(new AuditEvent(action, RequireAdminKey.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), sink));
+        audit.Record(new AuditEvent(action, AuthenticateRequest.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), sink));
 }
