@@ -11,8 +11,8 @@ namespace M2M.Gateway.Tests;
 /// Every endpoint of the admin and consumer APIs × every role, global and tenant-scoped, against the
 /// real gateway (docs/admin-api.md, "Roles and tenants"): a role that does not allow the action is
 /// 403, a tenant-scoped principal never sees or changes another tenant's devices, keys or audit
-/// lines (404 as if absent, lists filtered, the resource unchanged) and never touches what every
-/// tenant shares. The table is checked against the gateway's own OpenAPI document (generated from
+/// lines (404 as if absent, lists filtered, the resource unchanged), never reads its telemetry (403)
+/// and never touches what every tenant shares. The table is checked against the gateway's own OpenAPI document (generated from
 /// its endpoint data source), so an endpoint added without a row here fails this test.
 /// </summary>
 public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
@@ -47,6 +47,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
 
         /// <summary>Acts on what every tenant shares.</summary>
         Shared,
+
+        /// <summary>Reads the data of the tenant named in the path (the other tenant).</summary>
+        TenantPath,
     }
 
     private sealed record Row(string Method, string Route, string Action, Kind Kind, string? Resource = null, Func<JsonElement, IEnumerable<string?>>? Tenants = null);
@@ -71,6 +74,8 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/keys/{id}/revoke", "ManageKeys", Kind.Resource, "key"),
         new("GET", "/admin/v1/audit", "ReadAudit", Kind.List,
             Tenants: body => body.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("event").TryGetProperty("tenant", out var t) ? t.GetString() : null)),
+        new("GET", "/consumer/v1/tenants/{tenant}/records", "ReadTelemetry", Kind.TenantPath),
+        new("GET", "/consumer/v1/tenants/{tenant}/records/stream", "ReadTelemetry", Kind.TenantPath),
     ];
 
     public async Task InitializeAsync() => _gateway = await AdminGateway.StartAsync();
@@ -122,8 +127,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         var target = await TargetAsync(row);
         var before = target.Show == null ? null : await SnapshotAsync(target.Show);
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), new Uri(target.Path, UriKind.Relative)) { Content = target.Body };
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        // Headers first: a stream that is allowed stays open, and only its status is judged.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var text = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? string.Empty : await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
         var code = Code(text);
 
@@ -160,6 +166,10 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
                     : Expect(false, "404 *_not_found", status, code);
             case Kind.Resource:
                 return Expect(status is 200 or 204, "200 or 204", status, code);
+            case Kind.TenantPath:
+                return tenant != null
+                    ? Expect(status == 403 && code == "other_tenant", "403 other_tenant", status, code)
+                    : Expect(status == 200, "200", status, code);
             default:
                 // Past the gate: the answer is the endpoint's own (a sink that is not enabled is 404 sink_not_found).
                 return Expect(status is not (401 or 403), "past the access gate", status, code);
@@ -187,7 +197,7 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
             "/admin/v1/keys" when row.Method == "POST" => JsonContent.Create(new { name = $"new {n}", roles = ViewerRole, tenant = Other }),
             _ => null,
         };
-        return (row.Route.Replace("{sink}", "file", StringComparison.Ordinal), body, null);
+        return (row.Route.Replace("{sink}", "file", StringComparison.Ordinal).Replace("{tenant}", Other, StringComparison.Ordinal), body, null);
     }
 
     /// <summary>The resource as the bootstrap admin sees it, without the times that reading it may move.</summary>

@@ -19,12 +19,30 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
     public const string NoAccessRule = "no_access_rule";
 
     private const string PrincipalItem = "m2m.access.principal";
+    private const string CredentialItem = "m2m.access.credential";
 
     /// <summary>The principal that authenticated the request.</summary>
     public static AccessPrincipal Principal(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return (AccessPrincipal)context.Items[PrincipalItem]!;
+    }
+
+    /// <summary>
+    /// True while the request's credential still authenticates the same principal: a long request
+    /// (a stream) checks again, so that a revoked or expired key or token ends it.
+    /// </summary>
+    public static async ValueTask<bool> StillValidAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items[CredentialItem] is not (IPrincipalSource source, string bearer))
+        {
+            return false;
+        }
+
+        var result = await source.AuthenticateAsync(bearer, context.RequestAborted).ConfigureAwait(false);
+        var before = Principal(context);
+        return result.Principal is { } now && now.Id == before.Id && now.Tenant == before.Tenant && now.Roles.SequenceEqual(before.Roles);
     }
 
     /// <summary>The audit actor of the request: its principal's id.</summary>
@@ -53,6 +71,7 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
         }
 
         http.Items[PrincipalItem] = principal;
+        http.Items[CredentialItem] = (source!, presented!);
         var requirement = http.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>();
         var decision = requirement == null ? new AccessDecision(NoAccessRule) : policy.Decide(principal, requirement.Action);
         if (!decision.IsAllowed)

@@ -25,6 +25,7 @@ public static class AdminApiExtensions
         services.TryAddSingleton<AccessPolicy>();
         services.TryAddSingleton<AuditLogReader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, ApiKeyPrincipals>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, AccessTokenPrincipals>());
         services.AddHostedService<CreateFirstAdminKey>();
         services.AddProblemDetails();
         services.AddOpenApi(options => options.AddOperationTransformer(DescribeAddBodyAsync));
