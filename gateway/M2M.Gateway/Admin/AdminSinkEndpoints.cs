@@ -1,4 +1,3 @@
-using System.Text.Json;
 using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Journal;
@@ -99,32 +98,15 @@ internal static class AdminSinkEndpoints
     // No body (or an empty one) means every dead letter of the sink.
     private static async Task<(IReadOnlyList<long>? Ids, string? Problem)> ReadIdsAsync(HttpRequest request)
     {
-        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
+        if (AdminBodies.IsEmpty(request))
         {
             return (null, null);
         }
 
-        if (!request.HasJsonContentType())
-        {
-            return (null, "The body must be JSON (Content-Type: application/json), or absent to redeliver every dead letter.");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, $"The body is larger than {MaxBodyBytes} bytes.");
-        }
-
-        try
-        {
-            var body = await request.ReadFromJsonAsync<RedeliverRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return body?.Ids is { Count: > 0 } ids
-                ? (ids.Distinct().ToList(), null)
-                : (null, "The body is {\"ids\":[...]} with at least one dead letter id; send no body to redeliver every dead letter.");
-        }
-        catch (JsonException)
-        {
-            return (null, "The body is not a JSON object {\"ids\":[...]}.");
-        }
+        var (body, invalid) = await AdminBodies.ReadAsync<RedeliverRequest>(request, MaxBodyBytes, "{\"ids\":[...]}").ConfigureAwait(false);
+        return body?.Ids is { Count: > 0 } ids
+            ? (ids.Distinct().ToList(), null)
+            : (null, invalid ?? "The body is {\"ids\":[...]} with at least one dead letter id; send no body to redeliver every dead letter.");
     }
 
     private static void Audit(IAuditLog audit, HttpContext context, string action, string? sink, string outcome) =>

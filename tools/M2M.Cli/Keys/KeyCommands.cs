@@ -73,16 +73,6 @@ public static class KeyCommands
         return command;
     }
 
-    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path)
-    {
-        var id = IdArgument();
-        var command = new Command(name, description) { id };
-        command.SetAction(GlobalOptions.Run(async context =>
-        {
-            using var client = AdminClient.For(context);
-            var key = await client.SendAsync(method, path(Uri.EscapeDataString(context.ParseResult.GetValue(id)!)), null, context.CancellationToken).ConfigureAwait(false);
-            await Output.WriteAsync(context, key!.Value, KeyView.WriteKey).ConfigureAwait(false);
-        }));
-        return command;
-    }
+    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path) =>
+        AdminCommand.ForResource(name, description, IdArgument(), method, path, KeyView.WriteKey);
 }
