@@ -26,7 +26,10 @@ public sealed class TenantRecords(TelemetryJournal journal, IServiceProvider ser
         // Taken before the read: every record up to it is committed and visible to the query.
         var last = journal.LastPosition;
         var records = journal.ReadTenantAfter(tenant, after, since?.ToUnixTimeMilliseconds(), until?.ToUnixTimeMilliseconds(), limit);
-        var scannedTo = records.Count == limit ? records[^1].Position : Math.Max(after, last);
+        // A short page considered everything up to the journal's end as it was before the read, and
+        // perhaps records committed during it (never beyond its own last record: positions are
+        // committed in order, so nothing before a visible record is missing).
+        var scannedTo = records.Count == limit ? records[^1].Position : Math.Max(Math.Max(after, last), records.Count > 0 ? records[^1].Position : 0);
         if (records.Count == 0)
         {
             return new TenantPage([], scannedTo);
