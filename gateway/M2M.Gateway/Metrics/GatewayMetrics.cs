@@ -23,6 +23,7 @@ public sealed class GatewayMetrics
     private readonly Counter _sinkFailures;
     private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
+    private readonly Counter _accessDecisions;
     private readonly Histogram _publishSeconds;
     private readonly Histogram _commitSeconds;
     private readonly Histogram _commitRecords;
@@ -46,6 +47,7 @@ public sealed class GatewayMetrics
         _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (I/O, the journal, a bug), each followed by a recovery with backoff, by sink.", ["sink"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
+        _accessDecisions = _factory.CreateCounter("m2m_access_decisions_total", "Decisions of the admin and consumer APIs' access policy, by action and result (ok or the refusal reason).", ["action", "result"]);
         _publishSeconds = _factory.CreateHistogram("m2m_mqtt_publish_seconds", "From a PUBLISH read off the socket to its PUBACK queued for sending (verification, journal commit, and the wait for earlier PUBLISHes of the connection).",
             new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         _commitSeconds = _factory.CreateHistogram("m2m_journal_commit_seconds", "Duration of one journal transaction (inserts, replay windows, commit with fsync).",
@@ -76,6 +78,8 @@ public sealed class GatewayMetrics
             }
         });
     }
+
+    public void AccessDecision(string action, string result) => _accessDecisions.WithLabels(action, result).Inc();
 
     public void Connect(string result) => _connects.WithLabels(result).Inc();
 

@@ -24,7 +24,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     // Ids per statement of FindManyAsync.
     private const int FindManyChunk = 1000;
 
-    private readonly LastSeenWriter _lastSeen = new(database, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly LastSeenWriter _lastSeen = new(database, LastSeenWriter.DevicesUpdate, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <inheritdoc />
     public event EventHandler<string>? DeviceChanged;

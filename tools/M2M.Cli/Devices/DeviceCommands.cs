@@ -56,18 +56,8 @@ public static class DeviceCommands
         return command;
     }
 
-    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path)
-    {
-        var id = IdArgument();
-        var command = new Command(name, description) { id };
-        command.SetAction(GlobalOptions.Run(async context =>
-        {
-            using var client = AdminClient.For(context);
-            var device = await client.SendAsync(method, path(Uri.EscapeDataString(context.ParseResult.GetValue(id)!)), null, context.CancellationToken).ConfigureAwait(false);
-            await WriteDeviceAsync(context, device!.Value).ConfigureAwait(false);
-        }));
-        return command;
-    }
+    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path) =>
+        AdminCommand.ForResource(name, description, IdArgument(), method, path, DeviceView.WriteDevice);
 
     private static Command Delete()
     {

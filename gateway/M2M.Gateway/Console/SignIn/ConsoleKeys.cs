@@ -1,5 +1,4 @@
-using M2M.Gateway.Admin;
-using M2M.Gateway.Registry;
+using M2M.Gateway.Access;
 
 namespace M2M.Gateway.OperatorConsole.SignIn;
 
@@ -12,27 +11,22 @@ public sealed record ConsoleIdentity(string KeyId, string Role);
 /// The console's view of the gateway's API keys: the only place the console asks the key store, so
 /// its sign-in and its session checks follow the admin API's own keys and nothing parallel to them.
 /// </summary>
-public sealed class ConsoleKeys(AdminKeyStore keys, RegistryDatabase database)
+public sealed class ConsoleKeys(ApiKeyStore keys, TimeProvider time)
 {
     /// <summary>The identity of <paramref name="presented"/>, or null when it is no key of this gateway.</summary>
     public async Task<ConsoleIdentity?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
-        var keyId = await keys.AuthenticateAsync(presented, cancellationToken).ConfigureAwait(false);
+        var key = (await keys.AuthenticateAsync(presented, cancellationToken).ConfigureAwait(false)).Key;
 
-        // Every admin key may do everything the admin API offers.
-        return keyId == null ? null : new ConsoleIdentity(keyId, "admin");
+        // The console acts with the key's strongest role: admin, else operator, else viewer.
+        var role = key == null ? null : new[] { AccessRoles.Admin, AccessRoles.Operator, AccessRoles.Viewer }.FirstOrDefault(key.Roles.Contains);
+        return key == null || role == null || key.Tenant != null ? null : new ConsoleIdentity(key.Id, role);
     }
 
-    /// <summary>Whether the key <paramref name="keyId"/> still exists (checked at every request of a session).</summary>
+    /// <summary>Whether the key <paramref name="keyId"/> is still active (checked at every request of a session).</summary>
     public async Task<bool> IsActiveAsync(string keyId, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1 FROM admin_keys WHERE id = $id;";
-            command.Parameters.AddWithValue("$id", keyId);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) != null;
-        }
+        var key = await keys.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        return key != null && key.State(time.GetUtcNow()) == "active";
     }
 }
