@@ -138,7 +138,7 @@ internal static class AdminDeviceEndpoints
 
     // The body is read here rather than bound by the framework so that every malformed body gets
     // the same problem shape with a stable code.
-    private static async Task<(AddDeviceRequest? Request, (string Code, string Detail)? Problem)> ReadAddRequestAsync(HttpRequest request)
+    internal static async Task<(AddDeviceRequest? Request, (string Code, string Detail)? Problem)> ReadAddRequestAsync(HttpRequest request)
     {
         var (body, invalid) = await AdminBodies.ReadAsync<AddDeviceRequest>(request, MaxBodyBytes, "{\"id\",\"tenant\",\"roles\"}").ConfigureAwait(false);
         if (body == null)

@@ -96,7 +96,7 @@ internal static class AdminSinkEndpoints
         AdminProblems.Problem(StatusCodes.Status404NotFound, AdminProblems.SinkNotFound, "Sink not found", $"No sink '{sink}' is enabled.");
 
     // No body (or an empty one) means every dead letter of the sink.
-    private static async Task<(IReadOnlyList<long>? Ids, string? Problem)> ReadIdsAsync(HttpRequest request)
+    internal static async Task<(IReadOnlyList<long>? Ids, string? Problem)> ReadIdsAsync(HttpRequest request)
     {
         if (AdminBodies.IsEmpty(request))
         {
