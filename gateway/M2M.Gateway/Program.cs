@@ -1,5 +1,6 @@
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Commands;
 using M2M.Gateway.Health;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Https;
@@ -20,6 +21,7 @@ builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddTokenService(builder.Configuration);
 builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
+builder.Services.AddDeviceCommands(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

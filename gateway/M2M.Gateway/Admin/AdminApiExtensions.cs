@@ -52,6 +52,7 @@ public static class AdminApiExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithTags("Devices");
         AdminDeviceEndpoints.Map(devices);
+        AdminCommandEndpoints.Map(devices);
         var sinks = endpoints.MapGroup("/admin/v1/sinks")
             .AddEndpointFilter<RequireAdminKey>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

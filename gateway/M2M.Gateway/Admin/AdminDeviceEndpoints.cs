@@ -153,6 +153,6 @@ internal static class AdminDeviceEndpoints
         return (body, null);
     }
 
-    private static void Audit(IAuditLog audit, HttpContext context, string action, string? deviceId, string outcome) =>
+    internal static void Audit(IAuditLog audit, HttpContext context, string action, string? deviceId, string outcome) =>
         audit.Record(new AuditEvent(action, RequireAdminKey.Actor(context), DeviceNames.IsValidDeviceId(deviceId) ? deviceId : null, outcome, context.Connection.RemoteIpAddress?.ToString()));
 }

@@ -53,6 +53,29 @@ public sealed class RegistryDatabase
         ALTER TABLE devices ADD COLUMN credential_since INTEGER NOT NULL DEFAULT 0;
         UPDATE devices SET credential_since = created_at;
         """,
+
+        // 4: cloud-to-device commands (docs/protocol.md section 11, docs/admin-api.md "Commands"). A
+        // device's sequence numbers live apart from its commands so that they never restart.
+        """
+        CREATE TABLE command_sequences (
+            device_id TEXT NOT NULL PRIMARY KEY,
+            last_sequence INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE commands (
+            device_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            deliveries INTEGER NOT NULL,
+            delivered_at INTEGER NULL,
+            completed_at INTEGER NULL,
+            detail TEXT NULL,
+            PRIMARY KEY (device_id, sequence)
+        ) STRICT;
+        """,
     ];
 
     private readonly Lock _migrateLock = new();

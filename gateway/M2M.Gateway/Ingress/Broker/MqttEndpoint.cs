@@ -1,5 +1,6 @@
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Pipeline;
+using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Metrics;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ internal sealed partial class MqttEndpoint(
     TopicPolicy policy,
     ConnectionLimits limits,
     GatewayMetrics metrics,
-    ILogger<MqttConnection> logger) : IAsyncDisposable
+    ILogger<MqttConnection> logger,
+    IDeviceCommands? commands = null) : IAsyncDisposable
 {
     public MqttIngressOptions Options { get; } = options.Value;
 
@@ -34,6 +36,9 @@ internal sealed partial class MqttEndpoint(
     public ConnectionLimits Limits { get; } = limits;
 
     public GatewayMetrics Metrics { get; } = metrics;
+
+    /// <summary>The command part, when the gateway has one (docs/protocol.md section 11).</summary>
+    public IDeviceCommands? Commands { get; } = commands;
 
     public ConnectionMonitor Monitor { get; } = new();
 

@@ -12,6 +12,7 @@ public sealed partial class PublishPipeline(
     CheckTopic checkTopic,
     AuthorizeTopic authorizeTopic,
     RenewSession renewSession,
+    RecordCommandResult recordCommandResult,
     ExtractSignedMessage extractSignedMessage,
     VerifySignature verifySignature,
     CheckTimestamp checkTimestamp,
@@ -19,7 +20,7 @@ public sealed partial class PublishPipeline(
     GatewayMetrics metrics,
     ILogger<PublishPipeline> logger)
 {
-    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
+    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, recordCommandResult, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
 
     /// <summary>
     /// Runs the stages. Returns the outcome, or <see cref="PublishOutcome.Journaling"/> when the journal
