@@ -2,6 +2,7 @@ using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Consumer;
 using M2M.Gateway.OperatorConsole;
+using M2M.Gateway.Commands;
 using M2M.Gateway.Health;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Https;
@@ -24,6 +25,7 @@ builder.Services.AddTokenService(builder.Configuration);
 builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 builder.Services.AddOperatorConsole();
+builder.Services.AddDeviceCommands(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -63,6 +63,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/devices/{id}/enable", "ManageDevices", Kind.Resource, "device"),
         new("POST", "/admin/v1/devices/{id}/rotate", "ManageDevices", Kind.Resource, "device"),
         new("DELETE", "/admin/v1/devices/{id}", "ManageDevices", Kind.Resource, "device"),
+        new("POST", "/admin/v1/devices/{id}/commands", "ManageDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/commands", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/commands/{sequence}", "ReadDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/sinks", "ReadSinks", Kind.Shared),
         new("GET", "/admin/v1/sinks/{sink}/dead-letters", "ReadSinks", Kind.Shared),
         new("POST", "/admin/v1/sinks/{sink}/dead-letters/redeliver", "ManageSinks", Kind.Shared),
@@ -165,7 +168,7 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
                     ? after == before ? null : $"the other tenant's resource changed: {before} -> {after}"
                     : Expect(false, "404 *_not_found", status, code);
             case Kind.Resource:
-                return Expect(status is 200 or 204, "200 or 204", status, code);
+                return Expect(status is 200 or 201 or 204, "200, 201 or 204", status, code);
             case Kind.TenantPath:
                 return tenant != null
                     ? Expect(status == 403 && code == "other_tenant", "403 other_tenant", status, code)
@@ -185,7 +188,22 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
             case "device":
                 var deviceId = $"other-{n:D4}";
                 await _gateway.AddDeviceAsync(deviceId, Other);
-                return (row.Route.Replace("{id}", deviceId, StringComparison.Ordinal), null, $"/admin/v1/devices/{deviceId}");
+                var devicePath = row.Route.Replace("{id}", deviceId, StringComparison.Ordinal);
+                if (row.Route.EndsWith("/commands", StringComparison.Ordinal) && row.Method == "POST")
+                {
+                    return (devicePath, JsonContent.Create(new { name = "ping" }), $"/admin/v1/devices/{deviceId}");
+                }
+
+                if (row.Route.EndsWith("/{sequence}", StringComparison.Ordinal))
+                {
+                    // A command of the other tenant's device, queued by the bootstrap admin, for the row to read.
+                    using var queued = await _gateway.Client.PostAsync(new Uri($"/admin/v1/devices/{deviceId}/commands", UriKind.Relative), JsonContent.Create(new { name = "ping" }));
+                    queued.EnsureSuccessStatusCode();
+                    var sequence = JsonDocument.Parse(await queued.Content.ReadAsStringAsync()).RootElement.GetProperty("sequence").GetInt64();
+                    devicePath = devicePath.Replace("{sequence}", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                }
+
+                return (devicePath, null, $"/admin/v1/devices/{deviceId}");
             case "key":
                 var (keyId, _) = await _gateway.CreateKeyAsync($"other key {n}", ["viewer"], Other);
                 return (row.Route.Replace("{id}", keyId, StringComparison.Ordinal), null, $"/admin/v1/keys/{keyId}");

@@ -64,7 +64,9 @@ public static class AdminApiExtensions
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi();
-        AdminDeviceEndpoints.Map(Group(endpoints, "/admin/v1/devices", "Devices"));
+        var devices = Group(endpoints, "/admin/v1/devices", "Devices");
+        AdminDeviceEndpoints.Map(devices);
+        AdminCommandEndpoints.Map(devices);
         AdminSinkEndpoints.Map(Group(endpoints, "/admin/v1/sinks", "Sinks"));
         AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
         AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));

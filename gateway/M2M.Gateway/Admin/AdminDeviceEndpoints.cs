@@ -130,7 +130,7 @@ internal static class AdminDeviceEndpoints
     }
 
     /// <summary>The device, when it exists and the principal may do <paramref name="action"/> on its tenant; null otherwise (answered 404 alike).</summary>
-    private static async Task<RegisteredDevice?> FindAsync(string id, AccessAction action, IDeviceRegistry registry, HttpContext context, AccessPolicy policy)
+    internal static async Task<RegisteredDevice?> FindAsync(string id, AccessAction action, IDeviceRegistry registry, HttpContext context, AccessPolicy policy)
     {
         var device = await registry.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
         return device != null && policy.Decide(AuthenticateRequest.Principal(context), action, device.Tenant).IsAllowed ? device : null;
@@ -154,7 +154,7 @@ internal static class AdminDeviceEndpoints
         return (body, null);
     }
 
-    private static void Audit(IAuditLog audit, HttpContext context, string action, string? deviceId, string? tenant, string outcome) =>
+    internal static void Audit(IAuditLog audit, HttpContext context, string action, string? deviceId, string? tenant, string outcome) =>
         audit.Record(new AuditEvent(action, AuthenticateRequest.Actor(context), DeviceNames.IsValidDeviceId(deviceId) ? deviceId : null, outcome,
             context.Connection.RemoteIpAddress?.ToString(), Tenant: DeviceNames.IsValidTenant(tenant) ? tenant : null));
 }

@@ -22,6 +22,9 @@ public static class AdminProblems
     public const string KeyRevoked = "key_revoked";
     public const string LastAdminKey = "last_admin_key";
     public const string InvalidPage = "invalid_page";
+    public const string InvalidCommand = "invalid_command";
+    public const string InvalidArguments = "invalid_arguments";
+    public const string CommandNotFound = "command_not_found";
 
     /// <summary>A problem result with <paramref name="code"/>.</summary>
     public static IResult Problem(int status, string code, string title, string? detail = null) =>

@@ -38,6 +38,7 @@ public static class MqttIngressExtensions
         services.AddSingleton<CheckTopic>();
         services.AddSingleton<AuthorizeTopic>();
         services.AddSingleton<RenewSession>();
+        services.AddSingleton<RecordCommandResult>();
         services.AddSingleton<ExtractSignedMessage>();
         services.AddSingleton<VerifySignature>();
         services.AddSingleton<CheckTimestamp>();

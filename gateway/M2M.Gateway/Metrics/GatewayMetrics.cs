@@ -16,6 +16,7 @@ public sealed class GatewayMetrics
     private readonly Counter _tokenRequests;
     private readonly Counter _messages;
     private readonly Counter _subscriptions;
+    private readonly Counter _commands;
     private readonly Counter _delivered;
     private readonly Counter _deliveryFailures;
     private readonly Counter _retried;
@@ -41,6 +42,7 @@ public sealed class GatewayMetrics
         _tokenRequests = _factory.CreateCounter("m2m_token_requests_total", "Token endpoint requests by result (ok or the refusal reason, docs/tokens.md).", ["result"]);
         _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
         _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
+        _commands = _factory.CreateCounter("m2m_commands_total", "Cloud-to-device commands: queued, delivered, and results by outcome (docs/admin-api.md).", ["event"]);
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
         _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink and reason (http 503, nats timeout...).", ["sink", "reason"]);
         _retried = _factory.CreateCounter("m2m_relay_retries_total", "Delivery attempts repeated after a failed one (each after a backoff with jitter), by sink.", ["sink"]);
@@ -105,6 +107,8 @@ public sealed class GatewayMetrics
     }
 
     public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
+
+    public void Command(string outcome) => _commands.WithLabels(outcome).Inc();
 
     public void Delivered(string sink, int count) => _delivered.WithLabels(sink).Inc(count);
 

@@ -68,6 +68,29 @@ public sealed class RegistryDatabase
         ALTER TABLE admin_keys ADD COLUMN last_used_at INTEGER NULL;
         UPDATE admin_keys SET secret_since = created_at;
         """,
+
+        // 5: cloud-to-device commands (docs/protocol.md section 11, docs/admin-api.md "Commands"). A
+        // device's sequence numbers live apart from its commands so that they never restart.
+        """
+        CREATE TABLE command_sequences (
+            device_id TEXT NOT NULL PRIMARY KEY,
+            last_sequence INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE commands (
+            device_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            deliveries INTEGER NOT NULL,
+            delivered_at INTEGER NULL,
+            completed_at INTEGER NULL,
+            detail TEXT NULL,
+            PRIMARY KEY (device_id, sequence)
+        ) STRICT;
+        """,
     ];
 
     private readonly Lock _migrateLock = new();

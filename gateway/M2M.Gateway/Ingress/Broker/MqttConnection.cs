@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Pipeline;
 using M2M.Gateway.Ingress.Sessions;
@@ -213,6 +214,22 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
 
         // The read loop stops and, on its way out, flushes the DISCONNECT and closes the socket.
         _input.CancelPendingRead();
+    }
+
+    /// <inheritdoc />
+    public bool Send(string topic, ReadOnlySpan<byte> payload)
+    {
+        lock (_sync)
+        {
+            // QoS 0: the command's signed answer is its acknowledgement (docs/protocol.md section 11.4).
+            if (_closing || !PacketWriter.WritePublish(Outgoing(), topic, 0, 0, false, payload, null, [], _clientMaximumPacketSize))
+            {
+                return false;
+            }
+        }
+
+        _ = FlushIfIdleAsync();
+        return true;
     }
 
     /// <inheritdoc />
@@ -521,6 +538,17 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
         lock (_sync)
         {
             PacketWriter.WriteSubAck(Outgoing(), subscribe.PacketId, codes, _problemInformation ? refusal : null, _clientMaximumPacketSize);
+        }
+
+        // After the SUBACK is queued: a pending command follows it (docs/protocol.md section 11.4).
+        var commandTopic = $"devices/{session.DeviceId}/commands";
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] is ReasonCode.Success or ReasonCode.GrantedQoS1 && TopicFilter.Covers(subscribe.Subscriptions[i].TopicFilter, commandTopic))
+            {
+                _endpoint.Commands?.SessionSubscribed(session);
+                break;
+            }
         }
 
         return true;

@@ -1,6 +1,7 @@
 using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Pipeline;
+using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Metrics;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ internal sealed partial class MqttEndpoint(
     ConnectionLimits limits,
     GatewayMetrics metrics,
     DeviceActivity activity,
-    ILogger<MqttConnection> logger) : IAsyncDisposable
+    ILogger<MqttConnection> logger,
+    IDeviceCommands? commands = null) : IAsyncDisposable
 {
     public MqttIngressOptions Options { get; } = options.Value;
 
@@ -39,6 +41,9 @@ internal sealed partial class MqttEndpoint(
 
     /// <summary>Per-device activity: sessions opened and ended (the console shows them).</summary>
     public DeviceActivity Activity { get; } = activity;
+
+    /// <summary>The command part, when the gateway has one (docs/protocol.md section 11).</summary>
+    public IDeviceCommands? Commands { get; } = commands;
 
     public ConnectionMonitor Monitor { get; } = new();
 

@@ -13,6 +13,7 @@ public sealed partial class PublishPipeline(
     CheckTopic checkTopic,
     AuthorizeTopic authorizeTopic,
     RenewSession renewSession,
+    RecordCommandResult recordCommandResult,
     ExtractSignedMessage extractSignedMessage,
     VerifySignature verifySignature,
     CheckTimestamp checkTimestamp,
@@ -21,7 +22,7 @@ public sealed partial class PublishPipeline(
     DeviceActivity activity,
     ILogger<PublishPipeline> logger)
 {
-    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
+    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, recordCommandResult, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
 
     /// <summary>
     /// Runs the stages. Returns the outcome, or <see cref="PublishOutcome.Journaling"/> when the journal
