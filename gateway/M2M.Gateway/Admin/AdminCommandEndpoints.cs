@@ -72,10 +72,16 @@ internal static partial class AdminCommandEndpoints
 
     private static async Task<IResult> ShowAsync(string id, long sequence, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, CommandStore store, IAuditLog audit)
     {
-        // A device of another tenant is answered as if it had no such command (404 alike, docs/admin-api.md).
+        // A device of another tenant is answered as absent, as every device endpoint answers it (docs/admin-api.md).
         var device = await AdminDeviceEndpoints.FindAsync(id, AccessAction.ReadDevices, registry, context, policy).ConfigureAwait(false);
-        var entry = device == null ? null : await store.FindAsync(id, sequence, context.RequestAborted).ConfigureAwait(false);
-        AdminDeviceEndpoints.Audit(audit, context, "command.show", id, device?.Tenant, entry == null ? AdminProblems.CommandNotFound : "ok");
+        if (device == null)
+        {
+            AdminDeviceEndpoints.Audit(audit, context, "command.show", id, null, AdminProblems.DeviceNotFound);
+            return AdminProblems.NotFound(id);
+        }
+
+        var entry = await store.FindAsync(id, sequence, context.RequestAborted).ConfigureAwait(false);
+        AdminDeviceEndpoints.Audit(audit, context, "command.show", id, device.Tenant, entry == null ? AdminProblems.CommandNotFound : "ok");
         return entry == null
             ? AdminProblems.Problem(StatusCodes.Status404NotFound, AdminProblems.CommandNotFound, "Command not found", $"Device '{id}' has no command {sequence}.")
             : Results.Ok(CommandResponse.From(entry));
