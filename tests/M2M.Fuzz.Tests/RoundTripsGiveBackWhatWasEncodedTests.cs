@@ -86,7 +86,8 @@ public class RoundTripsGiveBackWhatWasEncodedTests
 
     [Fact]
     public void AWrittenPublishDecodesToItsTopicPayloadAndProperties() =>
-        Gen.Select(Text.Where(t => t.Length > 0), Gen.UShort[1, ushort.MaxValue], Gen.Int[0, 1], Gen.Byte.Array[0, 300], Text.Null(), Gen.Select(Text, Text).Array[0, 6])
+        // A Topic Name has no wildcard (MQTT 5 section 4.7.1): the writer refuses one, so the generator leaves them out.
+        Gen.Select(Text.Where(t => t.Length > 0 && t.IndexOfAny(['+', '#']) < 0), Gen.UShort[1, ushort.MaxValue], Gen.Int[0, 1], Gen.Byte.Array[0, 300], Text.Null(), Gen.Select(Text, Text).Array[0, 6])
             .Sample(t =>
             {
                 var (topic, packetId, qos, payload, contentType, properties) = t;
