@@ -1,6 +1,7 @@
 using System.Text.Json;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Relay;
+using M2M.Gateway.Tests.Support;
 
 namespace M2M.Gateway.Tests;
 
@@ -22,13 +23,13 @@ public sealed class RelayedEventsReadBackIntoTheirProvenanceTests
             new JournalRecord(8, "meter-0001", "acme", 3, "devices/meter-0001/telemetry", 4_000_000_000, 43, 0, 1_700_000_000_789, null, binary, "sig-b"),
             new JournalRecord(9, "meter-0001", "acme", 3, "tenants/acme/alerts", 1, 1, 5, 6, null, [], "sig-c"),
         };
-        using var builder = new RecordBatchBuilder(new FixedSigner(), TimeProvider.System);
+        using var builder = new RecordBatchBuilder(new FixedRecordSigner(), TimeProvider.System);
         var events = builder.Build([.. records.Select(r => new CommittedRecord(r.Position, r))]).Events;
 
         var first = RelayRecord.Parse(events[0].Json.Span);
         Assert.Equal(("meter-0001/3/4000000000/42", "meter-0001", "acme", 3L, 4_000_000_000u, 42u), (first.Id, first.Device, first.Tenant, first.Generation, first.Epoch, first.Sequence));
         Assert.Equal((1_700_000_000_123L, 1_700_000_000_456L, 7L), (first.DeviceTime, first.GatewayTime, first.Position));
-        Assert.Equal(("sig-a", "header.claims.signature", 0L), (first.DeviceSignature, first.GatewaySignature, first.LeafIndex));
+        Assert.Equal(("sig-a", FixedRecordSigner.Signature, 0L), (first.DeviceSignature, first.GatewaySignature, first.LeafIndex));
         Assert.Equal(("application/json", "power", "2023-11-14T22:13:20.456Z"), (first.ContentType, first.Stream, first.Time));
         Assert.Equal("{\"w\":1}"u8.ToArray(), first.Data);
 
@@ -45,12 +46,5 @@ public sealed class RelayedEventsReadBackIntoTheirProvenanceTests
         Assert.Equal("tenants/acme/alerts", RelayRecord.Parse(events[2].Json.Span).Stream);
         Assert.Throws<InvalidDataException>(() => RelayRecord.Parse("{\"id\":\"x\"}"u8));
         Assert.Throws<InvalidDataException>(() => RelayRecord.Parse("not json"u8));
-    }
-
-    private sealed class FixedSigner : IRecordSigner
-    {
-        public string Issuer => "https://gateway.example";
-
-        public string Sign(ReadOnlySpan<byte> payload, string type) => "header.claims.signature";
     }
 }

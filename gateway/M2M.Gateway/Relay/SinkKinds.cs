@@ -13,6 +13,8 @@ public static partial class SinkKinds
     [
         new JsonLinesFileSinkKind(),
         new WebhookSinkKind(),
+        new Nats.NatsSinkKind(),
+        new Postgres.PostgresSinkKind(),
     ];
 
     /// <summary>The sinks <paramref name="relay"/> (the <c>Gateway:Relay</c> section) enables.</summary>
