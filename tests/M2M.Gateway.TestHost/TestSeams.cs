@@ -44,7 +44,7 @@ public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time)
             return CredentialValidation.Invalid("missing_generation");
         }
 
-        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), jwt.Id);
     }
 }
 

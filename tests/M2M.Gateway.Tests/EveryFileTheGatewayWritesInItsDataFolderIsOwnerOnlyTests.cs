@@ -47,7 +47,7 @@ public class EveryFileTheGatewayWritesInItsDataFolderIsOwnerOnlyTests
             var folders = Directory.EnumerateDirectories(data, "*", SearchOption.AllDirectories).Append(data).ToDictionary(f => Path.GetRelativePath(data, f), File.GetUnixFileMode);
 
             // SQLite gives -wal and -shm the database file's mode: they are here, and held to it.
-            Assert.Superset(new HashSet<string> { "registry.db", "registry.db-wal", "journal.db", "journal.db-wal", "journal.db-shm", "jti.db", "jti.db-wal", "audit.jsonl", "relay/telemetry.jsonl", "master.key", "signing-keys.json", "m2m-dev-ca.key", "m2m-dev-ca.pem", AdminGateway.KeyFileName }, files.Keys.ToHashSet());
+            Assert.Superset(new HashSet<string> { "registry.db", "registry.db-wal", "journal.db", "journal.db-wal", "journal.db-shm", "jti.db", "jti.db-wal", "revoked-tokens.db", "revoked-tokens.db-wal", "revoked-tokens.db-shm", "audit.jsonl", "relay/telemetry.jsonl", "master.key", "signing-keys.json", "m2m-dev-ca.key", "m2m-dev-ca.pem", AdminGateway.KeyFileName }, files.Keys.ToHashSet());
             Assert.Empty(files.Where(f => f.Value != OwnerFile).Select(f => $"{f.Key} {f.Value}"));
             Assert.Empty(folders.Where(f => f.Value != OwnerFolder).Select(f => $"{f.Key} {f.Value}"));
         }

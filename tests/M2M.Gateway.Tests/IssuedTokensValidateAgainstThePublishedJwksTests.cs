@@ -74,6 +74,12 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         Assert.Equal(["client_credentials"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["client_secret_jwt"], metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["HS256"], metadata.GetProperty("token_endpoint_auth_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
+
+        // RFC 7009 and RFC 7662, as RFC 8414 section 2 names them.
+        Assert.Equal(issuer + "/oauth2/revoke", metadata.GetProperty("revocation_endpoint").GetString());
+        Assert.Equal(["client_secret_jwt", "bearer"], metadata.GetProperty("revocation_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(issuer + "/oauth2/introspect", metadata.GetProperty("introspection_endpoint").GetString());
+        Assert.Equal(["bearer"], metadata.GetProperty("introspection_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -120,7 +126,7 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         // "ok": the result label of a valid token (docs/ingress.md, m2m_token_validations_total).
         Assert.Equal("ok", validation.Reason);
         Assert.Equal(CredentialStatus.Valid, validation.Status);
-        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation);
+        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo, jwt.Id), validation);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public static class AccessRoles
     /// <summary>Everything (within its tenant when scoped).</summary>
     public const string Admin = "admin";
 
-    /// <summary>Manages devices and redelivers dead letters; reads what a viewer reads.</summary>
+    /// <summary>Manages devices, revokes and introspects their tokens, redelivers dead letters; reads what a viewer reads.</summary>
     public const string Operator = "operator";
 
     /// <summary>Reads devices, sinks and the audit log; changes nothing.</summary>
@@ -55,7 +55,7 @@ public static class AccessRoles
     private static readonly Dictionary<string, AccessAction[]> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = Enum.GetValues<AccessAction>(),
-        [Operator] = [AccessAction.ReadDevices, AccessAction.ManageDevices, AccessAction.ReadSinks, AccessAction.ManageSinks, AccessAction.ReadAudit],
+        [Operator] = [AccessAction.ReadDevices, AccessAction.ManageDevices, AccessAction.ReadSinks, AccessAction.ManageSinks, AccessAction.ReadAudit, AccessAction.ManageTokens],
         [Viewer] = [AccessAction.ReadDevices, AccessAction.ReadSinks, AccessAction.ReadAudit],
         [TelemetryReader] = [AccessAction.ReadTelemetry],
     };

@@ -27,20 +27,10 @@ internal sealed class AccessTokenPrincipals(IAccessTokenValidator validator, IDe
             return PrincipalResult.Refused(token.Reason);
         }
 
-        var lookup = await directory.FindAsync(token.DeviceId!, cancellationToken).ConfigureAwait(false);
-        if (lookup.Device is not { } device)
+        var (device, refusal) = await BindCredential.ToCurrentAsync(directory, token, cancellationToken).ConfigureAwait(false);
+        if (device == null)
         {
-            return PrincipalResult.Refused(lookup.Status == DeviceLookupStatus.Unavailable ? "registry_unavailable" : "unknown_device");
-        }
-
-        if (!device.Enabled)
-        {
-            return PrincipalResult.Refused("device_disabled");
-        }
-
-        if (BindCredential.Check(token, device) is { } unbound)
-        {
-            return PrincipalResult.Refused(unbound);
+            return PrincipalResult.Refused(refusal!);
         }
 
         var roles = BindCredential.Roles(device, token.Roles).Where(TokenRoles.Contains).ToList();

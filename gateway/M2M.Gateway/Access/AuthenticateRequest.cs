@@ -96,7 +96,7 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
     };
 
     // RFC 7235 section 2.1: the scheme name is case-insensitive.
-    private static string? ReadBearer(string header)
+    internal static string? ReadBearer(string header)
     {
         const string Scheme = "Bearer ";
         if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))

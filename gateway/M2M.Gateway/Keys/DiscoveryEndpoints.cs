@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Tokens;
+using M2M.Gateway.Tokens.Revocation;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Keys;
@@ -18,6 +19,10 @@ public sealed record ServerMetadata(
     [property: JsonPropertyName("token_endpoint_auth_methods_supported")] IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
     [property: JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] IReadOnlyList<string> TokenEndpointAuthSigningAlgValuesSupported,
     [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported,
+    [property: JsonPropertyName("revocation_endpoint")] string RevocationEndpoint,
+    [property: JsonPropertyName("revocation_endpoint_auth_methods_supported")] IReadOnlyList<string> RevocationEndpointAuthMethodsSupported,
+    [property: JsonPropertyName("introspection_endpoint")] string IntrospectionEndpoint,
+    [property: JsonPropertyName("introspection_endpoint_auth_methods_supported")] IReadOnlyList<string> IntrospectionEndpointAuthMethodsSupported,
     [property: JsonPropertyName("m2m_mqtt_tls_port"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MqttTlsPort,
     [property: JsonPropertyName("m2m_mqtt_port"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MqttPort);
 
@@ -61,6 +66,12 @@ public static class DiscoveryEndpoints
             ["HS256"],
             // No authorization endpoint, so no response types.
             [],
+            // RFC 8414 section 2: a device revokes its own tokens with its assertion; an admin API
+            // credential is a bearer token (RFC 6750), the method name RFC 8414 leaves to registries.
+            issuer.Issuer + TokenRevocationEndpoints.RevocationPath,
+            ["client_secret_jwt", "bearer"],
+            issuer.Issuer + TokenRevocationEndpoints.IntrospectionPath,
+            ["bearer"],
             // Provisioning tools write these into a device's credential instead of assuming 8883.
             mqtt.Value.TlsPort > 0 ? mqtt.Value.TlsPort : null,
             mqtt.Value.Port > 0 ? mqtt.Value.Port : null),

@@ -17,8 +17,13 @@ namespace M2M.Gateway.Keys;
 /// <param name="ActivatesAt">When it starts signing; it signs until the next key activates.</param>
 public sealed record SigningKey(string KeyId, ECDsa Key, DateTimeOffset CreatedAt, DateTimeOffset ActivatesAt)
 {
-    /// <summary>The key as Microsoft.IdentityModel takes it.</summary>
-    public ECDsaSecurityKey SecurityKey { get; } = new(Key) { KeyId = KeyId };
+    /// <summary>
+    /// The key as Microsoft.IdentityModel takes it. Its own <see cref="CryptoProviderFactory"/>: the
+    /// shared default caches signature providers by key id, so after a ring was disposed and loaded
+    /// again in the same process (a restart of an in-process gateway) the same id would find the
+    /// provider of the disposed key.
+    /// </summary>
+    public ECDsaSecurityKey SecurityKey { get; } = new(Key) { KeyId = KeyId, CryptoProviderFactory = new CryptoProviderFactory() };
 }
 
 /// <summary>

@@ -14,6 +14,8 @@ public sealed class GatewayMetrics
     private readonly Counter _disconnects;
     private readonly Counter _tokenValidations;
     private readonly Counter _tokenRequests;
+    private readonly Counter _tokenRevocations;
+    private readonly Counter _tokenIntrospections;
     private readonly Counter _messages;
     private readonly Counter _subscriptions;
     private readonly Counter _commands;
@@ -40,6 +42,8 @@ public sealed class GatewayMetrics
         _disconnects = _factory.CreateCounter("m2m_mqtt_gateway_disconnects_total", "Sessions the gateway ended, by reason.", ["reason"]);
         _tokenValidations = _factory.CreateCounter("m2m_token_validations_total", "Access-token and client-assertion validations by kind and result.", ["kind", "result"]);
         _tokenRequests = _factory.CreateCounter("m2m_token_requests_total", "Token endpoint requests by result (ok or the refusal reason, docs/tokens.md).", ["result"]);
+        _tokenRevocations = _factory.CreateCounter("m2m_token_revocations_total", "Revocation requests (RFC 7009) by result (revoked, already_revoked, not_revocable or the refusal reason).", ["result"]);
+        _tokenIntrospections = _factory.CreateCounter("m2m_token_introspections_total", "Introspection requests (RFC 7662) by result (active, inactive or the refusal reason).", ["result"]);
         _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
         _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
         _commands = _factory.CreateCounter("m2m_commands_total", "Cloud-to-device commands: queued, delivered, and results by outcome (docs/admin-api.md).", ["event"]);
@@ -92,6 +96,10 @@ public sealed class GatewayMetrics
     public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
 
     public void TokenRequest(string result) => _tokenRequests.WithLabels(result).Inc();
+
+    public void TokenRevocation(string result) => _tokenRevocations.WithLabels(result).Inc();
+
+    public void TokenIntrospection(string result) => _tokenIntrospections.WithLabels(result).Inc();
 
     /// <summary>Counts a PUBLISH outcome; the labelled child is looked up once per reason (this runs for every message).</summary>
     public void Message(string reason) => _messageChildren.GetOrAdd(reason, static (r, c) => c.WithLabels(r), _messages).Inc();

@@ -105,11 +105,21 @@ public static partial class TokenEndpoint
     }
 
     /// <summary>Answers a refusal (RFC 6749 section 5.2), counts it and writes it to the audit log.</summary>
-    internal static async Task RefuseAsync(HttpContext http, TokenReason reason, string? deviceId, TimeSpan? retryAfter, GatewayMetrics metrics, IAuditLog audit)
+    internal static Task RefuseAsync(HttpContext http, TokenReason reason, string? deviceId, TimeSpan? retryAfter, GatewayMetrics metrics, IAuditLog audit)
     {
         var remote = http.Connection.RemoteIpAddress?.ToString();
         metrics.TokenRequest(reason.Label);
         audit.Record(new AuditEvent("token.refused", deviceId != null ? "device:" + deviceId : remote ?? "unknown", deviceId, reason.Label, remote));
+        return WriteErrorAsync(http, reason, retryAfter);
+    }
+
+    /// <summary>
+    /// Writes the error response of RFC 6749 section 5.2 (also that of RFC 7009 section 2.2.1 and RFC
+    /// 7662 section 2.3), never cached; a 401 or 403 to a client that authenticated with the
+    /// Authorization header names the scheme it used (RFC 6749 section 5.2, RFC 6750 section 3).
+    /// </summary>
+    internal static async Task WriteErrorAsync(HttpContext http, TokenReason reason, TimeSpan? retryAfter)
+    {
         var response = http.Response;
         response.StatusCode = reason.Status;
         NoStore(response);
@@ -118,11 +128,11 @@ public static partial class TokenEndpoint
             response.Headers.RetryAfter = TokenRateLimits.Seconds(retryAfter.Value);
         }
 
-        // RFC 6749 section 5.2: a 401 to a client that authenticated with the Authorization header
-        // names the scheme it used.
-        if (reason.Status == StatusCodes.Status401Unauthorized && AuthenticationScheme(http.Request) is { } scheme)
+        if (reason.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && AuthenticationScheme(http.Request) is { } scheme)
         {
-            response.Headers.WWWAuthenticate = scheme + " realm=\"m2m-gateway\"";
+            response.Headers.WWWAuthenticate = reason.Status == StatusCodes.Status403Forbidden
+                ? scheme + " realm=\"m2m-gateway\", error=\"insufficient_scope\""
+                : scheme + " realm=\"m2m-gateway\"";
         }
 
         await response.WriteAsJsonAsync(new TokenError(reason.Error, reason.Description), TokenJson.Default.TokenError, contentType: null, http.RequestAborted).ConfigureAwait(false);
@@ -137,7 +147,7 @@ public static partial class TokenEndpoint
     }
 
     /// <summary>RFC 6749 section 5.1: token responses are never cached.</summary>
-    private static void NoStore(HttpResponse response)
+    internal static void NoStore(HttpResponse response)
     {
         response.Headers.CacheControl = "no-store";
         response.Headers.Pragma = "no-cache";

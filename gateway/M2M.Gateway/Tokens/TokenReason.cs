@@ -47,6 +47,17 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     public static readonly TokenReason RegistryUnavailable = Unavailable503("registry_unavailable");
     public static readonly TokenReason JtiStoreUnavailable = Unavailable503("jti_store_unavailable");
 
+    // Revocation and introspection (RFC 7009 section 2.2.1, RFC 7662 section 2.3, RFC 6750 section 3.1).
+    public static readonly TokenReason MultipleClientAuthentication = BadRequest("multiple_client_authentication", "use one client authentication method per request");
+    public static readonly TokenReason InvalidBearer = Client("invalid_bearer");
+    public static readonly TokenReason NotTheTokensClient = new("not_the_tokens_client", StatusCodes.Status400BadRequest, "unauthorized_client", "the token was not issued to this client");
+    public static readonly TokenReason UnsupportedTokenType = new("external_token", StatusCodes.Status400BadRequest, "unsupported_token_type", "tokens of a trusted external issuer are revoked at that issuer");
+    public static readonly TokenReason RevocationStoreUnavailable = Unavailable503("revocation_store_unavailable");
+
+    /// <summary>An authenticated principal whose roles do not allow the request (403, RFC 6750 section 3.1), labelled with the access policy's reason.</summary>
+    public static TokenReason Forbidden(string policyReason) =>
+        new(policyReason, StatusCodes.Status403Forbidden, "insufficient_scope", "the credential's roles do not allow this request");
+
     private static TokenReason Unavailable503(string label) => new(label, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "try again later");
 
     private static TokenReason BadRequest(string label, string description) => new(label, StatusCodes.Status400BadRequest, "invalid_request", description);

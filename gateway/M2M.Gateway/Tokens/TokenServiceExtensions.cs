@@ -1,9 +1,11 @@
+using M2M.Gateway.Access;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
 using M2M.Gateway.Relay;
 using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens.Assertion;
+using M2M.Gateway.Tokens.Revocation;
 using M2M.Gateway.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -65,12 +67,22 @@ public static class TokenServiceExtensions
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<IClientAssertionValidator>(s => s.GetRequiredService<ClientAssertionValidator>());
 
+        services.AddSingleton<ReadOAuthForm>();
         services.AddSingleton<ValidateTokenRequest>();
         services.AddSingleton<TokenRateLimits>();
         services.AddSingleton<IssueToken>();
         services.AddRateLimiter(limiter => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
             .Configure<IOptions<TokenOptions>>((limiter, tokens) => TokenRateLimits.AddAddressPolicy(limiter, tokens.Value));
+
+        // Revocation and introspection (RFC 7009, RFC 7662): the principals of the admin API come
+        // from its registration (AddAdminApi); without it only devices may revoke their own tokens.
+        services.AddSingleton<RevokedTokens>();
+        services.AddSingleton<ITokenRevocations>(s => s.GetRequiredService<RevokedTokens>());
+        services.TryAddSingleton<AccessPolicy>();
+        services.AddSingleton<AuthenticateTokenCaller>();
+        services.AddSingleton<InspectToken>();
+        services.WithholdRevocationQueriesFromLogs();
 
         services.AddSingleton<OwnIssuerKeys>();
         services.AddSingleton<TrustedIssuers>();
@@ -79,11 +91,12 @@ public static class TokenServiceExtensions
         return services;
     }
 
-    /// <summary>Maps the token endpoint, the JWKS and the metadata documents.</summary>
+    /// <summary>Maps the token, revocation and introspection endpoints, the JWKS and the metadata documents.</summary>
     public static WebApplication MapTokenService(this WebApplication app)
     {
         app.UseRateLimiter();
         app.MapTokenEndpoint();
+        app.MapTokenRevocation();
         app.MapDiscovery();
         return app;
     }

@@ -1,9 +1,6 @@
-using System.Text;
 using M2M.Gateway.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 
 namespace M2M.Gateway.Tokens;
 
@@ -19,10 +16,9 @@ public sealed record TokenRequestValidation(TokenRequest? Request, TokenReason? 
 
 /// <summary>
 /// The first stage of the token endpoint: the HTTP request itself (RFC 6749 sections 2.3.1, 3.2,
-/// 4.4.2 and 5.2, RFC 7523 section 2.2). The form is parsed by ASP.NET Core's <see cref="FormReader"/>
-/// after the body was read with its size bound and checked to be UTF-8.
+/// 4.4.2 and 5.2, RFC 7523 section 2.2). The form is read by <see cref="ReadOAuthForm"/>.
 /// </summary>
-public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
+public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
 {
     /// <summary>RFC 6749 section 4.4.2; the gateway's copy of the device core's ProtocolV1 constants, held to them by the test vectors.</summary>
     public const string ClientCredentialsGrant = "client_credentials";
@@ -38,8 +34,6 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
     public const int MaxSeenAssertions = 4;
 
     private const string AssertionParameter = "client_assertion";
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-    private readonly int _maxBytes = options.Value.MaxRequestBytes;
 
     /// <summary>The request's parameters, or the reason it is refused, with the assertions seen.</summary>
     public async Task<TokenRequestValidation> RunAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -56,7 +50,7 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
             See(seen, QueryHelpers.ParseQuery(query));
         }
 
-        var (form, reason) = await ReadFormAsync(request, cancellationToken).ConfigureAwait(false);
+        var (form, reason) = await readForm.RunAsync(request, cancellationToken).ConfigureAwait(false);
         if (form != null)
         {
             See(seen, form);
@@ -69,37 +63,6 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
 
         var (tokenRequest, refused) = form == null ? (null, reason) : ReadParameters(form, request);
         return new(tokenRequest, refused, seen);
-    }
-
-    /// <summary>The form, or the reason the body is not one this endpoint reads.</summary>
-    private async Task<(Dictionary<string, StringValues>? Form, TokenReason? Reason)> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
-        {
-            return (null, TokenReason.WrongContentType);
-        }
-
-        if (request.ContentLength > _maxBytes)
-        {
-            return (null, TokenReason.BodyTooLarge);
-        }
-
-        var body = await ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        if (body == null)
-        {
-            return (null, TokenReason.BodyTooLarge);
-        }
-
-        try
-        {
-            return (new FormReader(StrictUtf8.GetString(body)).ReadForm(), null);
-        }
-        catch (Exception exception) when (exception is DecoderFallbackException or InvalidDataException)
-        {
-            return (null, TokenReason.MalformedBody);
-        }
     }
 
     private static (TokenRequest? Request, TokenReason? Reason) ReadParameters(Dictionary<string, StringValues> form, HttpRequest request)
@@ -167,21 +130,5 @@ public sealed class ValidateTokenRequest(IOptions<TokenOptions> options)
         }
     }
 
-    /// <summary>A parameter's value; an empty value counts as absent (RFC 6749 section 3.1).</summary>
-    private static string? Value(Dictionary<string, StringValues> form, string name) =>
-        form.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value[0]) ? value[0] : null;
-
-    /// <summary>The body, or null when it is longer than the limit (a chunked body has no Content-Length).</summary>
-    private async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[_maxBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
-        return length > _maxBytes ? null : buffer[..length];
-    }
+    private static string? Value(Dictionary<string, StringValues> form, string name) => ReadOAuthForm.Value(form, name);
 }

@@ -33,10 +33,14 @@ public sealed partial class AccessTokenValidator(
     GatewayIssuer ownIssuer,
     OwnIssuerKeys ownKeys,
     TrustedIssuers trusted,
+    ITokenRevocations revocations,
     IOptions<TokenOptions> options,
     TimeProvider time,
     ILogger<AccessTokenValidator> logger) : IAccessTokenValidator
 {
+    /// <summary>The reason of a revoked token (RFC 7009); CONNECT counts it as <c>token_revoked</c>.</summary>
+    public const string Revoked = "revoked";
+
     // Bounds the parse: far above any real access token, far below the MQTT password limit.
     private const int MaxTokenLength = 16 * 1024;
 
@@ -161,10 +165,19 @@ public sealed partial class AccessTokenValidator(
         if (string.Equals(issuer.Issuer, ownIssuer.Issuer, StringComparison.Ordinal))
         {
             // The credential generation the token was issued for (docs/protocol.md section 4).
-            return payload.RootElement.TryGetProperty(IssueToken.GenerationClaim, out var generation)
-                && generation.ValueKind == JsonValueKind.Number && generation.TryGetInt64(out var value) && value > 0
-                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt)
-                : Invalid("missing_generation");
+            if (!payload.RootElement.TryGetProperty(IssueToken.GenerationClaim, out var generation)
+                || generation.ValueKind != JsonValueKind.Number || !generation.TryGetInt64(out var value) || value <= 0)
+            {
+                return Invalid("missing_generation");
+            }
+
+            // RFC 9068 section 2.2 requires jti; it is what a revocation names (RFC 7009).
+            if (StringClaim(payload.RootElement, "jti") is not { } tokenId)
+            {
+                return Invalid("missing_jti");
+            }
+
+            return revocations.IsRevoked(tokenId) ? Invalid(Revoked) : CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt, tokenId);
         }
 
         // A configured tenant claim must be there (the ingress compares it with the registry's); a

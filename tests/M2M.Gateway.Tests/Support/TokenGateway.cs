@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Commands;
 using M2M.Gateway.Health;
 using M2M.Gateway.Https;
 using M2M.Gateway.Ingress;
@@ -48,9 +50,17 @@ public sealed class TokenGateway : IAsyncDisposable
     /// <paramref name="registry"/> replaces the SQLite registry for cases it cannot stage.
     /// </summary>
     public static async Task<TokenGateway> StartAsync(TimeProvider? time = null, string? dataDirectory = null, IDeviceRegistry? registry = null, params string[] extraArguments) =>
-        new(await GatewayHost.StartAsync(args => Build(args, time, registry), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+        new(await GatewayHost.StartAsync(args => Build(args, time, registry, admin: false), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
 
-    private static WebApplication Build(string[] args, TimeProvider? time, IDeviceRegistry? registry)
+    /// <summary>As <see cref="StartAsync"/>, with the admin API as well (its keys: <see cref="CreateKeyAsync"/>).</summary>
+    public static async Task<TokenGateway> StartWithAdminAsync(TimeProvider time, string? dataDirectory = null, params string[] extraArguments) =>
+        new(await GatewayHost.StartAsync(args => Build(args, time, null, admin: true), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+
+    /// <summary>Creates an API key (needs <see cref="StartWithAdminAsync"/>) and returns the key itself.</summary>
+    public async Task<string> CreateKeyAsync(string[] roles, string? tenant = null) =>
+        (await Service<M2M.Gateway.Access.ApiKeyStore>().CreateAsync("test", roles, tenant, null, default).ConfigureAwait(false)).Secret;
+
+    private static WebApplication Build(string[] args, TimeProvider? time, IDeviceRegistry? registry, bool admin)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (registry != null)
@@ -64,6 +74,12 @@ public sealed class TokenGateway : IAsyncDisposable
         builder.Services.AddMqttIngress(builder.Configuration);
         builder.Services.AddTokenService(builder.Configuration);
         builder.Services.AddGatewayHttps(builder.Configuration);
+        if (admin)
+        {
+            builder.Services.AddAdminApi(builder.Configuration);
+            builder.Services.AddDeviceCommands(builder.Configuration);
+        }
+
         if (time != null)
         {
             // Last, so it replaces the system clock the parts registered.
@@ -75,6 +91,11 @@ public sealed class TokenGateway : IAsyncDisposable
         app.MapGatewayMetrics();
         app.MapTokenService();
         app.MapGatewayHttps();
+        if (admin)
+        {
+            app.MapAdminApi();
+        }
+
         return app;
     }
 

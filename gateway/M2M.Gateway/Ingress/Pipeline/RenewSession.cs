@@ -56,6 +56,8 @@ public sealed partial class RenewSession(
         }
         else
         {
+            // The session now rests on this token too: revoking it ends the session (RFC 7009).
+            session.AddToken(validation.TokenId);
             LogRenewed(session.DeviceId, kind, validation.ExpiresAt);
             return PublishOutcome.Renewed;
         }

@@ -41,6 +41,10 @@ public enum CredentialStatus
 /// Null for tokens of trusted external issuers and for client assertions.
 /// </param>
 /// <param name="IssuedAt">An access token's <c>iat</c>; null for a client assertion.</param>
+/// <param name="TokenId">
+/// The gateway's own access token's <c>jti</c>, by which it can be revoked (RFC 7009): a session
+/// remembers it, and ends when it is revoked. Null for other credentials.
+/// </param>
 public sealed record CredentialValidation(
     CredentialStatus Status,
     string Reason,
@@ -49,7 +53,8 @@ public sealed record CredentialValidation(
     IReadOnlyList<string>? Roles,
     DateTimeOffset ExpiresAt,
     long? CredentialGeneration = null,
-    DateTimeOffset? IssuedAt = null)
+    DateTimeOffset? IssuedAt = null,
+    string? TokenId = null)
 {
     /// <summary>True when <see cref="Status"/> is <see cref="CredentialStatus.Valid"/>.</summary>
     public bool Succeeded => Status == CredentialStatus.Valid;
@@ -59,8 +64,8 @@ public sealed record CredentialValidation(
         new(CredentialStatus.Valid, "ok", deviceId, tenant, roles, expiresAt);
 
     /// <summary>A valid access token of the gateway's own issuer, bound to the credential generation it names.</summary>
-    public static CredentialValidation OwnToken(string deviceId, long credentialGeneration, DateTimeOffset issuedAt, DateTimeOffset expiresAt) =>
-        new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt);
+    public static CredentialValidation OwnToken(string deviceId, long credentialGeneration, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string tokenId) =>
+        new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt, tokenId);
 
     /// <summary>A valid access token of a trusted external issuer, bound by its <c>iat</c>.</summary>
     public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt) =>

@@ -17,6 +17,33 @@ public static class BindCredential
     /// <summary>A trusted external issuer's token names another tenant than the registry.</summary>
     public const string TenantMismatch = "tenant_mismatch";
 
+    /// <summary>The registry could not be read: the binding cannot be judged now.</summary>
+    public const string RegistryUnavailable = "registry_unavailable";
+
+    /// <summary>
+    /// The device record a valid access token is bound to now, from <paramref name="directory"/>, or
+    /// why it is not: <see cref="RegistryUnavailable"/>, <c>unknown_device</c>, <c>device_disabled</c>,
+    /// or what <see cref="Check"/> says. Used by the APIs that take an access token (the admin and
+    /// consumer APIs, introspection), so a token counts there exactly as at CONNECT.
+    /// </summary>
+    public static async ValueTask<(DeviceRecord? Device, string? Refusal)> ToCurrentAsync(IDeviceDirectory directory, CredentialValidation token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(token);
+        var lookup = await directory.FindAsync(token.DeviceId!, cancellationToken).ConfigureAwait(false);
+        if (lookup.Device is not { } device)
+        {
+            return (null, lookup.Status == DeviceLookupStatus.Unavailable ? RegistryUnavailable : "unknown_device");
+        }
+
+        if (!device.Enabled)
+        {
+            return (null, "device_disabled");
+        }
+
+        return Check(token, device) is { } unbound ? (null, unbound) : (device, null);
+    }
+
     /// <summary>Null when <paramref name="token"/> is bound to <paramref name="device"/>'s current credential; otherwise why not.</summary>
     public static string? Check(CredentialValidation token, DeviceRecord device)
     {

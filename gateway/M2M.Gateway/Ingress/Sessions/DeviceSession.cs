@@ -34,6 +34,7 @@ public sealed class DeviceSession : IDisposable
     private DeviceRecord _device;
     private IReadOnlyList<string> _roles;
     private string[] _subscriptions = [];
+    private string[] _tokenIds = [];
     private IncrementalHash? _mac;
     private long _macGeneration;
 
@@ -102,6 +103,33 @@ public sealed class DeviceSession : IDisposable
             lock (_lock)
             {
                 return _subscriptions;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The <c>jti</c> of every gateway access token that authenticated this session (at CONNECT and
+    /// at in-band renewals): revoking any of them ends it (RFC 7009, docs/protocol.md section 7.1).
+    /// </summary>
+    public IReadOnlyList<string> TokenIds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tokenIds;
+            }
+        }
+    }
+
+    /// <summary>Remembers the <c>jti</c> of a token that authenticated the session; null (not a gateway token) is ignored.</summary>
+    public void AddToken(string? tokenId)
+    {
+        lock (_lock)
+        {
+            if (tokenId != null && !_tokenIds.Contains(tokenId, StringComparer.Ordinal))
+            {
+                _tokenIds = [.. _tokenIds, tokenId];
             }
         }
     }

@@ -11,7 +11,8 @@ namespace M2M.Gateway.Ingress.Sessions;
 /// The live sessions, one per device id, and the rules that end them (docs/protocol.md section 7.1):
 /// a session's deadline passing (0xA0), its device disabled, deleted, registered again or rotated
 /// (0x98: the credential generation the session was bound to is no longer current), its
-/// subscriptions no longer allowed (0x87), and a newer connection of the same device (0x8E).
+/// subscriptions no longer allowed (0x87), a token it was authenticated with revoked (0x98, RFC 7009),
+/// and a newer connection of the same device (0x8E).
 /// </summary>
 public sealed partial class SessionRegistry : IDisposable
 {
@@ -23,12 +24,13 @@ public sealed partial class SessionRegistry : IDisposable
     private readonly ConcurrentDictionary<string, DeviceSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IDeviceDirectory? _directory;
+    private readonly ITokenRevocations? _revocations;
     private readonly ILogger<SessionRegistry> _logger;
     private readonly ITimer _sweep;
     private readonly ITimer _deadlines;
     private readonly TopicPolicy _policy;
 
-    public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, TopicPolicy policy, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null)
+    public SessionRegistry(TimeProvider time, IOptions<MqttIngressOptions> options, TopicPolicy policy, GatewayMetrics metrics, ILogger<SessionRegistry> logger, IDeviceDirectory? directory = null, ITokenRevocations? revocations = null)
     {
         _time = time;
         _policy = policy;
@@ -40,6 +42,13 @@ public sealed partial class SessionRegistry : IDisposable
         if (directory != null)
         {
             directory.DeviceChanged += OnDeviceChanged;
+        }
+
+        // A revocation through this gateway ends the session at once; the sweep bounds it anyway.
+        _revocations = revocations;
+        if (revocations != null)
+        {
+            revocations.TokenRevoked += OnDeviceChanged;
         }
 
         metrics.Observe("m2m_mqtt_sessions", "Authenticated MQTT sessions now open.", () => _sessions.Count);
@@ -112,6 +121,11 @@ public sealed partial class SessionRegistry : IDisposable
         {
             _directory.DeviceChanged -= OnDeviceChanged;
         }
+
+        if (_revocations != null)
+        {
+            _revocations.TokenRevoked -= OnDeviceChanged;
+        }
     }
 
     private void OnDeviceChanged(object? sender, string deviceId)
@@ -124,6 +138,13 @@ public sealed partial class SessionRegistry : IDisposable
 
     private async Task RevalidateAsync(DeviceSession session)
     {
+        // RFC 7009: a revoked token no longer authenticates anything, the session it opened or renewed included.
+        if (_revocations != null && session.TokenIds.Any(_revocations.IsRevoked))
+        {
+            await EndAsync(session, ReasonCode.AdministrativeAction, "token_revoked").ConfigureAwait(false);
+            return;
+        }
+
         if (_directory == null)
         {
             return;
