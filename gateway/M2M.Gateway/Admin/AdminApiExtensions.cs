@@ -57,6 +57,7 @@ public static class AdminApiExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithTags("Sinks");
         AdminSinkEndpoints.Map(sinks);
+        AdminSinkCredentialEndpoints.Map(sinks);
         return endpoints;
     }
 }

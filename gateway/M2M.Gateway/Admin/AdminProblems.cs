@@ -16,6 +16,8 @@ public static class AdminProblems
     public const string DeviceNotFound = "device_not_found";
     public const string SinkNotFound = "sink_not_found";
     public const string DeadLetterNotFound = "dead_letter_not_found";
+    public const string InvalidCredentialName = "invalid_credential_name";
+    public const string CredentialNotFound = "credential_not_found";
 
     /// <summary>A problem result with <paramref name="code"/>.</summary>
     public static IResult Problem(int status, string code, string title, string? detail = null) =>

@@ -12,6 +12,12 @@ public sealed class RelayOptions
     /// <summary>The HTTP webhook sink; off unless <see cref="WebhookSinkOptions.Url"/> is set.</summary>
     public WebhookSinkOptions Webhook { get; set; } = new();
 
+    /// <summary>The Prometheus remote write sink; off unless its Url is set.</summary>
+    public Prometheus.PrometheusSinkOptions Prometheus { get; set; } = new();
+
+    /// <summary>The Loki push sink; off unless its Url is set.</summary>
+    public Loki.LokiSinkOptions Loki { get; set; } = new();
+
     /// <summary>Attempts per record before it goes to the dead letters.</summary>
     public int MaxAttempts { get; set; } = 12;
 
@@ -62,4 +68,7 @@ public sealed class WebhookSinkOptions
 
     /// <summary>Timeout of one POST.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the webhook authenticates (docs/sinks.md, "HTTP authentication").</summary>
+    public Http.HttpAuthOptions Auth { get; set; } = new();
 }

@@ -1,5 +1,8 @@
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
+using M2M.Gateway.Relay.Http;
+using M2M.Gateway.Relay.Loki;
+using M2M.Gateway.Relay.Prometheus;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Relay;
@@ -68,11 +71,20 @@ public sealed partial class RelayService(
             sinks.Add(new JsonLinesFileSink(path));
         }
 
+        var http = services.GetRequiredService<HttpSinkClient>();
         if (_options.Webhook.Url != null)
         {
-            var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("m2m-webhook");
-            client.Timeout = _options.Webhook.Timeout;
-            sinks.Add(new WebhookSink(client, _options.Webhook.Url));
+            sinks.Add(new WebhookSink(http.Create("webhook", _options.Webhook.Auth, _options.Webhook.Timeout), _options.Webhook.Url));
+        }
+
+        if (_options.Prometheus.Url != null)
+        {
+            sinks.Add(new PrometheusRemoteWriteSink(http.Create("prometheus", _options.Prometheus.Auth, _options.Prometheus.Timeout), _options.Prometheus, metrics, logger));
+        }
+
+        if (_options.Loki.Url != null)
+        {
+            sinks.Add(new LokiPushSink(http.Create("loki", _options.Loki.Auth, _options.Loki.Timeout), _options.Loki, metrics, logger));
         }
 
         return sinks;
