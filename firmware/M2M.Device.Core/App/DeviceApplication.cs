@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Threading;
-using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Messaging;
 using M2M.Device.Core.Session;
 using M2M.Device.Core.Storage;
@@ -264,7 +263,10 @@ namespace M2M.Device.Core.App
         /// <summary>Stage 4: keys, signer, outbox, token source, transport, session manager.</summary>
         private void ComposeSession(DeviceConfig config, DeviceCredential credential)
         {
-            var keys = DeviceKeys.Derive(credential.Secret, _platform.Hmac);
+            // The only place the secret is used: through the platform's store, so a hardware-backed one
+            // replaces the credential file's S without touching anything below.
+            var secrets = _platform.SecretStore ?? new CredentialSecretStore(credential);
+            var keys = secrets.DeriveKeys(_platform.Hmac);
             _signer = new MessageSigner(credential.DeviceId, keys.MessageKey, _platform.Hmac, _clock, Epoch);
             _outbox = new Outbox(config.OutboxCapacity);
             var tokens = _platform.Connections.CreateTokenSource(credential, keys, _clock);

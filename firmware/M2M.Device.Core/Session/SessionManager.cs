@@ -369,7 +369,7 @@ namespace M2M.Device.Core.Session
                     break;
                 }
 
-                var packetId = _transport.Publish(message.Topic, message.Payload, message.ContentType, message.UserPropertyNames, message.UserPropertyValues);
+                var packetId = _transport.Publish(message.Topic, message.Payload, message.ContentType, message.UserPropertyNames, message.RenderUserPropertyValues());
                 if (packetId == 0)
                 {
                     HandleDisconnect(MqttCodes.NetworkError);
