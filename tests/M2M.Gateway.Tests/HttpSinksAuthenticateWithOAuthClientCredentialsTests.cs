@@ -12,6 +12,9 @@ using M2M.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -161,12 +164,24 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     [Fact]
     public void IncompleteSettingsAreRefusedWithTheKeyToFix()
     {
-        var noEndpoint = Assert.Throws<InvalidOperationException>(() => Client(new HttpAuthOptions { Scheme = "oauth2", Credential = "idp", ClientId = ClientId }));
-        Assert.Contains("Auth:TokenEndpoint", noEndpoint.Message, StringComparison.Ordinal);
-        var plainHttp = Assert.Throws<InvalidOperationException>(() => Client(new HttpAuthOptions { Scheme = "oauth2", Credential = "idp", ClientId = ClientId, TokenEndpoint = new Uri("http://idp.example/token") }));
-        Assert.Contains("https", plainHttp.Message, StringComparison.Ordinal);
-        var secretInConfig = Assert.Throws<InvalidOperationException>(() => Client(new HttpAuthOptions { Scheme = "bearer", Credential = "eyJhbGciOi/a+secret=" }));
-        Assert.Contains("never the secret itself", secretInConfig.Message, StringComparison.Ordinal);
+        Assert.Equal("configuration: Gateway:Relay:Webhook:Auth:TokenEndpoint is required with Auth:Scheme oauth2",
+            Refusal(("Scheme", "oauth2"), ("Credential", "idp"), ("ClientId", ClientId)));
+        Assert.Equal("configuration: Gateway:Relay:Webhook:Auth:TokenEndpoint must be an https URL (RFC 6749 section 3.2)",
+            Refusal(("Scheme", "oauth2"), ("Credential", "idp"), ("ClientId", ClientId), ("TokenEndpoint", "http://idp.example/token")));
+        var secretInConfig = Refusal(("Scheme", "bearer"), ("Credential", "eyJhbGciOi/a+secret="));
+        Assert.Contains("never the secret itself", secretInConfig, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJhbGciOi", secretInConfig, StringComparison.Ordinal);
+    }
+
+    private static string Refusal(params (string Key, string Value)[] auth)
+    {
+        var settings = auth.ToDictionary(a => $"Webhook:Auth:{a.Key}", a => (string?)a.Value);
+        settings["Webhook:Url"] = "https://ingest.example/m2m";
+        var relay = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var context = new SinkContext(services, ".", TimeProvider.System, NullLogger.Instance);
+        var kind = new WebhookSinkKind();
+        return Assert.Throws<SinkFailureException>(() => { kind.Create(relay.GetSection("Webhook"), context); }).Message;
     }
 
     private HttpAuthOptions OAuth(string method) => new()

@@ -52,13 +52,13 @@ public sealed class TelemetryReachesPrometheusAsSamplesOnceTests : IAsyncLifetim
 
         var expected = new[]
         {
-            ("sensor-1", "acme", "default", "temp"), ("sensor-1", "acme", "default", "env.hum"), ("sensor-1", "acme", "default", "ok"),
-            ("sensor-2", "globex", "default", "temp"), ("sensor-2", "globex", "default", "env.hum"), ("sensor-2", "globex", "default", "ok"),
+            ("sensor-1", "acme", "telemetry", "temp"), ("sensor-1", "acme", "telemetry", "env.hum"), ("sensor-1", "acme", "telemetry", "ok"),
+            ("sensor-2", "globex", "telemetry", "temp"), ("sensor-2", "globex", "telemetry", "env.hum"), ("sensor-2", "globex", "telemetry", "ok"),
             ("sensor-1", "acme", "power", "watts"),
         };
         Assert.Equal(expected.Order(), series.Select(s => (s.Labels["device"], s.Labels["tenant"], s.Labels["stream"], s.Labels["field"])).Order());
         Assert.All(series, s => Assert.Equal(5, s.Labels.Count));
-        var temp = series.Single(s => s.Labels["device"] == "sensor-1" && s.Labels["field"] == "temp" && s.Labels["stream"] == "default");
+        var temp = series.Single(s => s.Labels["device"] == "sensor-1" && s.Labels["field"] == "temp" && s.Labels["stream"] == "telemetry");
         Assert.Equal(new uint[] { 1, 2, 3, 4, 5, 9 }.Select(seq => (Time(seq), (double)seq)), temp.Samples);
         Assert.Equal(Enumerable.Range(1, 5).Select(seq => (Time((uint)seq), 1.0)), series.Single(s => s.Labels["device"] == "sensor-2" && s.Labels["field"] == "ok").Samples);
         Assert.Equal([(Time(6), 12.5)], series.Single(s => s.Labels["stream"] == "power").Samples);

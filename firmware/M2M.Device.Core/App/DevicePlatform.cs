@@ -48,5 +48,8 @@ namespace M2M.Device.Core.App
 
         /// <summary>The token client and MQTT transport factory.</summary>
         public IDeviceConnections Connections { get; private set; }
+
+        /// <summary>Restarts the device for the <c>reboot</c> command; null where the platform cannot (the command then answers <c>failed</c>).</summary>
+        public IDeviceRestart? Restart { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Relay.Http;
 
@@ -15,13 +16,16 @@ internal static class AdminSinkCredentialEndpoints
     {
         sinks.MapGet("/credentials", List)
             .Produces<IReadOnlyList<SinkCredentialResponse>>()
+            .RequireAccess(AccessAction.ReadSinks)
             .WithName("ListSinkCredentials").WithSummary("Lists the stored sink credentials: names and when each was set, never a value.");
         sinks.MapPut("/credentials/{name}", SetAsync)
             .Produces<SinkCredentialResponse>()
+            .RequireAccess(AccessAction.ManageSinks)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithName("SetSinkCredential").WithSummary("Stores (or replaces) a sink credential's value, encrypted; the sinks that name it use it at their next attempt.");
         sinks.MapDelete("/credentials/{name}", Delete)
             .Produces(StatusCodes.Status204NoContent)
+            .RequireAccess(AccessAction.ManageSinks)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSinkCredential").WithSummary("Deletes a sink credential.");
     }
@@ -94,7 +98,7 @@ internal static class AdminSinkCredentialEndpoints
     }
 
     private static void Audit(IAuditLog audit, HttpContext context, string action, string? name, string outcome) =>
-        audit.Record(new AuditEvent(action, RequireAdminKey.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), name));
+        audit.Record(new AuditEvent(action, AuthenticateRequest.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), name));
 }
 
 /// <summary>The body of <c>PUT /admin/v1/sinks/credentials/{name}</c>.</summary>

@@ -1,3 +1,4 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Broker;
 using M2M.Gateway.Ingress.Pipeline;
@@ -7,6 +8,8 @@ using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Relay;
 using M2M.Gateway.Secrets;
+
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace M2M.Gateway.Ingress;
 
@@ -28,6 +31,7 @@ public static class MqttIngressExtensions
         services.AddHttpClient();
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayMetrics();
+        services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();
@@ -35,6 +39,7 @@ public static class MqttIngressExtensions
         services.AddSingleton<CheckTopic>();
         services.AddSingleton<AuthorizeTopic>();
         services.AddSingleton<RenewSession>();
+        services.AddSingleton<RecordCommandResult>();
         services.AddSingleton<ExtractSignedMessage>();
         services.AddSingleton<VerifySignature>();
         services.AddSingleton<CheckTimestamp>();

@@ -1,8 +1,5 @@
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
-using M2M.Gateway.Relay.Http;
-using M2M.Gateway.Relay.Loki;
-using M2M.Gateway.Relay.Prometheus;
 using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Relay;
@@ -62,39 +59,16 @@ public sealed partial class RelayService(
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
-    private List<IRecordSink> CreateSinks()
-    {
-        var sinks = new List<IRecordSink>();
-        if (_options.File.Enabled)
-        {
-            var path = Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", _options.File.Path);
-            sinks.Add(new JsonLinesFileSink(path));
-        }
-
-        var http = services.GetRequiredService<HttpSinkClient>();
-        if (_options.Webhook.Url != null)
-        {
-            sinks.Add(new WebhookSink(http.Create("webhook", _options.Webhook.Auth, _options.Webhook.Timeout), _options.Webhook.Url));
-        }
-
-        if (_options.Prometheus.Url != null)
-        {
-            sinks.Add(new PrometheusRemoteWriteSink(http.Create("prometheus", _options.Prometheus.Auth, _options.Prometheus.Timeout), _options.Prometheus, metrics, logger));
-        }
-
-        if (_options.Loki.Url != null)
-        {
-            sinks.Add(new LokiPushSink(http.Create("loki", _options.Loki.Auth, _options.Loki.Timeout), _options.Loki, metrics, logger));
-        }
-
-        return sinks;
-    }
+    private IReadOnlyList<IRecordSink> CreateSinks() => SinkKinds.Create(
+        configuration.GetSection(RelayOptions.Section),
+        new SinkContext(services, configuration["Gateway:DataDirectory"] ?? "data", time, logger));
 
     private void RegisterMetrics()
     {
         metrics.Observe("m2m_journal_position", "Position of the newest journal record.", () => journal.LastPosition);
         metrics.Observe("m2m_journal_backlog", "Records the slowest enabled sink has not delivered (ingest is held back at Gateway:Journal:MaxBacklog).", () => journal.Backlog);
         metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", () => Each(r => r.Lag));
+        metrics.Observe("m2m_relay_lag_seconds", "Age of the oldest journal record a sink has not delivered (gateway time), by sink; 0 when it is caught up.", "sink", () => Each(r => r.LagSeconds));
         metrics.Observe("m2m_relay_sink_failing", "1 while a sink is retrying a record, failing or stuck (then /health is Degraded), else 0.", "sink", () => Each(r => r.Failing ? 1 : 0));
         metrics.Observe("m2m_relay_dead_letters_pending", "Dead letters a sink has now (an operator may redeliver them).", "sink", () => Each(r => r.DeadLetters));
     }

@@ -48,3 +48,16 @@ public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
 
     public ValueTask CloseAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>Configuration section <c>Gateway:Relay:Webhook</c>: <c>Url</c>, <c>Timeout</c>, <c>Auth</c>.</summary>
+public sealed class WebhookSinkOptions : Http.HttpSinkOptions;
+
+/// <summary>The <c>webhook</c> sink kind: on when <c>Gateway:Relay:Webhook:Url</c> is set.</summary>
+public sealed class WebhookSinkKind : Http.HttpSinkKind<WebhookSinkOptions>
+{
+    public override string Name => "webhook";
+
+    public override string Section => "Webhook";
+
+    protected override IRecordSink Create(WebhookSinkOptions options, HttpClient client, SinkContext context) => new WebhookSink(client, options.Url!);
+}

@@ -84,6 +84,7 @@ public sealed class AdminClient : IDisposable
         var exitCode = status switch
         {
             HttpStatusCode.Unauthorized => ExitCodes.Unauthorized,
+            HttpStatusCode.Forbidden => ExitCodes.Forbidden,
             HttpStatusCode.NotFound => ExitCodes.NotFound,
             HttpStatusCode.Conflict => ExitCodes.Conflict,
             HttpStatusCode.BadRequest => ExitCodes.InvalidInput,

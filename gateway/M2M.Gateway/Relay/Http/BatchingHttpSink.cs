@@ -36,17 +36,17 @@ public abstract partial class BatchingHttpSink<TItem>(string name, HttpClient cl
 
     public ValueTask DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
-        RelayedRecord record;
+        RelayRecord record;
         try
         {
-            record = RelayedRecord.Parse(relayEvent.Json);
+            record = RelayRecord.Parse(relayEvent.Json.Span);
         }
-        catch (Exception exception) when (exception is InvalidDataException or System.Text.Json.JsonException or FormatException)
+        catch (InvalidDataException exception)
         {
             throw new SinkDeliveryException("event unreadable", exception);
         }
 
-        var (item, skipped) = Map(record);
+        var (item, skipped) = Map(record, relayEvent);
         if (item != null)
         {
             _pending.Add((record.Id, item));
@@ -99,7 +99,7 @@ public abstract partial class BatchingHttpSink<TItem>(string name, HttpClient cl
     }
 
     /// <summary>Stage "map": the record as the backend stores it, or null and the reason it maps to nothing.</summary>
-    protected abstract (TItem? Item, string? Skipped) Map(RelayedRecord record);
+    protected abstract (TItem? Item, string? Skipped) Map(RelayRecord record, RelayEvent relayEvent);
 
     /// <summary>The request body of these items, with its headers.</summary>
     protected abstract HttpContent Encode(IReadOnlyList<TItem> items);

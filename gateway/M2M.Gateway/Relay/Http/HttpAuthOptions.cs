@@ -52,6 +52,66 @@ public sealed class HttpAuthOptions
 
     /// <summary>Timeout of one token request.</summary>
     public TimeSpan TokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What is wrong with these settings, each naming its key under <c>Auth</c>; never a secret's value.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var scheme = Scheme.ToLowerInvariant();
+        if (scheme == HttpAuthSchemes.None)
+        {
+            yield break;
+        }
+
+        if (scheme is not (HttpAuthSchemes.Bearer or HttpAuthSchemes.Basic or HttpAuthSchemes.OAuth2))
+        {
+            yield return $"Scheme '{Scheme}' is not one of none, bearer, basic, oauth2";
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(Credential))
+        {
+            yield return $"Credential is required with Auth:Scheme {scheme}";
+        }
+        else if (!SinkCredentialStore.IsValidName(Credential))
+        {
+            yield return "Credential must be a credential name (1 to 64 of a-z A-Z 0-9 . _ -), set with m2m sink credential set; never the secret itself";
+        }
+
+        if (scheme == HttpAuthSchemes.Basic && string.IsNullOrWhiteSpace(Username))
+        {
+            yield return "Username is required with Auth:Scheme basic";
+        }
+
+        if (scheme != HttpAuthSchemes.OAuth2)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            yield return "ClientId is required with Auth:Scheme oauth2";
+        }
+
+        if (TokenEndpoint == null)
+        {
+            yield return "TokenEndpoint is required with Auth:Scheme oauth2";
+        }
+        else if (!TokenEndpoint.IsAbsoluteUri || (TokenEndpoint.Scheme != Uri.UriSchemeHttps && !TokenEndpoint.IsLoopback))
+        {
+            // RFC 6749 section 3.2: the token endpoint is reached over TLS; it receives the client's secret.
+            yield return "TokenEndpoint must be an https URL (RFC 6749 section 3.2)";
+        }
+
+        if (ClientAuthentication is not (HttpAuthSchemes.ClientSecretBasic or HttpAuthSchemes.ClientSecretPost or HttpAuthSchemes.PrivateKeyJwt))
+        {
+            yield return "ClientAuthentication must be client_secret_basic, client_secret_post or private_key_jwt";
+        }
+
+        if (TokenTimeout <= TimeSpan.Zero)
+        {
+            yield return "TokenTimeout must be positive";
+        }
+    }
 }
 
 /// <summary>The values of <see cref="HttpAuthOptions.Scheme"/> and <see cref="HttpAuthOptions.ClientAuthentication"/>.</summary>

@@ -32,7 +32,8 @@ public sealed class LokiPushSink : BatchingHttpSink<LokiPushSink.Entry>
         }
     }
 
-    protected override (Entry? Item, string? Skipped) Map(RelayedRecord record) => (new Entry(Labels(record), record.Time, record.Event), null);
+    protected override (Entry? Item, string? Skipped) Map(RelayRecord record, RelayEvent relayEvent) =>
+        (new Entry(Labels(record), record.SampleTime, Encoding.UTF8.GetString(relayEvent.Json.Span)), null);
 
     protected override HttpContent Encode(IReadOnlyList<Entry> items)
     {
@@ -54,7 +55,7 @@ public sealed class LokiPushSink : BatchingHttpSink<LokiPushSink.Entry>
     }
 
     /// <summary>The stream's labels in Prometheus text form, values escaped as PromQL/LogQL strings (backslash, quote, newline).</summary>
-    public static string Labels(RelayedRecord record)
+    public static string Labels(RelayRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         return $"{{device=\"{Escape(record.Device)}\", stream=\"{Escape(record.Stream)}\", tenant=\"{Escape(record.Tenant)}\"}}";
@@ -70,18 +71,31 @@ public sealed class LokiPushSink : BatchingHttpSink<LokiPushSink.Entry>
     public sealed record Entry(string Labels, long Time, string Line);
 }
 
-/// <summary>Configuration section <c>Gateway:Relay:Loki</c>.</summary>
-public sealed class LokiSinkOptions
+/// <summary>Configuration section <c>Gateway:Relay:Loki</c> (docs/sinks.md, "Loki").</summary>
+public sealed class LokiSinkOptions : HttpSinkOptions
 {
-    /// <summary>The push endpoint, e.g. <c>http://loki:3100/loki/api/v1/push</c>; null turns the sink off.</summary>
-    public Uri? Url { get; set; }
-
-    /// <summary>Timeout of one request.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public LokiSinkOptions() => Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Loki's tenant (<c>X-Scope-OrgID</c>) when Loki runs multi-tenant; none by default.</summary>
     public string? OrgId { get; set; }
+}
 
-    /// <summary>How the sink authenticates (docs/sinks.md, "HTTP authentication").</summary>
-    public HttpAuthOptions Auth { get; set; } = new();
+/// <summary>The <c>loki</c> sink kind: on when <c>Gateway:Relay:Loki:Url</c> is set.</summary>
+public sealed class LokiSinkKind : HttpSinkKind<LokiSinkOptions>
+{
+    public override string Name => "loki";
+
+    public override string Section => "Loki";
+
+    protected override IEnumerable<string> ValidateBackend(LokiSinkOptions options)
+    {
+        // An HTTP header value: visible ASCII, no separators Loki's tenant ids refuse.
+        if (options.OrgId != null && (options.OrgId.Length is 0 or > 150 || !options.OrgId.All(c => char.IsAsciiLetterOrDigit(c) || "!-_.*'()".Contains(c, StringComparison.Ordinal))))
+        {
+            yield return $"{Key("OrgId")} is not a Loki tenant id (1 to 150 of a-z A-Z 0-9 ! - _ . * ' ( ))";
+        }
+    }
+
+    protected override IRecordSink Create(LokiSinkOptions options, HttpClient client, SinkContext context) =>
+        new LokiPushSink(client, options, context.Services.GetRequiredService<GatewayMetrics>(), context.Logger);
 }

@@ -18,7 +18,7 @@ internal sealed class PrometheusRemoteWriteSink(HttpClient client, PrometheusSin
 {
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
 
-    protected override (TimeSeries[]? Item, string? Skipped) Map(RelayedRecord record)
+    protected override (TimeSeries[]? Item, string? Skipped) Map(RelayRecord record, RelayEvent relayEvent)
     {
         var fields = TelemetrySamples.Read(record, options.MaxFieldsPerRecord);
         if (fields.Count == 0)
@@ -40,7 +40,7 @@ internal sealed class PrometheusRemoteWriteSink(HttpClient client, PrometheusSin
                     new Label { Name = "stream", Value = record.Stream },
                     new Label { Name = "tenant", Value = record.Tenant },
                 },
-                Samples = { new Sample { Value = fields[i].Value, Timestamp = record.Time } },
+                Samples = { new Sample { Value = fields[i].Value, Timestamp = record.SampleTime } },
             };
         }
 
@@ -63,21 +63,40 @@ internal sealed class PrometheusRemoteWriteSink(HttpClient client, PrometheusSin
     }
 }
 
-/// <summary>Configuration section <c>Gateway:Relay:Prometheus</c>.</summary>
-public sealed class PrometheusSinkOptions
+/// <summary>Configuration section <c>Gateway:Relay:Prometheus</c> (docs/sinks.md, "Prometheus remote write").</summary>
+public sealed class PrometheusSinkOptions : HttpSinkOptions
 {
-    /// <summary>The remote write endpoint, e.g. <c>http://prometheus:9090/api/v1/write</c>; null turns the sink off.</summary>
-    public Uri? Url { get; set; }
-
-    /// <summary>Timeout of one request.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public PrometheusSinkOptions() => Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The metric name of every sample (the field is a label).</summary>
     public string MetricName { get; set; } = "m2m_telemetry";
 
     /// <summary>Most fields of one record that become samples (bounds the series per device and stream).</summary>
     public int MaxFieldsPerRecord { get; set; } = 64;
+}
 
-    /// <summary>How the sink authenticates (docs/sinks.md, "HTTP authentication").</summary>
-    public HttpAuthOptions Auth { get; set; } = new();
+/// <summary>The <c>prometheus</c> sink kind: on when <c>Gateway:Relay:Prometheus:Url</c> is set.</summary>
+public sealed class PrometheusSinkKind : HttpSinkKind<PrometheusSinkOptions>
+{
+    public override string Name => "prometheus";
+
+    public override string Section => "Prometheus";
+
+    protected override IEnumerable<string> ValidateBackend(PrometheusSinkOptions options)
+    {
+        // The Prometheus data model's metric names: [a-zA-Z_:][a-zA-Z0-9_:]*.
+        if (string.IsNullOrEmpty(options.MetricName) || char.IsAsciiDigit(options.MetricName[0])
+            || !options.MetricName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':'))
+        {
+            yield return $"{Key("MetricName")} is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)";
+        }
+
+        if (options.MaxFieldsPerRecord < 1)
+        {
+            yield return $"{Key("MaxFieldsPerRecord")} must be at least 1";
+        }
+    }
+
+    protected override IRecordSink Create(PrometheusSinkOptions options, HttpClient client, SinkContext context) =>
+        new PrometheusRemoteWriteSink(client, options, context.Services.GetRequiredService<GatewayMetrics>(), context.Logger);
 }

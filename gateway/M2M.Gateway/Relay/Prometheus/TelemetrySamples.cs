@@ -24,17 +24,17 @@ public static class TelemetrySamples
     public const string NoSamples = "no_samples";
 
     /// <summary>The numeric fields of <paramref name="record"/>'s payload, at most <paramref name="maxFields"/>.</summary>
-    public static IReadOnlyList<(string Field, double Value)> Read(RelayedRecord record, int maxFields)
+    public static IReadOnlyList<(string Field, double Value)> Read(RelayRecord record, int maxFields)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!IsJson(record.ContentType) || record.Payload.Length == 0)
+        if (!IsJson(record.ContentType) || record.Data.Length == 0)
         {
             return [];
         }
 
         try
         {
-            using var document = JsonDocument.Parse(record.Payload);
+            using var document = JsonDocument.Parse(record.Data);
             var samples = new List<(string, double)>();
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
