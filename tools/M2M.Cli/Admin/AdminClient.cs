@@ -47,6 +47,44 @@ public sealed class AdminClient : IDisposable
         throw Refusal(response.StatusCode, text);
     }
 
+    /// <summary>
+    /// POSTs a form to one of the gateway's OAuth endpoints (RFC 7009 revocation, RFC 7662
+    /// introspection) with the admin key as bearer credential; returns the JSON body, or null when
+    /// the answer has none. A refusal carries an OAuth error (RFC 6749 section 5.2), not a problem document.
+    /// </summary>
+    public async Task<JsonElement?> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return text.Length == 0 ? null : Parse(text, response.StatusCode);
+        }
+
+        string? error = null;
+        string? description = null;
+        try
+        {
+            using var body = JsonDocument.Parse(text);
+            if (body.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                error = body.RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
+                description = body.RootElement.TryGetProperty("error_description", out var d) ? d.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an OAuth error (a proxy's page, say): the status alone is reported.
+        }
+
+        var status = response.StatusCode;
+        var message = status == HttpStatusCode.Unauthorized
+            ? "the gateway refused the admin key (401)"
+            : $"{description ?? "the gateway answered " + (int)status}" + (error == null ? string.Empty : $" ({error})");
+        throw new CliException(ExitCode(status), message);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static JsonElement Parse(string text, HttpStatusCode status)
@@ -61,6 +99,16 @@ public sealed class AdminClient : IDisposable
             throw new CliException(ExitCodes.GatewayError, $"the gateway answered {(int)status} with a body that is not JSON");
         }
     }
+
+    private static int ExitCode(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Unauthorized => ExitCodes.Unauthorized,
+        HttpStatusCode.Forbidden => ExitCodes.Forbidden,
+        HttpStatusCode.NotFound => ExitCodes.NotFound,
+        HttpStatusCode.Conflict => ExitCodes.Conflict,
+        HttpStatusCode.BadRequest => ExitCodes.InvalidInput,
+        _ => ExitCodes.GatewayError,
+    };
 
     private static CliException Refusal(HttpStatusCode status, string text)
     {
@@ -81,15 +129,7 @@ public sealed class AdminClient : IDisposable
             // Not a problem document (a proxy's page, say): the status alone is reported.
         }
 
-        var exitCode = status switch
-        {
-            HttpStatusCode.Unauthorized => ExitCodes.Unauthorized,
-            HttpStatusCode.Forbidden => ExitCodes.Forbidden,
-            HttpStatusCode.NotFound => ExitCodes.NotFound,
-            HttpStatusCode.Conflict => ExitCodes.Conflict,
-            HttpStatusCode.BadRequest => ExitCodes.InvalidInput,
-            _ => ExitCodes.GatewayError,
-        };
+        var exitCode = ExitCode(status);
         var message = status == HttpStatusCode.Unauthorized
             ? "the gateway refused the admin key (401)"
             : $"{detail ?? "the gateway answered " + (int)status}" + (code == null ? string.Empty : $" ({code})");

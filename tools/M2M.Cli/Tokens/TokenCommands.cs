@@ -24,8 +24,10 @@ public static class TokenCommands
 
     public static Command Build()
     {
-        var token = new Command("token", "Tokens, as a device gets them.");
+        var token = new Command("token", "Tokens: get one as a device does; revoke and introspect the gateway's tokens with the admin key.");
         token.Subcommands.Add(Get());
+        token.Subcommands.Add(TokenAdminCommands.Revoke());
+        token.Subcommands.Add(TokenAdminCommands.Introspect());
         return token;
     }
 
