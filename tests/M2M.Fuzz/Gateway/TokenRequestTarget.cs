@@ -30,7 +30,7 @@ public sealed class TokenRequestTarget : FuzzTarget
             .Select(f => ((TokenReason)f.GetValue(null)!).Label),
     ];
 
-    private readonly ValidateTokenRequest _validate = new(Options.Create(new TokenOptions()));
+    private readonly ValidateTokenRequest _validate = new(new ReadOAuthForm(Options.Create(new TokenOptions())));
     private readonly ReadAssertion _read = new();
 
     public override string Name => "token-request";
