@@ -13,6 +13,9 @@ namespace M2M.Gateway.TestHost;
 public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time) : IAccessTokenValidator
 {
     private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>The test world trusts no external issuer.</summary>
+    public ValueTask<string?> RenewalAudienceAsync(string issuer, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
     private readonly ECDsaSecurityKey _key = new(world.TokenKey()) { KeyId = world.TokenKeyId };
 
     public async ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken)
@@ -53,7 +56,7 @@ public sealed class TestClientAssertionValidator(TestWorld world, TimeProvider t
 {
     private readonly HashSet<string> _seen = [];
 
-    public ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, CancellationToken cancellationToken)
+    public ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, string? renewalAudience, CancellationToken cancellationToken)
     {
         var parts = assertion.Split('.');
         if (parts.Length != 3)

@@ -84,6 +84,26 @@ public sealed class DeviceSession : IDisposable
     }
 
 
+    /// <summary>
+    /// The trusted external issuer whose access token opened the session or last renewed it, or null
+    /// for the gateway's own: an in-band renewal assertion may then name that issuer's token endpoint
+    /// (docs/protocol.md section 7.2).
+    /// </summary>
+    public string? ExternalIssuer { get; private set; }
+
+    /// <summary>
+    /// The lifetime (<c>exp - iat</c>) of that token: an accepted renewal assertion of an external
+    /// issuer's session extends it by this much, as the device expects (section 7.2).
+    /// </summary>
+    public TimeSpan TokenLifetime { get; private set; }
+
+    /// <summary>Records the access token the session was opened or renewed with (its issuer and lifetime).</summary>
+    public void HeldToken(CredentialValidation token)
+    {
+        ExternalIssuer = token.ExternalIssuer;
+        TokenLifetime = token.IssuedAt is { } issuedAt && token.ExpiresAt > issuedAt ? token.ExpiresAt - issuedAt : TimeSpan.Zero;
+    }
+
     /// <summary>The connection the session runs on; set by the broker before the session is registered.</summary>
     public ISessionConnection? Connection { get; set; }
 
