@@ -47,7 +47,9 @@ public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time)
             return CredentialValidation.Invalid("missing_generation");
         }
 
-        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
+        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero))
+            with { Claims = M2M.Gateway.Policies.CelValues.Map(payload.RootElement) };
     }
 }
 

@@ -5,7 +5,9 @@ using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
+using M2M.Gateway.Policies;
 using M2M.Gateway.Relay;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace M2M.Gateway.Ingress;
 
@@ -28,6 +30,7 @@ public static class MqttIngressExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayMetrics();
         services.AddSingleton<TelemetryJournal>();
+        services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<AuthenticateConnection>();

@@ -23,6 +23,7 @@ public sealed class GatewayMetrics
     private readonly Counter _sinkFailures;
     private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
+    private readonly Counter _policyDecisions;
     private readonly Histogram _publishSeconds;
     private readonly Histogram _commitSeconds;
     private readonly Histogram _commitRecords;
@@ -45,6 +46,7 @@ public sealed class GatewayMetrics
         _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
         _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (I/O, the journal, a bug), each followed by a recovery with backoff, by sink.", ["sink"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
+        _policyDecisions = _factory.CreateCounter("m2m_policy_decisions_total", "Expression policy evaluations by policy name and decision (allow, deny, error; docs/policies.md).", ["policy", "decision"]);
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
         _publishSeconds = _factory.CreateHistogram("m2m_mqtt_publish_seconds", "From a PUBLISH read off the socket to its PUBACK queued for sending (verification, journal commit, and the wait for earlier PUBLISHes of the connection).",
             new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
@@ -84,6 +86,9 @@ public sealed class GatewayMetrics
     public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
 
     public void TokenRequest(string result) => _tokenRequests.WithLabels(result).Inc();
+
+    /// <summary>Counts one evaluation of an expression policy (docs/policies.md).</summary>
+    public void PolicyDecision(string policy, string decision) => _policyDecisions.WithLabels(policy, decision).Inc();
 
     /// <summary>Counts a PUBLISH outcome; the labelled child is looked up once per reason (this runs for every message).</summary>
     public void Message(string reason) => _messageChildren.GetOrAdd(reason, static (r, c) => c.WithLabels(r), _messages).Inc();

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Policies;
 using M2M.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -178,7 +179,7 @@ public sealed partial class AccessTokenValidator(
             // The credential generation the token was issued for (docs/protocol.md section 4).
             return payload.RootElement.TryGetProperty(IssueToken.GenerationClaim, out var generation)
                 && generation.ValueKind == JsonValueKind.Number && generation.TryGetInt64(out var value) && value > 0
-                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt)
+                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt) with { Claims = CelValues.Map(payload.RootElement) }
                 : Invalid("missing_generation");
         }
 
@@ -191,7 +192,7 @@ public sealed partial class AccessTokenValidator(
         }
 
         var roles = issuer.RolesClaim == null ? null : ClaimPath.Strings(payload.RootElement, issuer.RolesClaim);
-        return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt, issuer.Issuer);
+        return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt, issuer.Issuer) with { Claims = CelValues.Map(payload.RootElement) };
     }
 
     /// <summary>A NumericDate (RFC 7519 section 2), fractions truncated to whole seconds; false when absent or not a time.</summary>

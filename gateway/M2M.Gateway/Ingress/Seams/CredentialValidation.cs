@@ -57,6 +57,12 @@ public sealed record CredentialValidation(
     DateTimeOffset? IssuedAt = null,
     string? ExternalIssuer = null)
 {
+    /// <summary>
+    /// An access token's claims as CEL values (strings, 64-bit integers, doubles, booleans, lists,
+    /// maps), for the expression policies (docs/policies.md); null for a client assertion.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Claims { get; init; }
+
     /// <summary>True when <see cref="Status"/> is <see cref="CredentialStatus.Valid"/>.</summary>
     public bool Succeeded => Status == CredentialStatus.Valid;
 

@@ -97,10 +97,17 @@ public sealed class DeviceSession : IDisposable
     /// </summary>
     public TimeSpan TokenLifetime { get; private set; }
 
-    /// <summary>Records the access token the session was opened or renewed with (its issuer and lifetime).</summary>
+    /// <summary>The claims of that token, as CEL values for the expression policies (docs/policies.md); empty when none.</summary>
+    public IReadOnlyDictionary<string, object?> Claims { get; private set; } = new Dictionary<string, object?>();
+
+    /// <summary>Records the access token the session was opened or renewed with (its issuer, lifetime and claims).</summary>
     public void HeldToken(CredentialValidation token)
     {
         ExternalIssuer = token.ExternalIssuer;
+        Claims = token.Claims ?? new Dictionary<string, object?>();
+
+        // Policies may read the claims: the topic allowed under the old ones is judged again.
+        KnownTopic = null;
         TokenLifetime = token.IssuedAt is { } issuedAt && token.ExpiresAt > issuedAt ? token.ExpiresAt - issuedAt : TimeSpan.Zero;
     }
 
