@@ -24,8 +24,9 @@ public sealed class DevicesOfARealOpenIdConnectProviderConnectAndRenewInBandTest
 {
     private const string DeviceId = "sensor-oidc-1";
 
-    // Short enough that renewals happen within the test, long enough for a busy machine.
-    private static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(8);
+    // Short enough that renewals happen within the test, long enough for a busy machine to get a
+    // token from the provider (which hashes client secrets with PBKDF2) and connect before it expires.
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(20);
 
     private static readonly string[] SensorRole = ["sensor"];
 
@@ -43,8 +44,8 @@ public sealed class DevicesOfARealOpenIdConnectProviderConnectAndRenewInBandTest
 
         device.Start();
 
-        // Two renewals at half the 8 s lifetime: the session outlives its first token and the next deadline.
-        await Eventually.TrueAsync(() => device.Session.Renewals >= 3, "three in-band renewals", TimeSpan.FromSeconds(40));
+        // Renewals at 40 % of the 20 s lifetime (8, 16, 24 s): the third comes after the first token expired.
+        await Eventually.TrueAsync(() => device.Session.Renewals >= 3, "three in-band renewals", TimeSpan.FromSeconds(120));
         Assert.Equal(1, device.Session.Connects);
         Assert.Equal(SessionState.Connected, device.Session.State);
 
@@ -63,7 +64,7 @@ public sealed class DevicesOfARealOpenIdConnectProviderConnectAndRenewInBandTest
 
         device.Start();
 
-        await Eventually.TrueAsync(() => device.Session.Renewals >= 2, "two in-band renewals with provider tokens", TimeSpan.FromSeconds(40));
+        await Eventually.TrueAsync(() => device.Session.Renewals >= 2, "two in-band renewals with provider tokens", TimeSpan.FromSeconds(120));
         Assert.Equal(1, device.Session.Connects);
     }
 
@@ -76,7 +77,7 @@ public sealed class DevicesOfARealOpenIdConnectProviderConnectAndRenewInBandTest
         device.Start();
 
         // Refused with 0x87 renewal_refused: the device ends the session and connects again at once.
-        await Eventually.TrueAsync(() => device.Session.Connects >= 2, "a reconnect after the refused renewal", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => device.Session.Connects >= 2, "a reconnect after the refused renewal", TimeSpan.FromSeconds(120));
         Assert.Equal(0, device.Session.Renewals);
     }
 
@@ -132,7 +133,7 @@ public sealed class DevicesOfARealOpenIdConnectProviderConnectAndRenewInBandTest
             IRenewalCredential renewal = withAccessToken
                 ? new AccessTokenRenewalCredential(tokens)
                 : new AssertionRenewalCredential(credential.DeviceId, credential.TokenEndpoint, keys.AuthKey, hmac, clock, random);
-            var options = new SessionOptions { RenewalPercentMin = 50, RenewalPercentMax = 50, RenewalRetryMilliseconds = 500, InitialBackoffMilliseconds = 200 };
+            var options = new SessionOptions { RenewalPercentMin = 40, RenewalPercentMax = 40, RenewalRetryMilliseconds = 500, InitialBackoffMilliseconds = 200 };
             Session = new SessionManager(credential.DeviceId, _transport, tokens, renewal, new M2M.Device.Core.Messaging.Outbox(4), clock, null, random, options);
             _thread = new Thread(Session.Run) { IsBackground = true };
         }

@@ -120,7 +120,11 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         // "ok": the result label of a valid token (docs/ingress.md, m2m_token_validations_total).
         Assert.Equal("ok", validation.Reason);
         Assert.Equal(CredentialStatus.Valid, validation.Status);
-        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation);
+        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation with { Claims = null });
+
+        // Its claims, as the expression policies read them (docs/policies.md).
+        Assert.Equal("sensor-0001", validation.Claims!["sub"]);
+        Assert.Equal(1L, validation.Claims["m2m_gen"]);
     }
 
     [Fact]
