@@ -51,7 +51,7 @@ namespace M2M.Device.Core.Tests
             // The signature is the protocol's (section 6.2) under K_msg of the provisioned secret.
             var keys = DeviceKeys.Derive(TestCredentials.Create(0).Secret, TestPlatform.Hmac);
             var expected = MessageSigner.Create(ProtocolTestVectors.DeviceId, published.Topic, 1, 1, Now, published.ContentType, published.Payload, keys.MessageKey, TestPlatform.Hmac);
-            Assert.AreEqual(expected.Signature, published.Property(ProtocolV1.SignatureProperty));
+            Assert.AreEqual(expected.RenderSignature(), published.Property(ProtocolV1.SignatureProperty));
 
             // Next message on the 10 s cadence, not before.
             clock.Advance(9999);

@@ -30,7 +30,7 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(ProtocolTestVectors.Message1Topic, message.Topic);
             Assert.AreEqual(ProtocolTestVectors.Message1Sequence, message.Sequence);
             Assert.AreEqual(ProtocolTestVectors.Message1Timestamp, message.Timestamp);
-            Assert.AreEqual(ProtocolTestVectors.Message1Signature, message.Signature);
+            Assert.AreEqual(ProtocolTestVectors.Message1Signature, message.RenderSignature());
         }
 
         [TestMethod]
@@ -45,7 +45,7 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(ProtocolTestVectors.Message2Topic, message.Topic);
             Assert.AreEqual(0L, message.Timestamp);
             Assert.IsNull(message.ContentType);
-            Assert.AreEqual(ProtocolTestVectors.Message2Signature, message.Signature);
+            Assert.AreEqual(ProtocolTestVectors.Message2Signature, message.RenderSignature());
         }
 
         [TestMethod]
@@ -62,7 +62,7 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(2u, second.Sequence);
             Assert.AreEqual(3u, third.Sequence);
             Assert.AreEqual(3u, signer.LastSequence);
-            Assert.AreNotEqual(first.Signature, third.Signature);
+            Assert.AreNotEqual(first.RenderSignature(), third.RenderSignature());
         }
 
         [TestMethod]
@@ -75,7 +75,7 @@ namespace M2M.Device.Core.Tests
             clock.Advance(60000);
 
             Assert.AreEqual(ProtocolTestVectors.Message1Timestamp, message.Timestamp);
-            Assert.AreEqual(ProtocolTestVectors.Message1Timestamp.ToString(), message.UserPropertyValues[3]);
+            Assert.AreEqual(ProtocolTestVectors.Message1Timestamp.ToString(), message.RenderUserPropertyValues()[3]);
         }
 
         [TestMethod]

@@ -35,5 +35,24 @@ namespace M2M.Device.Core.Tests
         public const string Message2PayloadHex = "00ff1080";
         public const string Message2EncodedHex = "0000000e6d326d2f76312f6d73672d7369670000000b73656e736f722d3030303100000027646576696365732f73656e736f722d303030312f74656c656d657472792f766962726174696f6e00000004000000010000000400000001000000080000000000000000000000000000000400ff1080";
         public const string Message2Signature = "POZ1x3E_HHdUAz8d8_P431aX-Y_zp8PJO19TBapZonE";
+
+        public const string CommandKeyHex = "622545942dc73be68098aabd6b2005d2c4bcba29e14b195f3dbd16eae7c325e0";
+
+        public const uint Command1Sequence = 1;
+        public const long Command1ExpiresAt = 1767229200;
+        public const string Command1Name = "set-config";
+        public const string Command1Arguments = "telemetry_interval_s=30";
+        public const string Command1PayloadHex = "0000000a6d326d2f76312f636d640000000b73656e736f722d30303031000000040000000100000008000000006955c7100000000a7365742d636f6e6669670000001774656c656d657472795f696e74657276616c5f733d3330c8a121d810e1fe29776f7f5c2040158a71efd4f455ae1463691cdf922e84012e";
+
+        public const uint Command2Sequence = 2;
+        public const long Command2ExpiresAt = 1767229200;
+        public const string Command2Name = "ping";
+        public const string Command2Arguments = "";
+        public const string Command2PayloadHex = "0000000a6d326d2f76312f636d640000000b73656e736f722d30303031000000040000000200000008000000006955c7100000000470696e67000000003224bc145134b63fb5eaf4e8bede626c8815821c7eecf21e75c994f22c570ab1";
+
+        public const uint Result1Sequence = 1;
+        public const string Result1Status = "ok";
+        public const string Result1Detail = "telemetry_interval_s=30\noutbox_capacity=64";
+        public const string Result1PayloadHex = "000000116d326d2f76312f636d642d726573756c740000000b73656e736f722d303030310000000400000001000000026f6b0000002a74656c656d657472795f696e74657276616c5f733d33300a6f7574626f785f63617061636974793d36342870f37fe5818e4d9db165726da6b1ddeb3998acedc93a6b9f1db246e410ea2e";
     }
 }

@@ -84,11 +84,11 @@ namespace M2M.Device.Core.Tests
 
             // The signer builds the same signature and carries it, with the numbers, in the m2m-* properties.
             var message = MessageSigner.Create(ProtocolTestVectors.DeviceId, topic, epoch, sequence, timestamp, contentType, Hex.Decode(payloadHex), keys.MessageKey, TestPlatform.Hmac);
-            Assert.AreEqual(signature, message.Signature);
+            Assert.AreEqual(signature, message.RenderSignature());
             Assert.AreEqual(topic, message.Topic);
             Assert.AreEqual(contentType.Length == 0 ? null : contentType, message.ContentType);
             CollectionAssert.AreEqual(PropertyNames, message.UserPropertyNames);
-            CollectionAssert.AreEqual(new string[] { "1", epoch.ToString(), sequence.ToString(), timestamp.ToString(), signature }, message.UserPropertyValues);
+            CollectionAssert.AreEqual(new string[] { "1", epoch.ToString(), sequence.ToString(), timestamp.ToString(), signature }, message.RenderUserPropertyValues());
         }
     }
 }

@@ -33,7 +33,7 @@ namespace M2M.Device.Core.Tests
             var sent = rig.Transport.LastPublished();
             Assert.AreEqual("devices/sensor-0001/telemetry", sent.Topic);
             Assert.AreEqual("application/octet-stream", sent.ContentType);
-            Assert.AreEqual(message.Signature, sent.Property("m2m-sig"));
+            Assert.AreEqual(message.RenderSignature(), sent.Property("m2m-sig"));
             Assert.AreEqual("1", sent.Property("m2m-v"));
             Assert.AreEqual("1", sent.Property("m2m-epoch"));
             Assert.AreEqual("1", sent.Property("m2m-seq"));
@@ -246,8 +246,8 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(1L, rig.Session.Refused);
             Assert.AreEqual(MqttCodes.PacketTooLarge, rig.Session.LastReasonCode);
             Assert.AreEqual(5, rig.Transport.Published.Count);
-            Assert.AreEqual(small.Signature, rig.Transport.PublishedAt(3).Property("m2m-sig"));
-            Assert.AreEqual(after.Signature, rig.Transport.PublishedAt(4).Property("m2m-sig"));
+            Assert.AreEqual(small.RenderSignature(), rig.Transport.PublishedAt(3).Property("m2m-sig"));
+            Assert.AreEqual(after.RenderSignature(), rig.Transport.PublishedAt(4).Property("m2m-sig"));
         }
 
         [TestMethod]

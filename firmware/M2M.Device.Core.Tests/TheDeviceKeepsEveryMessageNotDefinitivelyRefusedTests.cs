@@ -189,7 +189,7 @@ namespace M2M.Device.Core.Tests
             Assert.AreEqual(from + expected.Length, rig.Transport.Published.Count);
             for (var i = 0; i < expected.Length; i++)
             {
-                Assert.AreEqual(expected[i].Signature, rig.Transport.PublishedAt(from + i).Property("m2m-sig"));
+                Assert.AreEqual(expected[i].RenderSignature(), rig.Transport.PublishedAt(from + i).Property("m2m-sig"));
             }
         }
 

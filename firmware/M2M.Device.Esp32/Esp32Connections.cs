@@ -44,7 +44,7 @@ namespace M2M.Device.Esp32
             X509Certificate? ca = pem != null ? new X509Certificate(pem) : null;
 
             // One more than the session's window: the in-band renewal PUBLISH may be in flight too.
-            return new M2MqttTransport(credential.MqttHost, credential.MqttPort, ca, config.InflightWindow + 1);
+            return new M2MqttTransport(credential.MqttHost, credential.MqttPort, ca, config.InflightWindow + 2);
         }
     }
 }

@@ -28,6 +28,7 @@ namespace M2M.Device.Esp32
 
             var status = new NanoDeviceStatus(clock, config == null ? 0 : config.SignalScanSeconds, link.StoredSsid);
             var platform = new DevicePlatform(files, clock, random, hmac, link, new SntpTimeSync(SntpTimeoutMilliseconds), status, new Esp32Connections(hmac, random));
+            platform.Restart = new NanoRestart();
             new DeviceApplication(platform).Run();
         }
     }

@@ -1,5 +1,8 @@
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Consumer;
+using M2M.Gateway.OperatorConsole;
+using M2M.Gateway.Commands;
 using M2M.Gateway.Health;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Https;
@@ -17,17 +20,22 @@ builder.Services.AddGatewaySecrets();
 builder.Services.AddDeviceRegistry(builder.Configuration);
 builder.Services.AddAuditLog();
 builder.Services.AddAdminApi(builder.Configuration);
+builder.Services.AddConsumerApi(builder.Configuration);
 builder.Services.AddTokenService(builder.Configuration);
 builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
+builder.Services.AddOperatorConsole();
+builder.Services.AddDeviceCommands(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
 app.MapAdminApi();
+app.MapConsumerApi();
 app.MapTokenService();
 app.MapGatewayHttps();
+app.MapOperatorConsole();
 app.Run();
 
 /// <summary>Entry point type, visible to the integration tests.</summary>

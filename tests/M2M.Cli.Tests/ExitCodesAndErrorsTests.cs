@@ -63,7 +63,7 @@ public sealed class ExitCodesAndErrorsTests(CliGatewayFixture fixture) : IClassF
         var result = await M2mProcess.RunAsync("--help");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 already exists", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 conflict", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

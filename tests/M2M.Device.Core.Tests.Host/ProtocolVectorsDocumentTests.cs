@@ -40,6 +40,30 @@ public class ProtocolVectorsDocumentTests
             data.Add(prefix + "Signature", message.GetProperty("signature").GetString()!);
         }
 
+        data.Add(nameof(ProtocolTestVectors.CommandKeyHex), json.GetProperty("k_cmd_hex").GetString()!);
+        var commands = json.GetProperty("commands");
+        for (var i = 0; i < commands.GetArrayLength(); i++)
+        {
+            var command = commands[i];
+            var prefix = $"Command{i + 1}";
+            data.Add(prefix + "Sequence", command.GetProperty("seq").GetRawText());
+            data.Add(prefix + "ExpiresAt", command.GetProperty("exp").GetRawText());
+            data.Add(prefix + "Name", command.GetProperty("name").GetString()!);
+            data.Add(prefix + "Arguments", command.GetProperty("arguments").GetString()!);
+            data.Add(prefix + "PayloadHex", command.GetProperty("payload_hex").GetString()!);
+        }
+
+        var results = json.GetProperty("command_results");
+        for (var i = 0; i < results.GetArrayLength(); i++)
+        {
+            var result = results[i];
+            var prefix = $"Result{i + 1}";
+            data.Add(prefix + "Sequence", result.GetProperty("seq").GetRawText());
+            data.Add(prefix + "Status", result.GetProperty("status").GetString()!);
+            data.Add(prefix + "Detail", result.GetProperty("detail").GetString()!);
+            data.Add(prefix + "PayloadHex", result.GetProperty("payload_hex").GetString()!);
+        }
+
         return data;
     }
 

@@ -10,7 +10,11 @@ public sealed class RecordingListener : IMqttTransportListener
 
     public BlockingCollection<int> Closes { get; } = [];
 
+    public BlockingCollection<(string Topic, byte[] Payload)> Messages { get; } = [];
+
     public void OnPublishAcknowledged(ushort packetId, int reasonCode) => Acknowledgements.Add((packetId, reasonCode));
 
     public void OnConnectionClosed(int reasonCode) => Closes.Add(reasonCode);
+
+    public void OnMessageReceived(string topic, byte[] payload) => Messages.Add((topic, payload));
 }

@@ -45,6 +45,26 @@ public sealed class RegistryMigratesFromOlderSchemaTests
     }
 
     [Fact]
+    public async Task AVersion3AdminKeyBecomesTheBootstrapKeyAGlobalAdmin()
+    {
+        using var store = new TempRegistry();
+        store.Database.MigrateTo(3);
+        Execute(store, "INSERT INTO admin_keys (id, hash, created_at) VALUES ('ak-0123456789abcdef', X'00', 1767225600000);");
+
+        await using var keys = new M2M.Gateway.Access.ApiKeyStore(new RegistryDatabase(store.Folder), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<M2M.Gateway.Access.ApiKeyStore>.Instance);
+        var key = await keys.FindAsync("ak-0123456789abcdef", CancellationToken.None);
+
+        Assert.Equal(RegistryDatabase.CurrentVersion, Version(store));
+        Assert.NotNull(key);
+        Assert.Equal("bootstrap", key.Name);
+        Assert.Equal(["admin"], key.Roles);
+        Assert.Null(key.Tenant);
+        Assert.Equal(key.CreatedAt, key.SecretSince);
+        Assert.Equal("active", key.State(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public void MigratingTwiceChangesNothing()
     {
         using var store = new TempRegistry();

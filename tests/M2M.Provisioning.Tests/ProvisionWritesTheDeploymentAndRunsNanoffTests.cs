@@ -18,39 +18,42 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     private readonly TestFiles _files = new();
     private readonly StandInNanoff _nanoff = new();
 
-    [SkippableFact]
-    public async Task WritesCredentialConfigurationWifiAndCaWithNanoffThenDeletesThem()
+    [SkippableTheory]
+    [InlineData(StandInNanoff.DashedVersion, @"^--serialport /dev/ttyUSB7 --filedeployment \S+/deploy-files\.json$", @"^--serialport /dev/ttyUSB7 --networkdeployment \S+/deploy-network\.json$")]
+    [InlineData(StandInNanoff.VerbsVersion, @"^deploy file \S+/deploy-files\.json serialport /dev/ttyUSB7$", @"^deploy network \S+/deploy-network\.json serialport /dev/ttyUSB7$")]
+    public async Task WritesCredentialConfigurationWifiAndCaWithNanoffThenDeletesThem(string nanoffVersion, string filesCall, string networkCall)
     {
+        using var nanoff = new StandInNanoff(version: nanoffVersion);
         var result = await M2mCommand.RunAsync(
             "device", "provision", "sensor-0001", "--gateway", "https://gw.example:5443", "--serial-port", "/dev/ttyUSB7",
             "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--wifi-ssid", "lab-net", "--wifi-password-file", _files.WifiPasswordFile,
-            "--interval", "15", "--outbox-capacity", "48", "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir);
+            "--mqtt-port", "8883", "--interval", "15", "--outbox-capacity", "48", "--nanoff", nanoff.Path, "--work-dir", _files.WorkDir);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.DoesNotContain(TestFiles.WifiPassword, result.Output + result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(TestFiles.Secret, result.Output + result.Error, StringComparison.Ordinal);
 
-        // Two nanoff runs, with options nanoff has: file deployment, then network deployment.
-        Assert.Equal(2, _nanoff.Calls.Count);
-        Assert.Matches(@"^--serialport /dev/ttyUSB7 --filedeployment \S+/deploy-files\.json$", _nanoff.Calls[0]);
-        Assert.Matches(@"^--serialport /dev/ttyUSB7 --networkdeployment \S+/deploy-network\.json$", _nanoff.Calls[1]);
+        // Two nanoff runs in the installed nanoff's syntax: file deployment, then network deployment.
+        Assert.Equal(2, nanoff.Calls.Count);
+        Assert.Matches(filesCall, nanoff.Calls[0]);
+        Assert.Matches(networkCall, nanoff.Calls[1]);
 
         // File deployment: nanoff's FileDeploymentConfiguration, everything to I:\.
-        var files = JsonNode.Parse(File.ReadAllText(Path.Combine(_nanoff.CopyOfCall(1), "deploy-files.json")))!;
+        var files = JsonNode.Parse(File.ReadAllText(Path.Combine(nanoff.CopyOfCall(1), "deploy-files.json")))!;
         Assert.Equal("/dev/ttyUSB7", (string?)files["SerialPort"]);
         var destinations = files["Files"]!.AsArray().Select(f => (string)f!["DestinationFilePath"]!).ToArray();
         Assert.Equal(["I:\\" + CredentialStore.SlotA, "I:\\" + CredentialStore.SlotB, "I:\\" + DeviceConfig.FileName], destinations);
 
         // Network deployment: nanoff's NetworkDeploymentConfiguration, Wi-Fi client and CA certificate.
-        var network = JsonNode.Parse(File.ReadAllText(Path.Combine(_nanoff.CopyOfCall(2), "deploy-network.json")))!;
+        var network = JsonNode.Parse(File.ReadAllText(Path.Combine(nanoff.CopyOfCall(2), "deploy-network.json")))!;
         Assert.Equal("lab-net", (string?)network["WirelessClient"]!["Ssid"]);
         Assert.Equal(TestFiles.WifiPassword, (string?)network["WirelessClient"]!["Password"]);
         Assert.Equal("AutoConnect", (string?)network["WirelessClient"]!["ConfigurationOption"]);
         Assert.EndsWith("/gateway-ca.pem", (string?)network["CACertificatesPath"], StringComparison.Ordinal);
-        Assert.Equal(TestFiles.CaPem, File.ReadAllText(Path.Combine(_nanoff.CopyOfCall(2), "gateway-ca.pem")));
+        Assert.Equal(TestFiles.CaPem, File.ReadAllText(Path.Combine(nanoff.CopyOfCall(2), "gateway-ca.pem")));
 
         // The device core reads back what was deployed, exactly as the board will.
-        var drive = new HostFileStore(_nanoff.CopyOfCall(1));
+        var drive = new HostFileStore(nanoff.CopyOfCall(1));
         var credential = new CredentialStore(drive).Load();
         Assert.NotNull(credential);
         Assert.Equal("sensor-0001", credential.DeviceId);
@@ -74,7 +77,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     {
         var result = await M2mCommand.RunAsync(
             "device", "provision", "sensor-0002", "--gateway", "https://gw.example", "--serial-port", "COM3",
-            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir, "--keep-files");
+            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--mqtt-port", "8883", "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir, "--keep-files");
 
         Assert.True(result.ExitCode == 0, result.Error);
         var kept = Assert.Single(Directory.GetDirectories(_files.WorkDir));
@@ -98,7 +101,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
 
         var result = await M2mCommand.RunAsync(
             "device", "provision", "sensor-0003", "--gateway", "https://gw.example", "--serial-port", "COM3",
-            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", failing.Path, "--work-dir", _files.WorkDir);
+            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--mqtt-port", "8883", "--nanoff", failing.Path, "--work-dir", _files.WorkDir);
 
         Assert.Equal(11, result.ExitCode);
         Assert.Contains("nanoff failed (exit code 2)", result.Error, StringComparison.Ordinal);
@@ -111,7 +114,7 @@ public sealed class ProvisionWritesTheDeploymentAndRunsNanoffTests : IDisposable
     {
         var result = await M2mCommand.RunAsync(
             "device", "provision", "sensor-0004", "--gateway", "https://gw.example", "--serial-port", "COM3",
-            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--nanoff", Path.Combine(_files.Folder, "no-nanoff"), "--work-dir", _files.WorkDir);
+            "--secret-file", _files.SecretFile, "--ca-cert", _files.CaFile, "--mqtt-port", "8883", "--nanoff", Path.Combine(_files.Folder, "no-nanoff"), "--work-dir", _files.WorkDir);
 
         Assert.Equal(10, result.ExitCode);
         Assert.Contains("dotnet tool install -g nanoff", result.Error, StringComparison.Ordinal);

@@ -45,7 +45,7 @@ public sealed class ProvisionedBoardConnectsAndPublishesToTheGatewayTests : IAsy
         var provision = await M2mCommand.RunAsync(
             "device", "provision", "e2e-0001", "--gateway", _gateway.BaseAddress.ToString(),
             "--admin-key-file", Path.Combine(_gateway.DataDirectory, "admin.key"), "--tenant", "lab",
-            "--mqtt-plain", "--mqtt-host", "127.0.0.1", "--mqtt-port", _mqttPort.ToString(CultureInfo.InvariantCulture),
+            "--mqtt-plain", "--mqtt-host", "127.0.0.1",
             "--interval", "60", "--serial-port", "/dev/ttyUSB0", "--nanoff", _nanoff.Path, "--work-dir", _files.WorkDir);
         Assert.True(provision.ExitCode == 0, provision.Error + provision.Output);
 

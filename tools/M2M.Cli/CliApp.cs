@@ -1,6 +1,7 @@
 using System.CommandLine;
 using M2M.Cli.Common;
 using M2M.Cli.Devices;
+using M2M.Cli.Keys;
 using M2M.Cli.Provisioning;
 using M2M.Cli.Sinks;
 using M2M.Cli.Tokens;
@@ -14,13 +15,14 @@ public static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "m2m: manage M2M.Device devices and gateways (devices, tokens, relay sinks, provisioning, flashing, simulation, benchmarks).\n"
+            "m2m: manage M2M.Device devices and gateways (devices, API keys, tokens, relay sinks, provisioning, flashing, simulation, benchmarks).\n"
             + ExitCodes.Help);
         GlobalOptions.AddTo(root);
         var device = DeviceCommands.Build();
         device.Subcommands.Add(ProvisionCommand.Create());
         device.Subcommands.Add(FlashCommand.Create());
         root.Subcommands.Add(device);
+        root.Subcommands.Add(KeyCommands.Build());
         root.Subcommands.Add(TokenCommands.Build());
         root.Subcommands.Add(SinkCommands.Build());
         root.Subcommands.Add(Bench.BenchCommand.Create());

@@ -6,7 +6,8 @@ namespace M2M.Device.Compat;
 
 /// <summary>
 /// Checks one .nfproj the way the nanoFramework toolchain would build it, in order:
-/// find unlisted files, resolve references, compile referenced projects, compile the sources.
+/// check the test assembly's name, find unlisted files, resolve references, compile referenced
+/// projects, compile the sources.
 /// </summary>
 public sealed class CompatibilityGate(ReferenceDeclarations declarations)
 {
@@ -17,12 +18,27 @@ public sealed class CompatibilityGate(ReferenceDeclarations declarations)
     {
         var project = NanoProject.Load(projectPath);
         var diagnostics = new List<GateDiagnostic>();
+        diagnostics.AddRange(CheckTestAssemblyName(project));
         diagnostics.AddRange(FindUnlistedFiles(project));
         var references = ResolveReferences(project, diagnostics);
         references.AddRange(CompileProjectReferences(project, diagnostics));
         var (reference, sourceDiagnostics) = CompileSources(project, references);
         diagnostics.AddRange(sourceDiagnostics);
         return new GateResult(project, diagnostics.Distinct().ToList()) { Reference = reference };
+    }
+
+    /// <summary>
+    /// nanoFramework.TestFramework's launcher (source/UnitTestLauncher/Program.cs, UnitTestLauncher.Main)
+    /// starts with Assembly.Load("NFUnitTest"): a test project built under any other name runs no test
+    /// on a board or nanoCLR, and nothing reports it.
+    /// </summary>
+    private static IEnumerable<GateDiagnostic> CheckTestAssemblyName(NanoProject project)
+    {
+        if (project.IsTestProject && !string.Equals(project.Name, NanoProject.TestAssemblyName, StringComparison.Ordinal))
+        {
+            yield return new GateDiagnostic(project.Path, project.NameLine, 1, GateDiagnostic.TestAssemblyName,
+                $"test project assembly is named '{project.Name}': nanoFramework's test launcher loads only an assembly named {NanoProject.TestAssemblyName} (Assembly.Load(\"{NanoProject.TestAssemblyName}\")), so no test would run on a board. Set <AssemblyName>{NanoProject.TestAssemblyName}</AssemblyName>.");
+        }
     }
 
     /// <summary>The toolchain builds only the listed Compile items: a .cs file in the folder that is not listed never reaches the board.</summary>

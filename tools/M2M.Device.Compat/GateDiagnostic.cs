@@ -18,6 +18,12 @@ public sealed record GateDiagnostic(string File, int Line, int Column, string Id
     /// <summary>A generic type or method declared in the device code: Roslyn compiles it, the nanoFramework 1.x runtime cannot run it.</summary>
     public const string GenericDeclaration = "NFG004";
 
+    /// <summary>
+    /// A nanoFramework test project whose assembly is not named NFUnitTest: the test launcher loads the
+    /// tests with Assembly.Load("NFUnitTest"), so on a board or nanoCLR no test would run, silently.
+    /// </summary>
+    public const string TestAssemblyName = "NFG005";
+
     public static GateDiagnostic From(Diagnostic diagnostic) =>
         At(diagnostic.Location, diagnostic.Id, diagnostic.GetMessage(CultureInfo.InvariantCulture));
 

@@ -12,6 +12,7 @@ public sealed record NanoProject(
     string Name,
     string LanguageVersion,
     bool IsExecutable,
+    bool IsTestProject,
     IReadOnlyList<string> CompileFiles,
     IReadOnlyList<string> References,
     IReadOnlyList<string> ProjectReferences,
@@ -19,6 +20,15 @@ public sealed record NanoProject(
 {
     /// <summary>The line of the .nfproj item that names <paramref name="item"/> (a resolved path or an assembly name), for diagnostics.</summary>
     public int LineOf(string item) => ItemLines.TryGetValue(item, out var line) ? line : 1;
+
+    /// <summary>The assembly nanoFramework.TestFramework's launcher runs the tests from.</summary>
+    public const string UnitTestLauncherAssembly = "nanoFramework.UnitTestLauncher";
+
+    /// <summary>The assembly name that launcher loads the tests from (Assembly.Load("NFUnitTest")).</summary>
+    public const string TestAssemblyName = "NFUnitTest";
+
+    /// <summary>The line of the AssemblyName element (1 when there is none), for diagnostics.</summary>
+    public int NameLine { get; init; } = 1;
 
     public string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
@@ -44,20 +54,31 @@ public sealed record NanoProject(
                     return item;
                 })];
 
-        var name = elements.FirstOrDefault(e => e.Name.LocalName == "AssemblyName")?.Value
-            ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
+        var nameElement = elements.FirstOrDefault(e => e.Name.LocalName == "AssemblyName");
+        var name = nameElement?.Value ?? System.IO.Path.GetFileNameWithoutExtension(fullPath);
         var languageVersion = elements.FirstOrDefault(e => e.Name.LocalName == "LangVersion")?.Value ?? "default";
         var isExecutable = string.Equals(
             elements.FirstOrDefault(e => e.Name.LocalName == "OutputType")?.Value, "Exe", StringComparison.OrdinalIgnoreCase);
+        var references = Items("Reference", include => include.Split(',')[0].Trim());
+
+        // A test project as nanoFramework's unit-test template makes one: IsTestProject, or the
+        // launcher that runs it referenced (either alone is enough to be run by the test adapter).
+        var isTestProject = string.Equals(
+                elements.FirstOrDefault(e => e.Name.LocalName == "IsTestProject")?.Value?.Trim(), "true", StringComparison.OrdinalIgnoreCase)
+            || references.Contains(UnitTestLauncherAssembly, StringComparer.Ordinal);
 
         return new NanoProject(
             fullPath,
             name,
             languageVersion,
             isExecutable,
+            isTestProject,
             Items("Compile", Resolve),
-            Items("Reference", include => include.Split(',')[0].Trim()),
+            references,
             Items("ProjectReference", Resolve),
-            lines);
+            lines)
+        {
+            NameLine = nameElement == null ? 1 : ((IXmlLineInfo)nameElement).LineNumber,
+        };
     }
 }

@@ -28,5 +28,5 @@ public static class RepositoryLayout
     public static string Summary(this GateResult result) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{result.Project.Name}: {result.Project.CompileFiles.Count} files, {(result.Passed ? "passed" : $"FAILED ({result.Diagnostics.Count} errors)")}");
+            $"{Path.GetFileNameWithoutExtension(result.Project.Path)}: {result.Project.CompileFiles.Count} files, {(result.Passed ? "passed" : $"FAILED ({result.Diagnostics.Count} errors)")}");
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -48,6 +49,7 @@ public sealed class MqttNetTransport : IMqttTransport, IDisposable
         _timeout = timeout;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
     }
 
     /// <inheritdoc />
@@ -114,6 +116,27 @@ public sealed class MqttNetTransport : IMqttTransport, IDisposable
     }
 
     /// <inheritdoc />
+    public bool Subscribe(string topic)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var cancel = new CancellationTokenSource(_timeout);
+            var options = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            _client.SubscribeAsync(options, cancel.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public void Disconnect()
     {
         // PUBACKs still pending on the connection we close ourselves are not reported.
@@ -164,6 +187,12 @@ public sealed class MqttNetTransport : IMqttTransport, IDisposable
         {
             _listener?.OnPublishAcknowledged(packetId, reasonCode);
         }
+    }
+
+    private Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        _listener?.OnMessageReceived(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        return Task.CompletedTask;
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)

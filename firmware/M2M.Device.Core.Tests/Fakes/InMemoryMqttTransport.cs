@@ -17,6 +17,9 @@ namespace M2M.Device.Core.Tests.Fakes
         /// <summary>Every CONNECT, as <see cref="ConnectRecord"/>.</summary>
         public ArrayList Connects { get; } = new ArrayList();
 
+        /// <summary>Every topic subscribed to, in order.</summary>
+        public ArrayList Subscriptions { get; } = new ArrayList();
+
         /// <summary>Every PUBLISH, as <see cref="PublishRecord"/>.</summary>
         public ArrayList Published { get; } = new ArrayList();
 
@@ -68,6 +71,23 @@ namespace M2M.Device.Core.Tests.Fakes
             _lastPacketId = (ushort)(_lastPacketId == ushort.MaxValue ? 1 : _lastPacketId + 1);
             Published.Add(new PublishRecord(_lastPacketId, topic, payload, contentType, propertyNames, propertyValues));
             return _lastPacketId;
+        }
+
+        public bool Subscribe(string topic)
+        {
+            if (!IsConnected)
+            {
+                return false;
+            }
+
+            Subscriptions.Add(topic);
+            return true;
+        }
+
+        /// <summary>The gateway sends a PUBLISH to the device.</summary>
+        public void Deliver(string topic, byte[] payload)
+        {
+            _listener.OnMessageReceived(topic, payload);
         }
 
         public void Disconnect()

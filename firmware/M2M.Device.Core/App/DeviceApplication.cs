@@ -1,7 +1,8 @@
 using System;
 using System.Collections;
+using System.Text;
 using System.Threading;
-using M2M.Device.Core.Crypto;
+using M2M.Device.Core.Commands;
 using M2M.Device.Core.Messaging;
 using M2M.Device.Core.Session;
 using M2M.Device.Core.Storage;
@@ -17,7 +18,7 @@ namespace M2M.Device.Core.App
     /// <see cref="StartEpoch"/>, <see cref="ComposeSession"/>. <see cref="Tick"/> is the collection loop's
     /// step (tests drive it with a controlled clock); <see cref="Run"/> is the board's main loop.
     /// </summary>
-    public sealed class DeviceApplication
+    public sealed class DeviceApplication : ICommandTarget
     {
         /// <summary>Stable reason: no valid credential on the drive.</summary>
         public const string CredentialMissing = "credential_missing";
@@ -30,6 +31,9 @@ namespace M2M.Device.Core.App
 
         /// <summary>Stable reason: the clients could not be created from the credential (e.g. a CA certificate that does not parse).</summary>
         public const string SetupFailed = "setup_failed";
+
+        // Between a reboot command's answer and the restart: time for the answer to reach the gateway.
+        private const int RestartDelayMilliseconds = 3000;
 
         // How often an unprovisioned board looks at its drive again.
         private const int NotProvisionedRetryMilliseconds = 60000;
@@ -52,6 +56,11 @@ namespace M2M.Device.Core.App
         private int _linkFailures;
         private long _collected;
         private long _sourceErrors;
+        private CommandProcessor? _commands;
+
+        // Set by a reboot command on the session's thread, read by the collection loop.
+        private readonly object _restartLock = new object();
+        private long _restartAt;
 
         public DeviceApplication(DevicePlatform platform)
         {
@@ -99,6 +108,24 @@ namespace M2M.Device.Core.App
         public Outbox? Outbox
         {
             get { return _outbox; }
+        }
+
+        /// <summary>The command processor (after <see cref="Start"/>): what it ran and ignored.</summary>
+        public CommandProcessor? Commands
+        {
+            get { return _commands; }
+        }
+
+        /// <summary>Uptime at which a reboot command restarts the device; 0 when none is due.</summary>
+        public long RestartAt
+        {
+            get
+            {
+                lock (_restartLock)
+                {
+                    return _restartAt;
+                }
+            }
         }
 
         /// <summary>Telemetry messages collected and signed in this run.</summary>
@@ -186,6 +213,18 @@ namespace M2M.Device.Core.App
             }
 
             var now = _clock.UptimeMilliseconds;
+            var restartAt = RestartAt;
+            if (restartAt != 0 && now >= restartAt)
+            {
+                // The reboot command's answer has had its time to leave (section 11.5).
+                lock (_restartLock)
+                {
+                    _restartAt = 0;
+                }
+
+                _platform.Restart!.Restart();
+            }
+
             KeepLinkUp(now);
             if (_schedule!.TakeIfDue(now))
             {
@@ -264,7 +303,10 @@ namespace M2M.Device.Core.App
         /// <summary>Stage 4: keys, signer, outbox, token source, transport, session manager.</summary>
         private void ComposeSession(DeviceConfig config, DeviceCredential credential)
         {
-            var keys = DeviceKeys.Derive(credential.Secret, _platform.Hmac);
+            // The only place the secret is used: through the platform's store, so a hardware-backed one
+            // replaces the credential file's S without touching anything below.
+            var secrets = _platform.SecretStore ?? new CredentialSecretStore(credential);
+            var keys = secrets.DeriveKeys(_platform.Hmac);
             _signer = new MessageSigner(credential.DeviceId, keys.MessageKey, _platform.Hmac, _clock, Epoch);
             _outbox = new Outbox(config.OutboxCapacity);
             var tokens = _platform.Connections.CreateTokenSource(credential, keys, _clock);
@@ -279,6 +321,78 @@ namespace M2M.Device.Core.App
             options.KeepAliveSeconds = config.KeepAliveSeconds;
             options.InflightWindow = config.InflightWindow;
             _session = new SessionManager(credential.DeviceId, transport, tokens, renewal, _outbox, _clock, _platform.TimeSync, _platform.Random, options);
+
+            // Commands from the gateway (protocol section 11), authenticated under K_cmd.
+            _commands = new CommandProcessor(new CommandCodec(credential.DeviceId, keys.CommandKey, _platform.Hmac), new CommandJournal(_platform.Files), new BuiltInCommands(this), _clock);
+            _session.SetCommandProcessor(_commands);
+        }
+
+        /// <inheritdoc />
+        string ICommandTarget.Describe()
+        {
+            var detail = new StringBuilder();
+            CommandArguments.Append(detail, "uptime_s", (_clock.UptimeMilliseconds / 1000).ToString());
+            CommandArguments.Append(detail, "epoch", Epoch.ToString());
+            CommandArguments.Append(detail, "collected", _collected.ToString());
+            CommandArguments.Append(detail, "outbox", _outbox!.Count.ToString());
+            CommandArguments.Append(detail, "telemetry_interval_s", _config!.TelemetryIntervalSeconds.ToString());
+            return detail.ToString();
+        }
+
+        /// <inheritdoc />
+        string? ICommandTarget.Configure(int telemetryIntervalSeconds, int outboxSize)
+        {
+            // Written first: a setting the device would lose at its next boot is not reported as applied.
+            var config = _config!;
+            var interval = telemetryIntervalSeconds < 0 ? config.TelemetryIntervalSeconds : telemetryIntervalSeconds;
+            var capacity = outboxSize < 0 ? config.OutboxCapacity : outboxSize;
+            var previousInterval = config.TelemetryIntervalSeconds;
+            var previousCapacity = config.OutboxCapacity;
+            config.TelemetryIntervalSeconds = interval;
+            config.OutboxCapacity = capacity;
+            try
+            {
+                _platform.Files.WriteAll(DeviceConfig.FileName, config.Format());
+            }
+            catch (Exception)
+            {
+                config.TelemetryIntervalSeconds = previousInterval;
+                config.OutboxCapacity = previousCapacity;
+                return null;
+            }
+
+            var detail = new StringBuilder();
+            CommandArguments.Append(detail, BuiltInCommands.TelemetryIntervalKey, interval.ToString());
+            CommandArguments.Append(detail, BuiltInCommands.OutboxCapacityKey, capacity.ToString());
+            if (interval != previousInterval)
+            {
+                // From now: the next message is due one new interval from now.
+                _schedule = new TelemetrySchedule(_clock.UptimeMilliseconds + (interval * 1000L), interval);
+            }
+
+            if (capacity != _outbox!.Capacity)
+            {
+                // The outbox is sized when the application starts: a new capacity takes effect at the next boot.
+                CommandArguments.Append(detail, "applies_at_boot", BuiltInCommands.OutboxCapacityKey);
+            }
+
+            return detail.ToString();
+        }
+
+        /// <inheritdoc />
+        bool ICommandTarget.ScheduleRestart()
+        {
+            if (_platform.Restart == null)
+            {
+                return false;
+            }
+
+            lock (_restartLock)
+            {
+                _restartAt = _clock.UptimeMilliseconds + RestartDelayMilliseconds;
+            }
+
+            return true;
         }
 
         private void KeepLinkUp(long now)

@@ -22,10 +22,12 @@ namespace M2M.Device.Core.App
 
         // Bounds keep a bad file from exhausting the ~100 KB heap of a board without PSRAM (outbox
         // slots are preallocated) or from hammering the gateway.
-        private const int MaxOutboxCapacity = 1024;
+        /// <summary>Largest outbox capacity (also the bound of the set-config command).</summary>
+        public const int MaxOutboxCapacity = 1024;
         private const int MaxInflightWindow = 64;
-        private const int MinIntervalSeconds = 1;
-        private const int MaxIntervalSeconds = 86400;
+        /// <summary>Bounds of the telemetry interval (also those of the set-config command).</summary>
+        public const int MinIntervalSeconds = 1;
+        public const int MaxIntervalSeconds = 86400;
 
         public DeviceConfig()
         {
@@ -197,9 +199,11 @@ namespace M2M.Device.Core.App
             text.Append('\n');
         }
 
-        // Decimal digits only, within [min, max]; -1 otherwise. Hand-written because the parse
-        // helpers of nanoFramework's CoreLibrary throw rather than report.
-        private static int ParseInt(string value, int min, int max)
+        /// <summary>
+        /// Decimal digits only, within [min, max]; -1 otherwise. Hand-written because the parse
+        /// helpers of nanoFramework's CoreLibrary throw rather than report.
+        /// </summary>
+        public static int ParseInt(string value, int min, int max)
         {
             if (value.Length == 0 || value.Length > 9)
             {

@@ -1,4 +1,5 @@
 using M2M.Device.Core.Platform;
+using M2M.Device.Core.Storage;
 
 namespace M2M.Device.Core.App
 {
@@ -16,6 +17,13 @@ namespace M2M.Device.Core.App
             Status = status;
             Connections = connections;
         }
+
+        /// <summary>
+        /// Where the device secret is kept, when not in the credential file: a hardware backend (HMAC
+        /// peripheral, secure element; hardware.md, "Protecting the credential at rest"). Null (the
+        /// default) derives the keys from the S of the credential file.
+        /// </summary>
+        public IDeviceSecretStore? SecretStore { get; set; }
 
         /// <summary>The internal drive (credential, boot epoch, configuration).</summary>
         public IFileStore Files { get; private set; }
@@ -40,5 +48,8 @@ namespace M2M.Device.Core.App
 
         /// <summary>The token client and MQTT transport factory.</summary>
         public IDeviceConnections Connections { get; private set; }
+
+        /// <summary>Restarts the device for the <c>reboot</c> command; null where the platform cannot (the command then answers <c>failed</c>).</summary>
+        public IDeviceRestart? Restart { get; set; }
     }
 }

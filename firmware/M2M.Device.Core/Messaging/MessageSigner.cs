@@ -1,5 +1,4 @@
 using System;
-using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Platform;
 using M2M.Device.Core.Protocol;
 using M2M.Device.Core.Time;
@@ -22,6 +21,9 @@ namespace M2M.Device.Core.Messaging
         private readonly IHmacSha256 _hmac;
         private readonly DeviceClock _clock;
         private readonly uint _epoch;
+
+        // Built once: every telemetry message of this signer shares it instead of holding its own copy.
+        private readonly string _telemetryTopic;
         private uint _lastSequence;
 
         /// <summary>
@@ -61,6 +63,7 @@ namespace M2M.Device.Core.Messaging
             _hmac = hmac;
             _clock = clock;
             _epoch = epoch;
+            _telemetryTopic = ProtocolV1.TelemetryTopic(deviceId);
         }
 
         /// <summary>The boot epoch every message of this signer carries.</summary>
@@ -78,7 +81,7 @@ namespace M2M.Device.Core.Messaging
         /// <summary>Signs a message for devices/{id}/telemetry.</summary>
         public SignedMessage Sign(string? contentType, byte[] payload)
         {
-            return SignTopic(ProtocolV1.TelemetryTopic(_deviceId), contentType, payload);
+            return SignTopic(_telemetryTopic, contentType, payload);
         }
 
         /// <summary>Signs a message for devices/{id}/telemetry/{stream}; the stream is 1 to 32 of a-z 0-9 - _ (section 5.2).</summary>
@@ -102,7 +105,7 @@ namespace M2M.Device.Core.Messaging
             var normalizedContentType = contentType == null || contentType.Length == 0 ? null : contentType;
             var encoded = SignedMessageEncoding.Encode(deviceId, topic, epoch, sequence, timestamp, normalizedContentType, payload);
             var mac = hmac.Compute(messageKey, encoded);
-            return new SignedMessage(topic, normalizedContentType, payload, epoch, sequence, timestamp, Base64Url.Encode(mac));
+            return new SignedMessage(topic, normalizedContentType, payload, epoch, sequence, timestamp, mac);
         }
 
         private SignedMessage SignTopic(string topic, string? contentType, byte[] payload)

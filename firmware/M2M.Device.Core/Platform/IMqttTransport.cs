@@ -4,7 +4,7 @@ namespace M2M.Device.Core.Platform
     /// An MQTT 5 client connection, shaped like nanoFramework.M2Mqtt's MqttClient so the ESP32
     /// adapter is thin: a synchronous Connect that returns the CONNACK reason code, a synchronous
     /// QoS 1 Publish that returns a packet id at once, and callbacks (on the transport's own thread)
-    /// for PUBACKs and for the end of the connection. Keep-alive (PINGREQ, MQTT 5 section 3.1.2.10) is
+    /// for PUBACKs, received PUBLISHes and the end of the connection. Keep-alive (PINGREQ, MQTT 5 section 3.1.2.10) is
     /// the transport's job. Methods return codes rather than throw.
     /// </summary>
     public interface IMqttTransport
@@ -26,6 +26,13 @@ namespace M2M.Device.Core.Platform
         /// section 2.2.1) when it could not be sent because the connection is gone.
         /// </summary>
         ushort Publish(string topic, byte[] payload, string? contentType, string[]? propertyNames, string[]? propertyValues);
+
+        /// <summary>
+        /// Subscribes to <paramref name="topic"/> with maximum QoS 1 (MQTT 5 section 3.8) on the current
+        /// connection; messages then arrive through <see cref="IMqttTransportListener.OnMessageReceived"/>.
+        /// Returns false when the SUBSCRIBE could not be sent (the connection is gone).
+        /// </summary>
+        bool Subscribe(string topic);
 
         /// <summary>
         /// Sends DISCONNECT (normal disconnection) if connected and closes the network connection. The end of a

@@ -14,6 +14,12 @@ namespace M2M.Device.Core.Platform
         void OnPublishAcknowledged(ushort packetId, int reasonCode);
 
         /// <summary>
+        /// A PUBLISH arrived on a subscribed topic (its user properties are not passed: nanoFramework's
+        /// M2Mqtt does not expose them, so the protocol carries everything in the payload, section 11).
+        /// </summary>
+        void OnMessageReceived(string topic, byte[] payload);
+
+        /// <summary>
         /// The connection ended: <paramref name="reasonCode"/> is the reason code of the server's DISCONNECT
         /// (MQTT 5 section 3.14.2.1), or <see cref="MqttCodes.NetworkError"/> when the connection was lost
         /// without one.

@@ -15,6 +15,15 @@ namespace M2M.Device.Core.Protocol
         /// <summary>HKDF info for the key that signs telemetry (docs/protocol.md section 2).</summary>
         public const string MessageKeyInfo = "m2m/v1/msg";
 
+        /// <summary>HKDF info for the key that authenticates commands and their results (docs/protocol.md section 11.1).</summary>
+        public const string CommandKeyInfo = "m2m/v1/cmd";
+
+        /// <summary>Field 1 of a command (section 11.2).</summary>
+        public const string CommandLabel = "m2m/v1/cmd";
+
+        /// <summary>Field 1 of a command result (section 11.3).</summary>
+        public const string CommandResultLabel = "m2m/v1/cmd-result";
+
         /// <summary>Domain-separation label, the first field of every signed message encoding (section 6.2).</summary>
         public const string MessageSignatureLabel = "m2m/v1/msg-sig";
 
@@ -45,6 +54,18 @@ namespace M2M.Device.Core.Protocol
         public static string TelemetryTopic(string deviceId, string stream)
         {
             return "devices/" + deviceId + "/telemetry/" + stream;
+        }
+
+        /// <summary>Topic the gateway sends a device its commands on (section 11).</summary>
+        public static string CommandTopic(string deviceId)
+        {
+            return "devices/" + deviceId + "/commands";
+        }
+
+        /// <summary>Topic a device publishes its signed command results to (section 11.3).</summary>
+        public static string CommandResultTopic(string deviceId)
+        {
+            return "devices/" + deviceId + "/command-results";
         }
 
         /// <summary>Topic a device publishes a renewal credential to (section 7).</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Text;
 using System.Threading;
+using M2M.Device.Core.Commands;
 using M2M.Device.Core.Messaging;
 using M2M.Device.Core.Platform;
 using M2M.Device.Core.Protocol;
@@ -26,6 +27,7 @@ namespace M2M.Device.Core.Session
     {
         private const int EventAcknowledged = 1;
         private const int EventClosed = 2;
+        private const int EventMessage = 3;
 
         // Shortest wait while the token source has nothing yet, so a source that misreports its next
         // refresh time cannot make the loop spin.
@@ -43,6 +45,10 @@ namespace M2M.Device.Core.Session
         private readonly SessionOptions _options;
         private readonly Queue _events = new Queue();
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
+
+        // Packet ids of command results in flight: their PUBACKs concern no telemetry (section 11.3).
+        private readonly ArrayList _resultPacketIds = new ArrayList();
+        private CommandProcessor? _commands;
 
         private SessionState _state;
         private SessionState _afterBackoff;
@@ -110,6 +116,15 @@ namespace M2M.Device.Core.Session
         public long RenewalDue
         {
             get { return _renewAt; }
+        }
+
+        /// <summary>
+        /// Lets the gateway's commands in (docs/protocol.md section 11): every session then subscribes to
+        /// the device's command topic and answers each command on its results topic. Call before <see cref="Run"/>.
+        /// </summary>
+        public void SetCommandProcessor(CommandProcessor commands)
+        {
+            _commands = commands;
         }
 
         /// <summary>
@@ -210,11 +225,26 @@ namespace M2M.Device.Core.Session
             Enqueue(EventClosed, 0, reasonCode);
         }
 
+        /// <inheritdoc />
+        public void OnMessageReceived(string topic, byte[] payload)
+        {
+            // Only the command topic is subscribed; anything else is not for this device (section 11.2).
+            if (_commands != null && topic == ProtocolV1.CommandTopic(_deviceId))
+            {
+                Enqueue(EventMessage, 0, 0, payload);
+            }
+        }
+
         private void Enqueue(int kind, ushort packetId, int reasonCode)
+        {
+            Enqueue(kind, packetId, reasonCode, null);
+        }
+
+        private void Enqueue(int kind, ushort packetId, int reasonCode, byte[]? payload)
         {
             lock (_events)
             {
-                _events.Enqueue(new TransportEvent(kind, packetId, reasonCode));
+                _events.Enqueue(new TransportEvent(kind, packetId, reasonCode, payload));
             }
 
             _wake.Set();
@@ -244,6 +274,10 @@ namespace M2M.Device.Core.Session
                 if (next.Kind == EventAcknowledged)
                 {
                     HandleAcknowledgement(next.PacketId, next.ReasonCode);
+                }
+                else if (next.Kind == EventMessage)
+                {
+                    HandleCommand(next.Payload);
                 }
                 else
                 {
@@ -307,6 +341,12 @@ namespace M2M.Device.Core.Session
                 ScheduleRenewal(now);
                 _renewal.SessionOpened(token);
 
+                // Section 11: commands arrive on the command topic of this session only (Clean Start).
+                if (_commands != null)
+                {
+                    _transport.Subscribe(ProtocolV1.CommandTopic(_deviceId));
+                }
+
                 // Section 6.4: everything not acknowledged goes again, in order, in the new session.
                 _outbox.ResendAll();
                 _state = SessionState.Connected;
@@ -369,7 +409,7 @@ namespace M2M.Device.Core.Session
                     break;
                 }
 
-                var packetId = _transport.Publish(message.Topic, message.Payload, message.ContentType, message.UserPropertyNames, message.UserPropertyValues);
+                var packetId = _transport.Publish(message.Topic, message.Payload, message.ContentType, message.UserPropertyNames, message.RenderUserPropertyValues());
                 if (packetId == 0)
                 {
                     HandleDisconnect(MqttCodes.NetworkError);
@@ -404,9 +444,50 @@ namespace M2M.Device.Core.Session
             return true;
         }
 
+        // Section 11.4: the processor authenticates, judges and runs the command and records the answer
+        // before it is published; a command result's PUBACK changes nothing (the gateway sends the
+        // command again in a later session if the answer did not reach it).
+        private void HandleCommand(byte[]? payload)
+        {
+            var result = _commands!.Handle(payload);
+            if (result == null)
+            {
+                return;
+            }
+
+            var packetId = _transport.Publish(ProtocolV1.CommandResultTopic(_deviceId), result, null, null, null);
+            if (packetId == 0)
+            {
+                HandleDisconnect(MqttCodes.NetworkError);
+                return;
+            }
+
+            _resultPacketIds.Add(packetId);
+        }
+
+        // Compared unboxed, one by one: the list holds a command result or two at most.
+        private bool TakeResultPacketId(ushort packetId)
+        {
+            for (var i = 0; i < _resultPacketIds.Count; i++)
+            {
+                if ((ushort)_resultPacketIds[i]! == packetId)
+                {
+                    _resultPacketIds.RemoveAt(i);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private void HandleAcknowledgement(ushort packetId, int reasonCode)
         {
             var now = _clock.UptimeMilliseconds;
+            if (TakeResultPacketId(packetId))
+            {
+                return;
+            }
+
             if (packetId == _renewalPacketId && _renewalPacketId != 0)
             {
                 HandleRenewalAcknowledgement(now, reasonCode);
@@ -530,6 +611,7 @@ namespace M2M.Device.Core.Session
         {
             LastReasonCode = reasonCode;
             _renewalPacketId = 0;
+            _resultPacketIds.Clear();
             _outbox.ResendAll();
         }
 
@@ -588,15 +670,18 @@ namespace M2M.Device.Core.Session
             return wait > _options.MaxIdleMilliseconds ? _options.MaxIdleMilliseconds : (int)wait;
         }
 
-        /// <summary>A PUBACK or a closed connection, handed from the transport's thread to the loop.</summary>
+        /// <summary>A PUBACK, a received command or a closed connection, handed from the transport's thread to the loop.</summary>
         private sealed class TransportEvent
         {
-            public TransportEvent(int kind, ushort packetId, int reasonCode)
+            public TransportEvent(int kind, ushort packetId, int reasonCode, byte[]? payload)
             {
                 Kind = kind;
                 PacketId = packetId;
                 ReasonCode = reasonCode;
+                Payload = payload;
             }
+
+            public byte[]? Payload { get; private set; }
 
             public int Kind { get; private set; }
 

@@ -134,9 +134,34 @@ namespace M2M.Device.Core.Storage
             }
         }
 
+        /// <summary>
+        /// A UTF-8 field as text; throws on ill-formed UTF-8. .NET's decoder replaces it with U+FFFD
+        /// rather than throwing (nanoFramework's may do either), so the text is encoded again and must
+        /// give back the same bytes: a field that does not is not what was provisioned.
+        /// </summary>
         private static string Text(byte[] bytes)
         {
-            return bytes.Length == 0 ? string.Empty : Encoding.UTF8.GetString(bytes, 0, bytes.Length);
+            if (bytes.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            var text = Encoding.UTF8.GetString(bytes, 0, bytes.Length);
+            var again = Encoding.UTF8.GetBytes(text);
+            if (again.Length != bytes.Length)
+            {
+                throw new ArgumentException("The field is not well-formed UTF-8.");
+            }
+
+            for (var i = 0; i < again.Length; i++)
+            {
+                if (again[i] != bytes[i])
+                {
+                    throw new ArgumentException("The field is not well-formed UTF-8.");
+                }
+            }
+
+            return text;
         }
     }
 }

@@ -114,6 +114,26 @@ namespace M2M.Device.Esp32.Platform
         }
 
         /// <inheritdoc />
+        public bool Subscribe(string topic)
+        {
+            var client = _client;
+            if (client == null || !client.IsConnected)
+            {
+                return false;
+            }
+
+            try
+            {
+                client.Subscribe(new string[] { topic }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce });
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        /// <inheritdoc />
         public void Disconnect()
         {
             var client = _client;
@@ -151,6 +171,7 @@ namespace M2M.Device.Esp32.Platform
             // MqttSettings is process-wide; its InflightQueueSize defaults to int.MaxValue (unbounded).
             client.Settings.InflightQueueSize = _inflightLimit;
             client.MqttMsgPublished += OnPublished;
+            client.MqttMsgPublishReceived += OnMessageReceived;
             client.ConnectionClosedRequest += OnServerDisconnect;
             client.ConnectionClosed += OnClosed;
             _client = client;
@@ -164,6 +185,16 @@ namespace M2M.Device.Esp32.Platform
             {
                 // IsPublished is true for any PUBACK, refusals included: the reason code is not exposed.
                 listener.OnPublishAcknowledged(e.MessageId, e.IsPublished ? MqttCodes.Success : MqttCodes.NotAcknowledged);
+            }
+        }
+
+        // A command (docs/protocol.md section 11): M2Mqtt passes the topic and payload, not the user properties.
+        private void OnMessageReceived(object sender, MqttMsgPublishEventArgs e)
+        {
+            var listener = _listener;
+            if (listener != null)
+            {
+                listener.OnMessageReceived(e.Topic, e.Message);
             }
         }
 

@@ -1,3 +1,4 @@
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Registry;
 using Microsoft.AspNetCore.OpenApi;
@@ -19,44 +20,64 @@ public static class AdminApiExtensions
         services.AddDeviceRegistry(configuration);
         services.AddAuditLog();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
-        services.TryAddSingleton<AdminKeyStore>();
+        services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<Metrics.GatewayMetrics>();
+        services.TryAddSingleton<AccessPolicy>();
+        services.TryAddSingleton<AuditLogReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, ApiKeyPrincipals>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, AccessTokenPrincipals>());
         services.AddHostedService<CreateFirstAdminKey>();
         services.AddProblemDetails();
         services.AddOpenApi(options => options.AddOperationTransformer(DescribeAddBodyAsync));
         return services;
     }
 
-    // The add handler reads its body itself (so a malformed body gets the admin API's problem codes
-    // rather than the framework's 415), which hides the body from the document generator: describe it here.
+    // Handlers that read their body themselves (so a malformed body gets the admin API's problem
+    // codes rather than the framework's 415) hide it from the document generator: describe it here.
+    private static readonly Dictionary<string, (Type Body, bool Required)> ReadBodies = new(StringComparer.Ordinal)
+    {
+        [AdminDeviceEndpoints.AddDeviceName] = (typeof(AddDeviceRequest), true),
+        [AdminKeyEndpoints.CreateKeyName] = (typeof(CreateKeyRequest), true),
+        [AdminKeyEndpoints.ExpireKeyName] = (typeof(ExpireKeyRequest), false),
+    };
+
     private static async Task DescribeAddBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().Any(m => m.EndpointName == AdminDeviceEndpoints.AddDeviceName))
+        var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+        if (name != null && ReadBodies.TryGetValue(name, out var body))
         {
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = body.Required,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(AddDeviceRequest), null, cancellationToken).ConfigureAwait(false) },
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Body, null, cancellationToken).ConfigureAwait(false) },
                 },
             };
         }
     }
 
-    /// <summary>Maps <c>/admin/v1/...</c> behind the admin key, and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// Maps <c>/admin/v1/...</c> behind <see cref="AuthenticateRequest"/> (an API key or access token,
+    /// and the endpoint's access rule), and the OpenAPI document at <c>/openapi/v1.json</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi();
-        var devices = endpoints.MapGroup("/admin/v1/devices")
-            .AddEndpointFilter<RequireAdminKey>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithTags("Devices");
+        var devices = Group(endpoints, "/admin/v1/devices", "Devices");
         AdminDeviceEndpoints.Map(devices);
-        var sinks = endpoints.MapGroup("/admin/v1/sinks")
-            .AddEndpointFilter<RequireAdminKey>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithTags("Sinks");
-        AdminSinkEndpoints.Map(sinks);
+        AdminCommandEndpoints.Map(devices);
+        AdminSinkEndpoints.Map(Group(endpoints, "/admin/v1/sinks", "Sinks"));
+        AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
+        AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));
         return endpoints;
     }
+
+    /// <summary>A group of endpoints behind the access gate: each answers 401 without a credential and 403 when its rule refuses.</summary>
+    public static RouteGroupBuilder Group(IEndpointRouteBuilder endpoints, string prefix, string tag) =>
+        endpoints.MapGroup(prefix)
+            .AddEndpointFilter<AuthenticateRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithTags(tag);
 }

@@ -16,6 +16,15 @@ public static class AdminProblems
     public const string DeviceNotFound = "device_not_found";
     public const string SinkNotFound = "sink_not_found";
     public const string DeadLetterNotFound = "dead_letter_not_found";
+    public const string InvalidName = "invalid_name";
+    public const string InvalidExpiry = "invalid_expiry";
+    public const string KeyNotFound = "key_not_found";
+    public const string KeyRevoked = "key_revoked";
+    public const string LastAdminKey = "last_admin_key";
+    public const string InvalidPage = "invalid_page";
+    public const string InvalidCommand = "invalid_command";
+    public const string InvalidArguments = "invalid_arguments";
+    public const string CommandNotFound = "command_not_found";
 
     /// <summary>A problem result with <paramref name="code"/>.</summary>
     public static IResult Problem(int status, string code, string title, string? detail = null) =>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Relay;
@@ -22,13 +22,16 @@ internal static class AdminSinkEndpoints
     {
         sinks.MapGet("/", List)
             .Produces<IReadOnlyList<SinkResponse>>()
+            .RequireAccess(AccessAction.ReadSinks)
             .WithName("ListSinks").WithSummary("Lists the enabled sinks with their state, position, lag and dead letters.");
         sinks.MapGet("/{sink}/dead-letters", ListDeadLetters)
             .Produces<DeadLetterPage>()
+            .RequireAccess(AccessAction.ReadSinks)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ListDeadLetters").WithSummary("Lists a sink's dead letters, oldest first, a page at a time (after, limit).");
         sinks.MapPost("/{sink}/dead-letters/redeliver", RedeliverAsync)
             .Produces<RedeliverResponse>(StatusCodes.Status202Accepted)
+            .RequireAccess(AccessAction.ManageSinks)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RedeliverDeadLetters").WithSummary("Queues a sink's dead letters (all, or the ids in the body) for redelivery; the sink delivers them next.");
@@ -93,36 +96,19 @@ internal static class AdminSinkEndpoints
         AdminProblems.Problem(StatusCodes.Status404NotFound, AdminProblems.SinkNotFound, "Sink not found", $"No sink '{sink}' is enabled.");
 
     // No body (or an empty one) means every dead letter of the sink.
-    private static async Task<(IReadOnlyList<long>? Ids, string? Problem)> ReadIdsAsync(HttpRequest request)
+    internal static async Task<(IReadOnlyList<long>? Ids, string? Problem)> ReadIdsAsync(HttpRequest request)
     {
-        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
+        if (AdminBodies.IsEmpty(request))
         {
             return (null, null);
         }
 
-        if (!request.HasJsonContentType())
-        {
-            return (null, "The body must be JSON (Content-Type: application/json), or absent to redeliver every dead letter.");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, $"The body is larger than {MaxBodyBytes} bytes.");
-        }
-
-        try
-        {
-            var body = await request.ReadFromJsonAsync<RedeliverRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return body?.Ids is { Count: > 0 } ids
-                ? (ids.Distinct().ToList(), null)
-                : (null, "The body is {\"ids\":[...]} with at least one dead letter id; send no body to redeliver every dead letter.");
-        }
-        catch (JsonException)
-        {
-            return (null, "The body is not a JSON object {\"ids\":[...]}.");
-        }
+        var (body, invalid) = await AdminBodies.ReadAsync<RedeliverRequest>(request, MaxBodyBytes, "{\"ids\":[...]}").ConfigureAwait(false);
+        return body?.Ids is { Count: > 0 } ids
+            ? (ids.Distinct().ToList(), null)
+            : (null, invalid ?? "The body is {\"ids\":[...]} with at least one dead letter id; send no body to redeliver every dead letter.");
     }
 
     private static void Audit(IAuditLog audit, HttpContext context, string action, string? sink, string outcome) =>
-        audit.Record(new AuditEvent(action, RequireAdminKey.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), sink));
+        audit.Record(new AuditEvent(action, AuthenticateRequest.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(), sink));
 }

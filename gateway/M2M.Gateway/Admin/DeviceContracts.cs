@@ -8,7 +8,18 @@ namespace M2M.Gateway.Admin;
 /// <param name="Id">The device id (docs/protocol.md section 2.1).</param>
 /// <param name="Tenant">Its tenant.</param>
 /// <param name="Roles">Its roles; none when absent.</param>
-public sealed record AddDeviceRequest(string? Id, string? Tenant, IReadOnlyList<string>? Roles);
+public sealed record AddDeviceRequest(string? Id, string? Tenant, IReadOnlyList<string>? Roles)
+{
+    /// <summary>
+    /// The first rule the request breaks, as the admin API's problem code and detail, or null when it
+    /// is a valid registration. The console checks its form with it too.
+    /// </summary>
+    public (string Code, string Detail)? Problem() =>
+        !DeviceNames.IsValidDeviceId(Id) ? (AdminProblems.InvalidDeviceId, "A device id is 3 to 64 characters from a-z, 0-9 and '-' (docs/protocol.md section 2.1).")
+        : !DeviceNames.IsValidTenant(Tenant) ? (AdminProblems.InvalidTenant, "A tenant is 1 to 64 characters from a-z, A-Z, 0-9, '.', '_' and '-'.")
+        : Roles != null && !DeviceNames.AreValidRoles(Roles) ? (AdminProblems.InvalidRoles, $"Roles are at most {DeviceNames.MaxRoles} distinct names of 1 to 64 characters from a-z, A-Z, 0-9, '.', '_', '-' and ':'.")
+        : null;
+}
 
 /// <summary>A device as the admin API shows it (docs/admin-api.md).</summary>
 /// <param name="Id">The device id.</param>

@@ -78,6 +78,11 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
                 writer.WriteString("target", auditEvent.Target);
             }
 
+            if (auditEvent.Tenant != null)
+            {
+                writer.WriteString("tenant", auditEvent.Tenant);
+            }
+
             writer.WriteEndObject();
         }
 

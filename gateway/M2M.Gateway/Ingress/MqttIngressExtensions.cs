@@ -1,3 +1,4 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Broker;
 using M2M.Gateway.Ingress.Pipeline;
@@ -29,6 +30,7 @@ public static class MqttIngressExtensions
         services.AddHttpClient();
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayMetrics();
+        services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
         services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();
@@ -37,6 +39,7 @@ public static class MqttIngressExtensions
         services.AddSingleton<CheckTopic>();
         services.AddSingleton<AuthorizeTopic>();
         services.AddSingleton<RenewSession>();
+        services.AddSingleton<RecordCommandResult>();
         services.AddSingleton<ExtractSignedMessage>();
         services.AddSingleton<VerifySignature>();
         services.AddSingleton<CheckTimestamp>();

@@ -96,15 +96,32 @@ public sealed partial class TelemetryJournal
     }
 
     /// <summary>Up to <paramref name="max"/> records after <paramref name="position"/> in journal.db, oldest first.</summary>
-    public IReadOnlyList<JournalRecord> ReadAfter(long position, int max)
+    public IReadOnlyList<JournalRecord> ReadAfter(long position, int max) =>
+        ReadRecords("position > $after", max, ("$after", position));
+
+    /// <summary>
+    /// Up to <paramref name="max"/> records of <paramref name="tenant"/> after <paramref name="position"/>,
+    /// with a gateway time (Unix milliseconds) in [<paramref name="sinceMs"/>, <paramref name="untilMs"/>)
+    /// when given, oldest first: the consumer API's read (docs/admin-api.md, "Consumer API").
+    /// </summary>
+    public IReadOnlyList<JournalRecord> ReadTenantAfter(string tenant, long position, long? sinceMs, long? untilMs, int max) =>
+        ReadRecords(
+            "position > $after AND tenant = $tenant AND ($since IS NULL OR gateway_time >= $since) AND ($until IS NULL OR gateway_time < $until)",
+            max, ("$after", position), ("$tenant", tenant), ("$since", sinceMs), ("$until", untilMs));
+
+    private List<JournalRecord> ReadRecords(string where, int max, params (string Name, object? Value)[] parameters)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT position, device_id, tenant, generation, topic, epoch, seq, device_time, gateway_time, content_type, payload, signature
-            FROM records WHERE position > $after ORDER BY position LIMIT $max
+            FROM records WHERE {where} ORDER BY position LIMIT $max
             """;
-        command.Parameters.AddWithValue("$after", position);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
         command.Parameters.AddWithValue("$max", max);
         using var reader = command.ExecuteReader();
         var records = new List<JournalRecord>();

@@ -1,9 +1,15 @@
 using System.Text.Json.Serialization;
+using M2M.Gateway.Ingress;
 using M2M.Gateway.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Keys;
 
-/// <summary>Authorization server metadata (RFC 8414 section 2), identical at both well-known paths.</summary>
+/// <summary>
+/// Authorization server metadata (RFC 8414 section 2), identical at both well-known paths, with the
+/// MQTT ingress's ports as additional members (RFC 8414 section 2 lets a server add its own;
+/// docs/protocol.md section 4 defines them), absent when that listener is off.
+/// </summary>
 public sealed record ServerMetadata(
     [property: JsonPropertyName("issuer")] string Issuer,
     [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
@@ -11,7 +17,9 @@ public sealed record ServerMetadata(
     [property: JsonPropertyName("grant_types_supported")] IReadOnlyList<string> GrantTypesSupported,
     [property: JsonPropertyName("token_endpoint_auth_methods_supported")] IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
     [property: JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] IReadOnlyList<string> TokenEndpointAuthSigningAlgValuesSupported,
-    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported);
+    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported,
+    [property: JsonPropertyName("m2m_mqtt_tls_port"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MqttTlsPort,
+    [property: JsonPropertyName("m2m_mqtt_port"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MqttPort);
 
 [JsonSerializable(typeof(ServerMetadata))]
 [JsonSerializable(typeof(JwkSet))]
@@ -41,7 +49,7 @@ public static class DiscoveryEndpoints
         return endpoints;
     }
 
-    private static IResult Metadata(GatewayIssuer issuer) => Results.Json(
+    private static IResult Metadata(GatewayIssuer issuer, IOptions<MqttIngressOptions> mqtt) => Results.Json(
         new ServerMetadata(
             issuer.Issuer,
             issuer.TokenEndpoint,
@@ -52,6 +60,9 @@ public static class DiscoveryEndpoints
             ["client_secret_jwt"],
             ["HS256"],
             // No authorization endpoint, so no response types.
-            []),
+            [],
+            // Provisioning tools write these into a device's credential instead of assuming 8883.
+            mqtt.Value.TlsPort > 0 ? mqtt.Value.TlsPort : null,
+            mqtt.Value.Port > 0 ? mqtt.Value.Port : null),
         DiscoveryJson.Default.ServerMetadata);
 }

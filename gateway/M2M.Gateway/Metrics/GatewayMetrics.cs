@@ -16,14 +16,17 @@ public sealed class GatewayMetrics
     private readonly Counter _tokenRequests;
     private readonly Counter _messages;
     private readonly Counter _subscriptions;
+    private readonly Counter _commands;
     private readonly Counter _delivered;
     private readonly Counter _deliveryFailures;
+    private readonly Counter _retried;
     private readonly Counter _deadLetters;
     private readonly Counter _redelivered;
     private readonly Counter _sinkFailures;
     private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
     private readonly Counter _policyDecisions;
+    private readonly Counter _accessDecisions;
     private readonly Histogram _publishSeconds;
     private readonly Histogram _commitSeconds;
     private readonly Histogram _commitRecords;
@@ -40,14 +43,17 @@ public sealed class GatewayMetrics
         _tokenRequests = _factory.CreateCounter("m2m_token_requests_total", "Token endpoint requests by result (ok or the refusal reason, docs/tokens.md).", ["result"]);
         _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
         _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
+        _commands = _factory.CreateCounter("m2m_commands_total", "Cloud-to-device commands: queued, delivered, and results by outcome (docs/admin-api.md).", ["event"]);
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
-        _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink.", ["sink"]);
+        _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink and reason (http 503, nats timeout...).", ["sink", "reason"]);
+        _retried = _factory.CreateCounter("m2m_relay_retries_total", "Delivery attempts repeated after a failed one (each after a backoff with jitter), by sink.", ["sink"]);
         _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
         _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
-        _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (I/O, the journal, a bug), each followed by a recovery with backoff, by sink.", ["sink"]);
+        _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (unreachable, refused credentials, misconfigured, I/O, the journal, a bug), each followed by a recovery with backoff, by sink and reason.", ["sink", "reason"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
         _policyDecisions = _factory.CreateCounter("m2m_policy_decisions_total", "Expression policy evaluations by policy name and decision (allow, deny, error; docs/policies.md).", ["policy", "decision"]);
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
+        _accessDecisions = _factory.CreateCounter("m2m_access_decisions_total", "Decisions of the admin and consumer APIs' access policy, by action and result (ok or the refusal reason).", ["action", "result"]);
         _publishSeconds = _factory.CreateHistogram("m2m_mqtt_publish_seconds", "From a PUBLISH read off the socket to its PUBACK queued for sending (verification, journal commit, and the wait for earlier PUBLISHes of the connection).",
             new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         _commitSeconds = _factory.CreateHistogram("m2m_journal_commit_seconds", "Duration of one journal transaction (inserts, replay windows, commit with fsync).",
@@ -79,6 +85,8 @@ public sealed class GatewayMetrics
         });
     }
 
+    public void AccessDecision(string action, string result) => _accessDecisions.WithLabels(action, result).Inc();
+
     public void Connect(string result) => _connects.WithLabels(result).Inc();
 
     public void GatewayDisconnect(string reason) => _disconnects.WithLabels(reason).Inc();
@@ -105,15 +113,19 @@ public sealed class GatewayMetrics
 
     public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
 
+    public void Command(string outcome) => _commands.WithLabels(outcome).Inc();
+
     public void Delivered(string sink, int count) => _delivered.WithLabels(sink).Inc(count);
 
-    public void DeliveryFailed(string sink) => _deliveryFailures.WithLabels(sink).Inc();
+    public void DeliveryFailed(string sink, string reason) => _deliveryFailures.WithLabels(sink, reason).Inc();
+
+    public void Retried(string sink) => _retried.WithLabels(sink).Inc();
 
     public void DeadLettered(string sink) => _deadLetters.WithLabels(sink).Inc();
 
     public void Redelivered(string sink, int count) => _redelivered.WithLabels(sink).Inc(count);
 
-    public void SinkFailed(string sink) => _sinkFailures.WithLabels(sink).Inc();
+    public void SinkFailed(string sink, string reason) => _sinkFailures.WithLabels(sink, reason).Inc();
 
     public void JournalPruned(long count) => _journalPruned.Inc(count);
 

@@ -29,7 +29,9 @@ public static class CelValues
         JsonValueKind.Object => Map(json),
         JsonValueKind.Array => json.EnumerateArray().Select(Value).ToList(),
         JsonValueKind.String => json.GetString(),
-        JsonValueKind.Number => json.TryGetInt64(out var integer) ? integer : json.GetDouble(),
+        // Boxed on each branch: a conditional of long and double has the type double, which turned
+        // every integral claim (m2m_gen, iat, exp) into a CEL double.
+        JsonValueKind.Number => json.TryGetInt64(out var integer) ? (object)integer : json.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

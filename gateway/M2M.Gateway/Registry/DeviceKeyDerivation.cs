@@ -19,17 +19,24 @@ public static class DeviceKeyDerivation
     /// <summary>HKDF info of K_msg.</summary>
     public const string MessageKeyInfo = "m2m/v1/msg";
 
+    /// <summary>HKDF info of K_cmd (docs/protocol.md section 11.1).</summary>
+    public const string CommandKeyInfo = "m2m/v1/cmd";
+
     /// <summary>Length of S and of each derived key.</summary>
     public const int KeyLength = 32;
 
     private static readonly byte[] AuthInfo = Encoding.ASCII.GetBytes(AuthKeyInfo);
     private static readonly byte[] MessageInfo = Encoding.ASCII.GetBytes(MessageKeyInfo);
+    private static readonly byte[] CommandInfo = Encoding.ASCII.GetBytes(CommandKeyInfo);
 
     /// <summary>K_auth = HKDF-SHA256(S, empty salt, "m2m/v1/auth"): the HS256 key of client assertions (section 3.2).</summary>
     public static byte[] DeriveAuthKey(ReadOnlySpan<byte> secret) => Derive(secret, AuthInfo);
 
     /// <summary>K_msg = HKDF-SHA256(S, empty salt, "m2m/v1/msg"): the HMAC key of telemetry signatures (section 6).</summary>
     public static byte[] DeriveMessageKey(ReadOnlySpan<byte> secret) => Derive(secret, MessageInfo);
+
+    /// <summary>K_cmd = HKDF-SHA256(S, empty salt, "m2m/v1/cmd"): the HMAC key of commands and their results (section 11).</summary>
+    public static byte[] DeriveCommandKey(ReadOnlySpan<byte> secret) => Derive(secret, CommandInfo);
 
     private static byte[] Derive(ReadOnlySpan<byte> secret, byte[] info)
     {

@@ -28,6 +28,30 @@ public sealed record RegisteredDevice(
 /// <param name="Secret">S, 32 bytes (section 2.1).</param>
 public sealed record DeviceCredential(RegisteredDevice Device, ReadOnlyMemory<byte> Secret);
 
+/// <summary>
+/// A page of the registry for people (the console's fleet): the devices after <see cref="After"/> in id
+/// order that match every filter given, at most <see cref="Limit"/> of them. Keyset paging (the next
+/// page starts after the last id shown) keeps every page as fast as the first however large the fleet.
+/// </summary>
+/// <param name="After">The last id of the previous page; null for the first page.</param>
+/// <param name="Limit">Most devices returned.</param>
+/// <param name="IdPrefix">Only ids that start with this.</param>
+/// <param name="Tenant">Only this tenant.</param>
+/// <param name="Role">Only devices with this role.</param>
+/// <param name="Enabled">Only enabled (true) or disabled (false) devices.</param>
+public sealed record DevicePageQuery(string? After, int Limit, string? IdPrefix = null, string? Tenant = null, string? Role = null, bool? Enabled = null)
+{
+    /// <summary>Whether <paramref name="device"/> passes the filters (not the paging).</summary>
+    public bool Matches(RegisteredDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return (IdPrefix == null || device.DeviceId.StartsWith(IdPrefix, StringComparison.Ordinal))
+            && (Tenant == null || device.Tenant == Tenant)
+            && (Role == null || device.Roles.Contains(Role))
+            && (Enabled == null || device.Enabled == Enabled);
+    }
+}
+
 /// <summary>How a registry change ended; maps to an HTTP status in the admin API.</summary>
 public enum RegistryResult
 {
@@ -66,6 +90,20 @@ public interface IDeviceRegistry
 
     /// <summary>All devices, ordered by id, without secrets.</summary>
     Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of devices in id order, as <paramref name="query"/> says, without secrets. A store
+    /// should answer with an indexed range query; this default filters <see cref="ListAsync"/>.
+    /// </summary>
+    async Task<IReadOnlyList<RegisteredDevice>> ListPageAsync(DevicePageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        return all.Where(d => (query.After == null || string.CompareOrdinal(d.DeviceId, query.After) > 0) && query.Matches(d)).Take(query.Limit).ToList();
+    }
+
+    /// <summary>The number of registered devices.</summary>
+    async Task<long> CountAsync(CancellationToken cancellationToken) => (await ListAsync(cancellationToken).ConfigureAwait(false)).Count;
 
     /// <summary>
     /// The devices among <paramref name="deviceIds"/> that exist, without secrets, in no particular

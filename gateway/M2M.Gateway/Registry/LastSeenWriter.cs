@@ -1,15 +1,22 @@
 namespace M2M.Gateway.Registry;
 
 /// <summary>
-/// Last-seen times of <c>registry.db</c>, coalesced: a device seen many times in a second is written
-/// once, and every device seen in that second shares one transaction (one fsync), written
-/// <see cref="FlushInterval"/> after the first of them and when the registry is disposed. Last-seen is
-/// bookkeeping (docs/admin-api.md), so a token request never waits for it; the registry's own reads
-/// add what is not yet written (<see cref="Overlay"/>), so through this gateway it is current at once.
-/// A crash loses at most the last interval's times.
+/// Last-seen (or last-used) times of <c>registry.db</c>, coalesced: a device (an API key) seen many
+/// times in a second is written once, and every one seen in that second shares one transaction (one
+/// fsync), written <see cref="FlushInterval"/> after the first of them and when the owner is disposed.
+/// Last-seen is bookkeeping (docs/admin-api.md), so a request never waits for it; the owner's own
+/// reads add what is not yet written (<see cref="Overlay"/>, <see cref="Pending"/>), so through this
+/// gateway it is current at once. A crash loses at most the last interval's times.
 /// </summary>
-internal sealed partial class LastSeenWriter(RegistryDatabase database, TimeProvider time, ILogger logger) : IAsyncDisposable
+/// <param name="database">The registry.</param>
+/// <param name="update">The UPDATE statement that writes one time, with parameters <c>$id</c> and <c>$seen</c> (Unix milliseconds).</param>
+/// <param name="time">The clock of the flush timer.</param>
+/// <param name="logger">Where a failed write is reported.</param>
+internal sealed partial class LastSeenWriter(RegistryDatabase database, string update, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    /// <summary>The statement of devices: live rows only, never earlier than the registration (a time recorded before a deletion and a new registration of the id is not the new registration's).</summary>
+    public const string DevicesUpdate = "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id AND deleted_at IS NULL AND created_at <= $seen;";
+
     /// <summary>How long a last-seen time waits before it is written.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
@@ -37,6 +44,9 @@ internal sealed partial class LastSeenWriter(RegistryDatabase database, TimeProv
 
         return device with { LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(seenAtMs) };
     }
+
+    /// <summary>The time recorded for <paramref name="id"/> and not written yet (Unix milliseconds), if any.</summary>
+    public long? Pending(string id) => _pending.TryGetValue(id, out var seenAtMs) ? seenAtMs : null;
 
     /// <summary>Writes every pending time in one transaction; on failure they stay pending for the next attempt.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -104,10 +114,7 @@ internal sealed partial class LastSeenWriter(RegistryDatabase database, TimeProv
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-
-            // Live rows only, never earlier than the registration (a time recorded before a deletion
-            // and a new registration of the id is not the new registration's).
-            command.CommandText = "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id AND deleted_at IS NULL AND created_at <= $seen;";
+            command.CommandText = update;
             var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
             var seen = command.Parameters.Add("$seen", Microsoft.Data.Sqlite.SqliteType.Integer);
             foreach (var (deviceId, seenAtMs) in batch)
@@ -121,6 +128,6 @@ internal sealed partial class LastSeenWriter(RegistryDatabase database, TimeProv
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record when {Count} devices were last seen; trying again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record when {Count} devices or keys were last seen; trying again")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace M2M.Gateway.Registry;
 
 /// <summary>
-/// The SQLite file <c>registry.db</c> in the data folder: devices and admin API keys. Its schema
+/// The SQLite file <c>registry.db</c> in the data folder: devices and API keys. Its schema
 /// version is SQLite's <c>PRAGMA user_version</c>; <see cref="Migrations"/> takes any older file
 /// forward, one step per version, each in its own transaction, and a file written by a newer gateway
 /// is refused rather than misread.
@@ -52,6 +52,44 @@ public sealed class RegistryDatabase
         ALTER TABLE devices ADD COLUMN deleted_at INTEGER NULL;
         ALTER TABLE devices ADD COLUMN credential_since INTEGER NOT NULL DEFAULT 0;
         UPDATE devices SET credential_since = created_at;
+        """,
+
+        // 4: API keys for people and machines (docs/admin-api.md, "API keys"): a name, built-in roles,
+        // an optional tenant scope and expiry, revocation kept as a time (the row stays for the audit
+        // trail), when its current secret came into force, and its last use (coalesced). The key that
+        // existed before is the bootstrap key: a global admin.
+        """
+        ALTER TABLE admin_keys ADD COLUMN name TEXT NOT NULL DEFAULT 'bootstrap';
+        ALTER TABLE admin_keys ADD COLUMN roles TEXT NOT NULL DEFAULT '["admin"]';
+        ALTER TABLE admin_keys ADD COLUMN tenant TEXT NULL;
+        ALTER TABLE admin_keys ADD COLUMN expires_at INTEGER NULL;
+        ALTER TABLE admin_keys ADD COLUMN revoked_at INTEGER NULL;
+        ALTER TABLE admin_keys ADD COLUMN secret_since INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE admin_keys ADD COLUMN last_used_at INTEGER NULL;
+        UPDATE admin_keys SET secret_since = created_at;
+        """,
+
+        // 5: cloud-to-device commands (docs/protocol.md section 11, docs/admin-api.md "Commands"). A
+        // device's sequence numbers live apart from its commands so that they never restart.
+        """
+        CREATE TABLE command_sequences (
+            device_id TEXT NOT NULL PRIMARY KEY,
+            last_sequence INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE commands (
+            device_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            deliveries INTEGER NOT NULL,
+            delivered_at INTEGER NULL,
+            completed_at INTEGER NULL,
+            detail TEXT NULL,
+            PRIMARY KEY (device_id, sequence)
+        ) STRICT;
         """,
     ];
 

@@ -24,7 +24,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     // Ids per statement of FindManyAsync.
     private const int FindManyChunk = 1000;
 
-    private readonly LastSeenWriter _lastSeen = new(database, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly LastSeenWriter _lastSeen = new(database, LastSeenWriter.DevicesUpdate, time, (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <inheritdoc />
     public event EventHandler<string>? DeviceChanged;
@@ -123,7 +123,65 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {Columns} FROM devices WHERE {Live} ORDER BY id;", null, cancellationToken).ConfigureAwait(false);
+        await QueryAsync($"SELECT {Columns} FROM devices WHERE {Live} ORDER BY id;", [], cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The id conditions (after, prefix) are ranges on the primary key and the rows come in its order,
+    /// so SQLite reads only the page's rows and those the other filters skip on the way.
+    /// </remarks>
+    public async Task<IReadOnlyList<RegisteredDevice>> ListPageAsync(DevicePageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var conditions = new List<string> { Live };
+        var parameters = new List<(string Name, object Value)>();
+        if (query.After != null)
+        {
+            conditions.Add("id > $after");
+            parameters.Add(("$after", query.After));
+        }
+
+        if (!string.IsNullOrEmpty(query.IdPrefix))
+        {
+            // A prefix as a range: id >= prefix AND id < prefix followed by the highest character.
+            conditions.Add("id >= $prefix AND id < $prefixEnd");
+            parameters.Add(("$prefix", query.IdPrefix));
+            parameters.Add(("$prefixEnd", query.IdPrefix + char.MaxValue));
+        }
+
+        if (query.Tenant != null)
+        {
+            conditions.Add("tenant = $tenant");
+            parameters.Add(("$tenant", query.Tenant));
+        }
+
+        if (query.Role != null)
+        {
+            conditions.Add("EXISTS (SELECT 1 FROM json_each(roles) WHERE value = $role)");
+            parameters.Add(("$role", query.Role));
+        }
+
+        if (query.Enabled != null)
+        {
+            conditions.Add("enabled = $enabled");
+            parameters.Add(("$enabled", query.Enabled.Value ? 1 : 0));
+        }
+
+        parameters.Add(("$limit", Math.Max(0, query.Limit)));
+        return await QueryAsync($"SELECT {Columns} FROM devices WHERE {string.Join(" AND ", conditions)} ORDER BY id LIMIT $limit;", parameters, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM devices WHERE {Live};";
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RegisteredDevice>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
@@ -267,14 +325,17 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
         }
     }
 
-    private async Task<List<RegisteredDevice>> QueryAsync(string sql, (string Name, string Value)? parameter, CancellationToken cancellationToken)
+    private Task<List<RegisteredDevice>> QueryAsync(string sql, (string Name, string Value)? parameter, CancellationToken cancellationToken) =>
+        QueryAsync(sql, parameter is { } p ? [(p.Name, (object)p.Value)] : [], cancellationToken);
+
+    private async Task<List<RegisteredDevice>> QueryAsync(string sql, IReadOnlyList<(string Name, object Value)> parameters, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
-            if (parameter is var (name, value))
+            foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);
             }

@@ -39,6 +39,31 @@ public interface IRecordSink
     ValueTask CloseAsync();
 }
 
+/// <summary>
+/// The destination as a whole cannot be used now: unreachable, it refused the sink's credentials,
+/// the sink is misconfigured. Thrown from any member; the relay supervises it as a sink failure
+/// (close, back off, recover) and shows <see cref="Exception.Message"/>, a short stable reason
+/// (<c>nats authorization</c>, <c>postgres 28P01</c>, <c>configuration: ...</c>), in /health, the
+/// admin API and the <c>reason</c> label of <c>m2m_relay_sink_failures_total</c>. The reason never
+/// carries a secret (a password, a token, a URL's query).
+/// </summary>
+public sealed class SinkFailureException : Exception
+{
+    public SinkFailureException()
+    {
+    }
+
+    public SinkFailureException(string reason)
+        : base(reason)
+    {
+    }
+
+    public SinkFailureException(string reason, Exception innerException)
+        : base(reason, innerException)
+    {
+    }
+}
+
 /// <summary>One event as every sink receives it.</summary>
 /// <param name="Position">The record's journal position.</param>
 /// <param name="Json">The CloudEvent, one line of UTF-8 JSON without a newline (docs/ingress.md, "Relayed records").</param>
@@ -46,7 +71,9 @@ public readonly record struct RelayEvent(long Position, ReadOnlyMemory<byte> Jso
 
 /// <summary>
 /// One event could not be delivered now (the destination refused it or did not answer); the relay
-/// retries it and dead-letters it after <see cref="RelayOptions.MaxAttempts"/>.
+/// retries it and dead-letters it after <see cref="RelayOptions.MaxAttempts"/>. Its message is a
+/// short stable reason (<c>http 503</c>, <c>nats timeout</c>): the <c>reason</c> label of
+/// <c>m2m_relay_delivery_failures_total</c>, so it must come from a small set, and never carries a secret.
 /// </summary>
 public sealed class SinkDeliveryException : Exception
 {

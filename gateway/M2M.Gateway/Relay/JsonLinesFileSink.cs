@@ -138,3 +138,34 @@ public sealed class JsonLinesFileSink(string path) : IRecordSink, IAsyncDisposab
         return -1;
     }
 }
+
+/// <summary>Configuration section <c>Gateway:Relay:File</c>.</summary>
+public sealed class FileSinkOptions
+{
+    /// <summary>False turns the file sink off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The file; relative paths are under <c>Gateway:DataDirectory</c>.</summary>
+    public string Path { get; set; } = "telemetry.jsonl";
+}
+
+/// <summary>The <c>file</c> sink kind: on unless <c>Gateway:Relay:File:Enabled</c> is false.</summary>
+public sealed class JsonLinesFileSinkKind : SinkKind<FileSinkOptions>
+{
+    public override string Name => "file";
+
+    public override string Section => "File";
+
+    protected override bool IsEnabled(FileSinkOptions options) => options.Enabled;
+
+    protected override IEnumerable<string> Validate(FileSinkOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            yield return $"{Key("Path")} is empty";
+        }
+    }
+
+    protected override IRecordSink Create(FileSinkOptions options, SinkContext context) =>
+        new JsonLinesFileSink(System.IO.Path.Combine(context.DataDirectory, options.Path));
+}

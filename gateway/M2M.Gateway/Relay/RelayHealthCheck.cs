@@ -8,6 +8,8 @@ namespace M2M.Gateway.Relay;
 /// naming each such sink with its state, since when and its last error's kind. Degraded, not
 /// Unhealthy: the gateway still journals and acknowledges (until the backlog bound holds ingest
 /// back), so a load balancer should keep it; monitoring alerts on it (docs/ingress.md, "Health").
+/// Every sink's report, whatever its state, is in the result's data (<c>sinks</c>), which
+/// <c>/health</c> shows as JSON.
 /// </summary>
 public sealed class RelayHealthCheck(RelayStatus status) : IHealthCheck
 {
@@ -16,14 +18,16 @@ public sealed class RelayHealthCheck(RelayStatus status) : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var failing = status.Report().Where(r => r.Failing).ToList();
+        var reports = status.Report();
+        var data = new Dictionary<string, object> { ["sinks"] = reports };
+        var failing = reports.Where(r => r.Failing).ToList();
         if (failing.Count == 0)
         {
-            return Task.FromResult(HealthCheckResult.Healthy());
+            return Task.FromResult(HealthCheckResult.Healthy(data: data));
         }
 
         var description = string.Join("; ", failing.Select(r => string.Create(CultureInfo.InvariantCulture,
             $"sink {r.Name} {r.State} since {r.Since:yyyy-MM-ddTHH:mm:ssZ} ({r.LastError ?? "no error"}), {r.Lag} records behind")));
-        return Task.FromResult(HealthCheckResult.Degraded(description));
+        return Task.FromResult(HealthCheckResult.Degraded(description, data: data));
     }
 }

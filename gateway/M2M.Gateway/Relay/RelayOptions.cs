@@ -6,11 +6,8 @@ public sealed class RelayOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Gateway:Relay";
 
-    /// <summary>The JSON-lines file sink (the default sink).</summary>
-    public FileSinkOptions File { get; set; } = new();
-
-    /// <summary>The HTTP webhook sink; off unless <see cref="WebhookSinkOptions.Url"/> is set.</summary>
-    public WebhookSinkOptions Webhook { get; set; } = new();
+    // Each sink's own settings are in its section (Gateway:Relay:File, :Webhook, :Nats...), read by
+    // its kind (SinkKinds.All); these are the settings every sink shares.
 
     /// <summary>Attempts per record before it goes to the dead letters.</summary>
     public int MaxAttempts { get; set; } = 12;
@@ -42,24 +39,4 @@ public sealed class RelayOptions
         var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
         return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
     }
-}
-
-/// <summary>Configuration section <c>Gateway:Relay:File</c>.</summary>
-public sealed class FileSinkOptions
-{
-    /// <summary>False turns the file sink off.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>The file; relative paths are under <c>Gateway:DataDirectory</c>.</summary>
-    public string Path { get; set; } = "telemetry.jsonl";
-}
-
-/// <summary>Configuration section <c>Gateway:Relay:Webhook</c>.</summary>
-public sealed class WebhookSinkOptions
-{
-    /// <summary>Where each event is POSTed (application/cloudevents+json); null turns the webhook off.</summary>
-    public Uri? Url { get; set; }
-
-    /// <summary>Timeout of one POST.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

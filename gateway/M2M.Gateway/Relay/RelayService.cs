@@ -59,30 +59,16 @@ public sealed partial class RelayService(
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
-    private List<IRecordSink> CreateSinks()
-    {
-        var sinks = new List<IRecordSink>();
-        if (_options.File.Enabled)
-        {
-            var path = Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", _options.File.Path);
-            sinks.Add(new JsonLinesFileSink(path));
-        }
-
-        if (_options.Webhook.Url != null)
-        {
-            var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("m2m-webhook");
-            client.Timeout = _options.Webhook.Timeout;
-            sinks.Add(new WebhookSink(client, _options.Webhook.Url));
-        }
-
-        return sinks;
-    }
+    private IReadOnlyList<IRecordSink> CreateSinks() => SinkKinds.Create(
+        configuration.GetSection(RelayOptions.Section),
+        new SinkContext(services, configuration["Gateway:DataDirectory"] ?? "data", time, logger));
 
     private void RegisterMetrics()
     {
         metrics.Observe("m2m_journal_position", "Position of the newest journal record.", () => journal.LastPosition);
         metrics.Observe("m2m_journal_backlog", "Records the slowest enabled sink has not delivered (ingest is held back at Gateway:Journal:MaxBacklog).", () => journal.Backlog);
         metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", () => Each(r => r.Lag));
+        metrics.Observe("m2m_relay_lag_seconds", "Age of the oldest journal record a sink has not delivered (gateway time), by sink; 0 when it is caught up.", "sink", () => Each(r => r.LagSeconds));
         metrics.Observe("m2m_relay_sink_failing", "1 while a sink is retrying a record, failing or stuck (then /health is Degraded), else 0.", "sink", () => Each(r => r.Failing ? 1 : 0));
         metrics.Observe("m2m_relay_dead_letters_pending", "Dead letters a sink has now (an operator may redeliver them).", "sink", () => Each(r => r.DeadLetters));
     }

@@ -9,10 +9,11 @@ namespace M2M.Gateway.Relay;
 /// <param name="Position">Every record up to here is delivered (or dead-lettered), durably at the destination.</param>
 /// <param name="SavedPosition">The position last saved to the journal (where a restart resumes, at worst).</param>
 /// <param name="Lag">Journal records it has not delivered yet.</param>
+/// <param name="LagSeconds">Age of the oldest record it has not delivered (gateway time), 0 when caught up.</param>
 /// <param name="DeadLetters">Its dead letters now.</param>
 /// <param name="LastError">The kind of its last failure, if any (never a secret).</param>
 /// <param name="Since">When it entered its state.</param>
-public sealed record SinkReport(string Name, string State, long Position, long SavedPosition, long Lag, long DeadLetters, string? LastError, DateTimeOffset Since)
+public sealed record SinkReport(string Name, string State, long Position, long SavedPosition, long Lag, double LagSeconds, long DeadLetters, string? LastError, DateTimeOffset Since)
 {
     /// <summary>True when the sink is failing or stuck: /health is Degraded and <c>m2m_relay_sink_failing</c> is 1.</summary>
     public bool Failing => State is "retrying" or "failing" or "stuck";
@@ -57,7 +58,16 @@ public sealed class RelayStatus(TelemetryJournal journal, IOptions<RelayOptions>
             SinkState.Starting => "starting",
             _ => "delivering",
         };
-        return new SinkReport(sink.Name, name, position, sink.SavedPosition, Math.Max(0, journal.LastPosition - position), sink.DeadLetters, error, since);
+        var lag = Math.Max(0, journal.LastPosition - position);
+        return new SinkReport(sink.Name, name, position, sink.SavedPosition, lag, lag == 0 ? 0 : AgeOfRecordAfter(position), sink.DeadLetters, error, since);
+    }
+
+    /// <summary>Seconds since the gateway accepted the record after <paramref name="position"/> (memory tail, else journal.db).</summary>
+    private double AgeOfRecordAfter(long position)
+    {
+        var next = new List<CommittedRecord>(1);
+        journal.ReadCommittedAfter(position, 1, next);
+        return next.Count == 0 ? 0 : Math.Max(0, (time.GetUtcNow().ToUnixTimeMilliseconds() - next[0].Record.GatewayTime) / 1000.0);
     }
 
     internal SinkStatus Add(string name)

@@ -44,7 +44,7 @@ internal sealed partial class SinkLoop(
                 var kind = FailureKind.Of(exception);
                 status.Enter(SinkState.Failing, kind);
                 status.EndWork();
-                metrics.SinkFailed(sink.Name);
+                metrics.SinkFailed(sink.Name, FailureKind.Reason(exception));
                 var delay = options.Backoff(_failures);
                 LogSinkFailed(exception.GetType(), sink.Name, kind, _failures, delay);
                 await CloseAsync().ConfigureAwait(false);
@@ -173,12 +173,14 @@ internal sealed partial class SinkLoop(
             }
             catch (SinkDeliveryException exception)
             {
-                metrics.DeliveryFailed(sink.Name);
+                metrics.DeliveryFailed(sink.Name, exception.Message);
                 status.Enter(SinkState.Retrying, exception.Message);
                 if (attempt >= options.MaxAttempts)
                 {
                     return false;
                 }
+
+                metrics.Retried(sink.Name);
 
                 var delay = options.Backoff(attempt);
                 LogRetrying(sink.Name, relayEvent.Position, attempt, delay, exception.Message);

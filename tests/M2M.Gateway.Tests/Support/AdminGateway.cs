@@ -67,6 +67,24 @@ public sealed class AdminGateway : IAsyncDisposable
         return System.Buffers.Text.Base64Url.DecodeFromChars(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
     }
 
+    /// <summary>Creates an API key with the bootstrap key and returns its id and the key itself.</summary>
+    public async Task<(string Id, string Key)> CreateKeyAsync(string name, string[] roles, string? tenant = null)
+    {
+        using var created = await Client.PostAsJsonAsync(new Uri("/admin/v1/keys", UriKind.Relative), new { name, roles, tenant }).ConfigureAwait(false);
+        var body = await created.Content.ReadAsStringAsync().ConfigureAwait(false);
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body);
+        var key = JsonDocument.Parse(body).RootElement;
+        return (key.GetProperty("id").GetString()!, key.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>A client of this gateway that sends <paramref name="bearer"/> (an API key or an access token).</summary>
+    public HttpClient ClientWith(string bearer)
+    {
+        var client = new HttpClient { BaseAddress = Process.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
     /// <summary>The audit log's lines.</summary>
     public IReadOnlyList<JsonElement> AuditLines()
     {

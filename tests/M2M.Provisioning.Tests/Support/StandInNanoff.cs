@@ -3,17 +3,32 @@ namespace M2M.Provisioning.Tests.Support;
 /// <summary>
 /// A stand-in for nanoff: a shell script that records each command line and, for every JSON
 /// descriptor it is given, copies the descriptor's folder (the descriptor and the files it names)
-/// before the provisioning deletes it. Exits with the code the test chose.
+/// before the provisioning deletes it. Exits with the code the test chose. Asked <c>--version</c>
+/// (or 3.x's bare <c>version</c>), it prints the version line of the nanoff it stands for and records
+/// nothing: 3.x prints its header (".NET nanoFramework Firmware Flasher v3.0.12+..."), 2.x its
+/// command-line parser's heading ("nanoff 2.5.90+...").
 /// </summary>
 public sealed class StandInNanoff : IDisposable
 {
-    public StandInNanoff(int exitCode = 0)
+    /// <summary>The last release with dashed options.</summary>
+    public const string DashedVersion = "2.5.90+c66e018c48";
+
+    /// <summary>A release with verbs.</summary>
+    public const string VerbsVersion = "3.0.12+06913d2d65";
+
+    public StandInNanoff(int exitCode = 0, string version = DashedVersion)
     {
+        var versionLine = version.StartsWith("2.", StringComparison.Ordinal)
+            ? "nanoff " + version
+            : ".NET nanoFramework Firmware Flasher v" + version;
         Folder = Directory.CreateTempSubdirectory("m2m-nanoff-").FullName;
         Path = System.IO.Path.Combine(Folder, "nanoff");
         File.WriteAllText(Path, $$"""
             #!/bin/sh
             here="$(dirname "$0")"
+            case "$1" in
+              --version|version) echo "{{versionLine}}"; exit 0 ;;
+            esac
             printf '%s\n' "$*" >> "$here/calls.log"
             n=$(wc -l < "$here/calls.log" | tr -d ' ')
             for a in "$@"; do

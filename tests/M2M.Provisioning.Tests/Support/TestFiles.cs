@@ -8,7 +8,8 @@ public sealed class TestFiles : IDisposable
 
     public const string WifiPassword = "wifi-pass-never-printed";
 
-    public const string CaPem = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+    /// <summary>A CA certificate m2m can parse (it refuses text that is not one).</summary>
+    public static readonly string CaPem = CreateCaPem();
 
     public TestFiles()
     {
@@ -29,6 +30,15 @@ public sealed class TestFiles : IDisposable
 
     /// <summary>Where the provisioning creates its private folder, so the test can see it was removed.</summary>
     public string WorkDir => Path.Combine(Folder, "work");
+
+    private static string CreateCaPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=test CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.ExportCertificatePem() + "\n";
+    }
 
     public void Dispose()
     {

@@ -163,7 +163,7 @@ public sealed class PublishLoad
                 PayloadSegment = payload,
                 ContentType = signed.ContentType,
                 QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
-                UserProperties = [.. signed.UserPropertyNames.Select((name, p) => new MqttUserProperty(name, System.Text.Encoding.UTF8.GetBytes(signed.UserPropertyValues[p]).AsMemory()))],
+                UserProperties = [.. signed.UserPropertyNames.Zip(signed.RenderUserPropertyValues(), (name, value) => new MqttUserProperty(name, System.Text.Encoding.UTF8.GetBytes(value).AsMemory()))],
             };
             Interlocked.Increment(ref _inFlight);
             Interlocked.Increment(ref _sent);

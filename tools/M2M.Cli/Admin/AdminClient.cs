@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using M2M.Cli.Common;
 
@@ -14,17 +15,17 @@ public sealed class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public AdminClient(Uri gateway, string adminKey)
+    public AdminClient(Uri gateway, string adminKey, X509Certificate2Collection? trustedCa = null)
     {
-        _http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(GatewayHttp.CreateHandler(trustedCa)) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
     }
 
-    /// <summary>A client for the command's gateway and admin key.</summary>
-    public static AdminClient For(CommandContext context)
+    /// <summary>A client for the command's gateway and admin key; with <paramref name="trustedCa"/>, the gateway's certificate must chain to it.</summary>
+    public static AdminClient For(CommandContext context, X509Certificate2Collection? trustedCa = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new AdminClient(context.GatewayUrl, context.AdminKey());
+        return new AdminClient(context.GatewayUrl, context.AdminKey(), trustedCa);
     }
 
     /// <summary>Sends a request; returns the JSON body, or null for 204.</summary>
@@ -83,6 +84,7 @@ public sealed class AdminClient : IDisposable
         var exitCode = status switch
         {
             HttpStatusCode.Unauthorized => ExitCodes.Unauthorized,
+            HttpStatusCode.Forbidden => ExitCodes.Forbidden,
             HttpStatusCode.NotFound => ExitCodes.NotFound,
             HttpStatusCode.Conflict => ExitCodes.Conflict,
             HttpStatusCode.BadRequest => ExitCodes.InvalidInput,

@@ -21,7 +21,7 @@ public static class ExitCodes
     /// <summary>No such device, sink or dead letter (HTTP 404).</summary>
     public const int NotFound = 4;
 
-    /// <summary>The device exists already (HTTP 409).</summary>
+    /// <summary>The device exists already, or the key is revoked or the last admin key (HTTP 409).</summary>
     public const int Conflict = 5;
 
     /// <summary>The gateway refused the input (HTTP 400: bad id, tenant, roles).</summary>
@@ -48,12 +48,18 @@ public static class ExitCodes
     /// <summary><c>m2m sink redeliver</c>: some dead letters failed again or were still queued when the wait ended.</summary>
     public const int RedeliveryIncomplete = 13;
 
+    /// <summary>The key is valid but its roles or tenant do not allow the action (HTTP 403).</summary>
+    public const int Forbidden = 14;
+
+    /// <summary><c>m2m device command --wait</c>: the device answered with a status other than ok, or not within the wait.</summary>
+    public const int CommandNotOk = 15;
+
     /// <summary>The text the root command's help shows.</summary>
     public const string Help =
-        "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 already exists, "
+        "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 conflict (already exists, key revoked, last admin key), "
         + "6 invalid input, 7 gateway unreachable, 8 token request refused, 9 unexpected gateway answer, "
         + "10 nanoff not installed, 11 nanoff failed, 12 simulated messages left unacknowledged, "
-        + "13 dead letters not all redelivered.";
+        + "13 dead letters not all redelivered, 14 forbidden (the key's roles or tenant do not allow it), 15 command not answered ok.";
 }
 
 /// <summary>A failure the CLI reports as one line on stderr with its exit code.</summary>

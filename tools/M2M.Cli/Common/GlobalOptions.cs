@@ -63,7 +63,12 @@ public static class GlobalOptions
         }
         catch (HttpRequestException e)
         {
-            await context.Error.WriteLineAsync($"m2m: cannot reach the gateway: {e.Message}").ConfigureAwait(false);
+            // The inner exception says why (a certificate chain that does not end at a trusted CA, say).
+            var why = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+            var hint = e.InnerException is System.Security.Authentication.AuthenticationException
+                ? " (a gateway with its development CA: pass that CA with --ca-cert where the command has it)"
+                : string.Empty;
+            await context.Error.WriteLineAsync($"m2m: cannot reach the gateway: {why}{hint}").ConfigureAwait(false);
             return ExitCodes.Unreachable;
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -36,6 +36,12 @@ public static class Output
     public static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : string.Empty;
 
+    /// <summary>An array property of strings as "a, b"; empty when absent.</summary>
+    public static string List(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var values) && values.ValueKind == JsonValueKind.Array
+            ? string.Join(", ", values.EnumerateArray().Select(r => r.GetString()))
+            : string.Empty;
+
     /// <summary>A time property as <c>yyyy-MM-dd HH:mm:ssZ</c>; <paramref name="missing"/> when absent or null.</summary>
     public static string Time(JsonElement element, string name, string missing = "") =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, out var time)

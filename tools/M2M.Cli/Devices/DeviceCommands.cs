@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using M2M.Cli.Admin;
+using M2M.Cli.Commands;
 using M2M.Cli.Common;
 
 namespace M2M.Cli.Devices;
 
-/// <summary><c>m2m device add|list|show|disable|enable|rotate|delete</c>, over the admin API.</summary>
+/// <summary><c>m2m device add|list|show|disable|enable|rotate|delete|command|commands</c>, over the admin API.</summary>
 public static class DeviceCommands
 {
     public static Command Build()
@@ -18,6 +19,8 @@ public static class DeviceCommands
         device.Subcommands.Add(WithId("enable", "Enable a disabled device.", HttpMethod.Post, id => $"/admin/v1/devices/{id}/enable"));
         device.Subcommands.Add(WithId("rotate", "Replace a device's secret; prints the new secret once (the old one stops working).", HttpMethod.Post, id => $"/admin/v1/devices/{id}/rotate"));
         device.Subcommands.Add(Delete());
+        device.Subcommands.Add(CommandCommands.Send());
+        device.Subcommands.Add(CommandCommands.List());
         return device;
     }
 
@@ -56,18 +59,8 @@ public static class DeviceCommands
         return command;
     }
 
-    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path)
-    {
-        var id = IdArgument();
-        var command = new Command(name, description) { id };
-        command.SetAction(GlobalOptions.Run(async context =>
-        {
-            using var client = AdminClient.For(context);
-            var device = await client.SendAsync(method, path(Uri.EscapeDataString(context.ParseResult.GetValue(id)!)), null, context.CancellationToken).ConfigureAwait(false);
-            await WriteDeviceAsync(context, device!.Value).ConfigureAwait(false);
-        }));
-        return command;
-    }
+    private static Command WithId(string name, string description, HttpMethod method, Func<string, string> path) =>
+        AdminCommand.ForResource(name, description, IdArgument(), method, path, DeviceView.WriteDevice);
 
     private static Command Delete()
     {

@@ -54,10 +54,7 @@ public static class DeviceView
         }
     }
 
-    private static string Roles(JsonElement device) =>
-        device.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array
-            ? string.Join(", ", roles.EnumerateArray().Select(r => r.GetString()))
-            : string.Empty;
+    private static string Roles(JsonElement device) => List(device, "roles");
 
     private static string Enabled(JsonElement device) =>
         device.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.True ? "yes" : "no";

@@ -5,7 +5,9 @@ namespace M2M.Cli.Provisioning;
 
 /// <summary>
 /// <c>m2m device flash</c>: writes the nanoFramework runtime for the chosen board and the
-/// application's deployment image with one nanoff run (<c>--update --deploy --image</c>).
+/// application's deployment image with nanoff, in the command line of the installed nanoff
+/// (<see cref="NanoffSyntax"/>): <c>flash</c> then <c>deploy</c> from 3.0, one
+/// <c>--update --deploy --image</c> run before.
 /// </summary>
 public static class FlashCommand
 {
@@ -34,7 +36,10 @@ public static class FlashCommand
         var image = result.GetValue(Image)!;
         if (!EspTargets.Known.TryGetValue(target, out var board))
         {
-            throw new CliException(ExitCodes.Usage, $"unknown target '{target}'. Known: {string.Join(", ", EspTargets.Known.Keys)} (nanoff --listtargets --platform esp32 lists all)");
+            var retired = EspTargets.Retired.TryGetValue(target, out var replacement)
+                ? $"'{target}' is no longer built by nanoFramework: use {replacement}"
+                : $"unknown target '{target}'";
+            throw new CliException(ExitCodes.Usage, $"{retired}. Known: {string.Join(", ", EspTargets.Known.Keys)} (nanoff list targets platform esp32 lists all)");
         }
 
         if (!image.Exists || !image.Name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
@@ -43,20 +48,10 @@ public static class FlashCommand
         }
 
         var nanoff = Nanoff.Require(result.GetValue(NanoffPath)?.FullName);
-        var arguments = new List<string> { "--target", target, "--serialport", result.GetValue(SerialPort)!, "--update" };
-        if (result.GetValue(MassErase))
-        {
-            arguments.Add("--masserase");
-        }
-
-        if (result.GetValue(FirmwareVersion) is { } version)
-        {
-            arguments.AddRange(["--fwversion", version]);
-        }
-
-        arguments.AddRange(["--deploy", "--image", image.FullName]);
-        await context.Output.WriteLineAsync($"[1/1] Flashing nanoFramework ({target}: {board}) and {image.Name}").ConfigureAwait(false);
-        await nanoff.RunOrFailAsync(arguments, context.Output, "If the board does not enter download mode, hold its BOOT button while nanoff connects.", context.CancellationToken).ConfigureAwait(false);
+        var syntax = await nanoff.DetectSyntaxAsync(context.CancellationToken).ConfigureAwait(false);
+        var runs = syntax.FlashAndDeploy(target, result.GetValue(SerialPort)!, image.FullName, result.GetValue(FirmwareVersion), result.GetValue(MassErase));
+        await context.Output.WriteLineAsync($"[1/1] Flashing nanoFramework ({target}: {board}) and {image.Name} with {syntax.Description}").ConfigureAwait(false);
+        await nanoff.RunAllOrFailAsync(runs, context.Output, "If the board does not enter download mode, hold its BOOT button while nanoff connects.", context.CancellationToken).ConfigureAwait(false);
         await context.Output.WriteLineAsync("Done. Next: m2m device provision (hardware.md, step 5).").ConfigureAwait(false);
     }
 }

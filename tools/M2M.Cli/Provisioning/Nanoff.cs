@@ -5,9 +5,9 @@ namespace M2M.Cli.Provisioning;
 
 /// <summary>
 /// Finds and runs nanoff, the nanoFramework firmware flasher (a .NET tool,
-/// https://github.com/nanoframework/nanoFirmwareFlasher). Only options nanoff really has are used:
-/// <c>--target --serialport --update --masserase --fwversion --deploy --image --filedeployment
-/// --networkdeployment</c>.
+/// https://github.com/nanoframework/nanoFirmwareFlasher). Its command line changed with 3.0:
+/// <see cref="DetectSyntaxAsync"/> asks the installed one its version and <see cref="NanoffSyntax"/>
+/// builds the matching arguments.
 /// </summary>
 public sealed class Nanoff
 {
@@ -54,6 +54,39 @@ public sealed class Nanoff
         return null;
     }
 
+    /// <summary>
+    /// Runs <c>nanoff --version</c> (both syntaxes have it) and returns the syntax of that version;
+    /// fails when it does not run or prints no version.
+    /// </summary>
+    public async Task<NanoffSyntax> DetectSyntaxAsync(CancellationToken cancellationToken)
+    {
+        using var printed = new StringWriter();
+        int exit;
+        try
+        {
+            // Both pumps (stdout, stderr) write at once.
+            exit = await RunAsync(["--version"], TextWriter.Synchronized(printed), cancellationToken, echo: false).ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new CliException(ExitCodes.NanoffFailed, $"{Path} could not be run: {e.Message}");
+        }
+
+        return (exit == 0 ? NanoffSyntax.FromVersionOutput(printed.ToString()) : null)
+            ?? throw new CliException(ExitCodes.NanoffFailed,
+                $"'{Path} --version' printed no version (exit code {exit}); update nanoff with: dotnet tool update -g nanoff");
+    }
+
+    /// <summary>Runs each of <paramref name="runs"/> in order; the first failure fails the command with <paramref name="hint"/>.</summary>
+    public async Task RunAllOrFailAsync(IReadOnlyList<IReadOnlyList<string>> runs, TextWriter output, string hint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        foreach (var run in runs)
+        {
+            await RunOrFailAsync(run, output, hint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs nanoff; a non-zero exit fails the command with <paramref name="hint"/>.</summary>
     public async Task RunOrFailAsync(IReadOnlyList<string> arguments, TextWriter output, string hint, CancellationToken cancellationToken)
     {
@@ -65,7 +98,7 @@ public sealed class Nanoff
     }
 
     /// <summary>Runs nanoff with <paramref name="arguments"/>, passing its output through; returns its exit code.</summary>
-    public async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancellationToken, bool echo = true)
     {
         var start = new ProcessStartInfo(Path)
         {
@@ -78,20 +111,24 @@ public sealed class Nanoff
             start.ArgumentList.Add(argument);
         }
 
-        await output.WriteLineAsync($"  $ nanoff {string.Join(' ', arguments)}").ConfigureAwait(false);
+        if (echo)
+        {
+            await output.WriteLineAsync($"  $ nanoff {string.Join(' ', arguments)}").ConfigureAwait(false);
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("nanoff did not start.");
-        var stdout = PumpAsync(process.StandardOutput, output);
-        var stderr = PumpAsync(process.StandardError, output);
+        var stdout = PumpAsync(process.StandardOutput, output, echo);
+        var stderr = PumpAsync(process.StandardError, output, echo);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
         return process.ExitCode;
     }
 
-    private static async Task PumpAsync(StreamReader reader, TextWriter output)
+    private static async Task PumpAsync(StreamReader reader, TextWriter output, bool indent)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            await output.WriteLineAsync("    " + line).ConfigureAwait(false);
+            await output.WriteLineAsync(indent ? "    " + line : line).ConfigureAwait(false);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using M2M.Cli.Admin;
 using M2M.Cli.Common;
@@ -26,9 +27,9 @@ public static class ProvisionCommand
     private static readonly Option<string> Tenant = new("--tenant") { Description = "Tenant of a newly registered device.", DefaultValueFactory = _ => "default" };
     private static readonly Option<string[]> Roles = new("--role") { Description = "Role of a newly registered device (repeatable).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<FileInfo?> SecretFile = new("--secret-file") { Description = "Use this existing device secret (base64url) instead of registering the device." };
-    private static readonly Option<FileInfo?> CaCert = new("--ca-cert") { Description = "The gateway's CA certificate (PEM), trusted by the board for HTTPS and MQTT over TLS." };
+    private static readonly Option<FileInfo?> CaCert = new("--ca-cert") { Description = "The gateway's CA certificate (PEM), trusted by the board for HTTPS and MQTT over TLS, and by m2m itself for its calls to the gateway." };
     private static readonly Option<string?> MqttHost = new("--mqtt-host") { Description = "MQTT host name (default: the gateway's host; with TLS it must match the gateway's certificate)." };
-    private static readonly Option<int> MqttPort = new("--mqtt-port") { Description = "MQTT port.", DefaultValueFactory = _ => 8883 };
+    private static readonly Option<int?> MqttPort = new("--mqtt-port") { Description = "MQTT port (default: the one the gateway publishes in its metadata, m2m_mqtt_tls_port or with --mqtt-plain m2m_mqtt_port)." };
     private static readonly Option<bool> MqttPlain = new("--mqtt-plain") { Description = "MQTT without TLS (development only: the access token travels in clear)." };
     private static readonly Option<string?> WifiSsid = new("--wifi-ssid") { Description = "Wi-Fi network the board joins." };
     private static readonly Option<FileInfo?> WifiPasswordFile = new("--wifi-password-file") { Description = $"File holding the Wi-Fi password (else ${WifiPasswordVariable}; none for an open network)." };
@@ -74,10 +75,7 @@ public static class ProvisionCommand
         }
 
         var caPem = caFile == null ? null : await File.ReadAllTextAsync(caFile.FullName, context.CancellationToken).ConfigureAwait(false);
-        if (caPem != null && !caPem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-        {
-            throw new CliException(ExitCodes.Usage, $"{caFile!.FullName} is not a PEM certificate");
-        }
+        var trustedCa = caPem == null ? null : GatewayHttp.ParseCaPem(caPem, caFile!.FullName);
 
         var ssid = result.GetValue(WifiSsid);
         var wifiFile = result.GetValue(WifiPasswordFile);
@@ -94,9 +92,13 @@ public static class ProvisionCommand
             throw new CliException(ExitCodes.Usage, "--interval must be 1 to 86400 s and --outbox-capacity 1 to 1024");
         }
 
+        var syntax = await nanoff.DetectSyntaxAsync(context.CancellationToken).ConfigureAwait(false);
+        var mqttPort = result.GetValue(MqttPort)
+            ?? await GatewayMetadata.MqttPortAsync(gateway, trustedCa, tls, output, context.CancellationToken).ConfigureAwait(false);
+
         await output.WriteLineAsync($"[1/4] Device secret for {id}").ConfigureAwait(false);
-        var secret = await ObtainSecretAsync(context, id).ConfigureAwait(false);
-        var credential = new DeviceCredential(id, secret, new Uri(gateway, "oauth2/token").ToString(), result.GetValue(MqttHost) ?? gateway.Host, result.GetValue(MqttPort))
+        var secret = await ObtainSecretAsync(context, id, trustedCa).ConfigureAwait(false);
+        var credential = new DeviceCredential(id, secret, new Uri(gateway, "oauth2/token").ToString(), result.GetValue(MqttHost) ?? gateway.Host, mqttPort)
         {
             MqttTls = tls,
             CaCertificatePem = caPem ?? string.Empty,
@@ -115,13 +117,13 @@ public static class ProvisionCommand
         var networkDeployment = ssid != null || caName != null ? folder.WriteNetworkDeployment(serialPort, ssid, wifiPassword, caName) : null;
         var kept = folder.Keep ? $" The deployment files are in {folder.Path}." : string.Empty;
 
-        await output.WriteLineAsync($"[3/4] Writing {string.Join(", ", files)} to I:\\ on {serialPort}").ConfigureAwait(false);
-        await nanoff.RunOrFailAsync(["--serialport", serialPort, "--filedeployment", fileDeployment], output, NanoffHint + kept, context.CancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"[3/4] Writing {string.Join(", ", files)} to I:\\ on {serialPort} with {syntax.Description}").ConfigureAwait(false);
+        await nanoff.RunOrFailAsync(syntax.DeployFiles(serialPort, fileDeployment), output, NanoffHint + kept, context.CancellationToken).ConfigureAwait(false);
         if (networkDeployment != null)
         {
             var what = ssid != null && caName != null ? $"Wi-Fi profile '{ssid}' and CA certificate" : ssid != null ? $"Wi-Fi profile '{ssid}'" : "CA certificate";
             await output.WriteLineAsync($"[4/4] Writing the {what} to the board's configuration").ConfigureAwait(false);
-            await nanoff.RunOrFailAsync(["--serialport", serialPort, "--networkdeployment", networkDeployment], output, NanoffHint + kept, context.CancellationToken).ConfigureAwait(false);
+            await nanoff.RunOrFailAsync(syntax.DeployNetwork(serialPort, networkDeployment), output, NanoffHint + kept, context.CancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -134,7 +136,7 @@ public static class ProvisionCommand
     }
 
     /// <summary>The secret from --secret-file, else from registering the device (the gateway shows it once).</summary>
-    private static async Task<byte[]> ObtainSecretAsync(CommandContext context, string id)
+    private static async Task<byte[]> ObtainSecretAsync(CommandContext context, string id, X509Certificate2Collection? trustedCa)
     {
         if (context.ParseResult.GetValue(SecretFile) is { } secretFile)
         {
@@ -143,7 +145,7 @@ public static class ProvisionCommand
             return SecretText.Decode(text) ?? throw new CliException(ExitCodes.Usage, $"{secretFile.FullName} does not hold a base64url 32-byte secret");
         }
 
-        using var client = AdminClient.For(context);
+        using var client = AdminClient.For(context, trustedCa);
         var body = new { id, tenant = context.ParseResult.GetValue(Tenant), roles = context.ParseResult.GetValue(Roles) ?? [] };
         JsonElement? created;
         try

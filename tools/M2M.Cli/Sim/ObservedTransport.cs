@@ -36,7 +36,11 @@ public sealed class ObservedTransport(IMqttTransport inner, SimCounters counters
         return packetId;
     }
 
+    public bool Subscribe(string topic) => inner.Subscribe(topic);
+
     public void Disconnect() => inner.Disconnect();
+
+    public void OnMessageReceived(string topic, byte[] payload) => _listener?.OnMessageReceived(topic, payload);
 
     public void OnPublishAcknowledged(ushort packetId, int reasonCode)
     {

@@ -11,7 +11,7 @@ public static class SinkView
     /// <summary>A table with one row per sink.</summary>
     public static void WriteList(CommandContext context, JsonElement sinks)
     {
-        var table = new Table().AddColumns("SINK", "STATE", "POSITION", "LAG", "DEAD LETTERS", "SINCE", "LAST ERROR");
+        var table = new Table().AddColumns("SINK", "STATE", "POSITION", "LAG", "OLDEST UNDELIVERED", "DEAD LETTERS", "SINCE", "LAST ERROR");
         foreach (var sink in sinks.EnumerateArray())
         {
             table.AddRow(Cells(
@@ -19,6 +19,7 @@ public static class SinkView
                 Text(sink, "state"),
                 Text(sink, "position"),
                 Text(sink, "lag"),
+                Age(sink),
                 Text(sink, "deadLetters"),
                 Time(sink, "since"),
                 Text(sink, "lastError")));
@@ -28,6 +29,12 @@ public static class SinkView
         console.Write(table);
         console.WriteLine($"{sinks.GetArrayLength()} sink(s)");
     }
+
+    /// <summary>How old the sink's oldest undelivered record is, e.g. <c>42.5 s</c>; <c>-</c> when it is caught up.</summary>
+    private static string Age(JsonElement sink) =>
+        sink.TryGetProperty("lagSeconds", out var seconds) && seconds.GetDouble() > 0
+            ? seconds.GetDouble().ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s"
+            : "-";
 
     /// <summary>A table with one row per dead letter, and how to get the next page.</summary>
     public static void WriteDeadLetters(CommandContext context, JsonElement page)

@@ -19,8 +19,8 @@ public sealed class TopicPolicyOptions
     /// <summary>Extra grants and denials for devices of a tenant and/or role.</summary>
     public List<TopicRule> Rules { get; set; } = [];
 
-    /// <summary>docs/protocol.md section 5.2: own telemetry (and streams) and own auth topic.</summary>
-    public static readonly IReadOnlyList<string> DefaultPublish = ["devices/{id}/telemetry", "devices/{id}/telemetry/+", "devices/{id}/auth"];
+    /// <summary>docs/protocol.md section 5.2: own telemetry (and streams), own auth topic, own command results.</summary>
+    public static readonly IReadOnlyList<string> DefaultPublish = ["devices/{id}/telemetry", "devices/{id}/telemetry/+", "devices/{id}/auth", "devices/{id}/command-results"];
 
     /// <summary>docs/protocol.md section 5.2: own command topics.</summary>
     public static readonly IReadOnlyList<string> DefaultSubscribe = ["devices/{id}/commands/#"];

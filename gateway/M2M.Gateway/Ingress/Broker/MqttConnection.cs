@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Packets;
 using M2M.Gateway.Ingress.Pipeline;
 using M2M.Gateway.Ingress.Sessions;
@@ -43,6 +44,12 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
     private bool _flushing;
     private TaskCompletionSource? _flushStopped;
     private bool _closing;
+
+    // Why the gateway closed the connection (its DISCONNECT's Reason String); null when the peer did.
+    private string? _closeReason;
+
+    // When the session was accepted, for the activity record of its end.
+    private DateTimeOffset _sessionSince;
     private bool _connAckSent;
 
     // Written by the read loop, read by the monitor.
@@ -163,6 +170,11 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
             if (_session != null)
             {
                 _endpoint.Sessions.Remove(_session);
+                if (_sessionSince != default)
+                {
+                    _endpoint.Activity.SessionEnded(_session.DeviceId, _session, _sessionSince, Remote, Volatile.Read(ref _closeReason) ?? "connection_closed");
+                }
+
                 _session.Dispose();
             }
             else
@@ -188,6 +200,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
             }
 
             _closing = true;
+            Volatile.Write(ref _closeReason, reason);
             Volatile.Write(ref _closingSince, Environment.TickCount64);
             if (_connAckSent)
             {
@@ -201,6 +214,22 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
 
         // The read loop stops and, on its way out, flushes the DISCONNECT and closes the socket.
         _input.CancelPendingRead();
+    }
+
+    /// <inheritdoc />
+    public bool Send(string topic, ReadOnlySpan<byte> payload)
+    {
+        lock (_sync)
+        {
+            // QoS 0: the command's signed answer is its acknowledgement (docs/protocol.md section 11.4).
+            if (_closing || !PacketWriter.WritePublish(Outgoing(), topic, 0, 0, false, payload, null, [], _clientMaximumPacketSize))
+            {
+                return false;
+            }
+        }
+
+        _ = FlushIfIdleAsync();
+        return true;
     }
 
     /// <inheritdoc />
@@ -430,6 +459,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
         // After the CONNACK is queued: the registry may end the session (takeover by a newer
         // connection, a change caught by its re-check) and its DISCONNECT must follow the CONNACK.
         _endpoint.Sessions.Add(session);
+        _sessionSince = _endpoint.Activity.SessionOpened(session.DeviceId, session, Remote);
         return true;
     }
 
@@ -508,6 +538,17 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
         lock (_sync)
         {
             PacketWriter.WriteSubAck(Outgoing(), subscribe.PacketId, codes, _problemInformation ? refusal : null, _clientMaximumPacketSize);
+        }
+
+        // After the SUBACK is queued: a pending command follows it (docs/protocol.md section 11.4).
+        var commandTopic = $"devices/{session.DeviceId}/commands";
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] is ReasonCode.Success or ReasonCode.GrantedQoS1 && TopicFilter.Covers(subscribe.Subscriptions[i].TopicFilter, commandTopic))
+            {
+                _endpoint.Commands?.SessionSubscribed(session);
+                break;
+            }
         }
 
         return true;

@@ -1,5 +1,7 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Pipeline;
+using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Metrics;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,9 @@ internal sealed partial class MqttEndpoint(
     TopicPolicy policy,
     ConnectionLimits limits,
     GatewayMetrics metrics,
-    ILogger<MqttConnection> logger) : IAsyncDisposable
+    DeviceActivity activity,
+    ILogger<MqttConnection> logger,
+    IDeviceCommands? commands = null) : IAsyncDisposable
 {
     public MqttIngressOptions Options { get; } = options.Value;
 
@@ -34,6 +38,12 @@ internal sealed partial class MqttEndpoint(
     public ConnectionLimits Limits { get; } = limits;
 
     public GatewayMetrics Metrics { get; } = metrics;
+
+    /// <summary>Per-device activity: sessions opened and ended (the console shows them).</summary>
+    public DeviceActivity Activity { get; } = activity;
+
+    /// <summary>The command part, when the gateway has one (docs/protocol.md section 11).</summary>
+    public IDeviceCommands? Commands { get; } = commands;
 
     public ConnectionMonitor Monitor { get; } = new();
 

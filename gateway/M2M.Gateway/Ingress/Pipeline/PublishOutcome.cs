@@ -21,6 +21,17 @@ public sealed record PublishOutcome(string Reason, ReasonCode Code, bool Acknowl
     /// <summary>Section 7.2: the session's deadline was extended.</summary>
     public static readonly PublishOutcome Renewed = new("renewed", ReasonCode.Success);
 
+    /// <summary>Section 11.3: a command result verified and recorded, or a resend of one.</summary>
+    public static readonly PublishOutcome CommandResultRecorded = new("command_result", ReasonCode.Success);
+    public static readonly PublishOutcome CommandResultDuplicate = new("command_result_duplicate", ReasonCode.Success);
+
+    /// <summary>Section 11.3: a result for no command sent to this device, or not in the result layout.</summary>
+    public static readonly PublishOutcome UnknownCommand = new("unknown_command", ReasonCode.ImplementationSpecificError);
+    public static readonly PublishOutcome MalformedResult = new("malformed_result", ReasonCode.ImplementationSpecificError);
+
+    /// <summary>The command store failed: DISCONNECT 0x80, never a PUBACK; the device answers again when the command comes again.</summary>
+    public static readonly PublishOutcome CommandsUnavailable = new("commands_unavailable", ReasonCode.UnspecifiedError, Acknowledged: false);
+
     public static readonly PublishOutcome MalformedProperties = new("malformed_properties", ReasonCode.ImplementationSpecificError);
     public static readonly PublishOutcome UnsupportedVersion = new("unsupported_version", ReasonCode.ImplementationSpecificError);
     public static readonly PublishOutcome Replayed = new("replayed", ReasonCode.ImplementationSpecificError);

@@ -1,3 +1,4 @@
+using M2M.Gateway.Activity;
 using M2M.Gateway.Metrics;
 
 namespace M2M.Gateway.Ingress.Pipeline;
@@ -12,14 +13,16 @@ public sealed partial class PublishPipeline(
     CheckTopic checkTopic,
     AuthorizeTopic authorizeTopic,
     RenewSession renewSession,
+    RecordCommandResult recordCommandResult,
     ExtractSignedMessage extractSignedMessage,
     VerifySignature verifySignature,
     CheckTimestamp checkTimestamp,
     JournalMessage journalMessage,
     GatewayMetrics metrics,
+    DeviceActivity activity,
     ILogger<PublishPipeline> logger)
 {
-    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
+    private readonly IPublishStage[] _stages = [checkTopic, authorizeTopic, renewSession, recordCommandResult, extractSignedMessage, verifySignature, checkTimestamp, journalMessage];
 
     /// <summary>
     /// Runs the stages. Returns the outcome, or <see cref="PublishOutcome.Journaling"/> when the journal
@@ -55,11 +58,13 @@ public sealed partial class PublishPipeline(
         return outcome;
     }
 
-    /// <summary>Records how a PUBLISH ended: the metric by reason, and a log line for a refusal.</summary>
+    /// <summary>Records how a PUBLISH ended: the metric by reason, the device's activity (the console), and a log line for a refusal.</summary>
     public void Complete(PublishContext context, PublishOutcome outcome)
     {
         context.Outcome = outcome;
         metrics.Message(outcome.Reason);
+        var signed = outcome.Succeeded ? context.Message : null;
+        activity.Message(context.Session.DeviceId, outcome.Reason, outcome.Succeeded, context.Topic, context.Payload, signed?.Epoch, signed?.Sequence);
         if (!outcome.Succeeded)
         {
             LogRefused(context.Session.DeviceId, outcome.Reason, (int)outcome.Code, outcome.Acknowledged ? "PUBACK" : "DISCONNECT");

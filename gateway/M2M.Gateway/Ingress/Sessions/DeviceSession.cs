@@ -13,6 +13,13 @@ public interface ISessionConnection
     /// at once, never throws; a second call does nothing.
     /// </summary>
     void Close(ReasonCode code, string reason);
+
+    /// <summary>
+    /// Sends a QoS 0 PUBLISH to the device (a command, docs/protocol.md section 11) after what is
+    /// already queued. False, sending nothing, when the connection is closing or the packet would
+    /// exceed the device's Maximum Packet Size (MQTT 5 section 3.1.2.11.4).
+    /// </summary>
+    bool Send(string topic, ReadOnlySpan<byte> payload);
 }
 
 /// <summary>

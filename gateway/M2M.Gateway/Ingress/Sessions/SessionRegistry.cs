@@ -48,6 +48,9 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>Number of live sessions.</summary>
     public int Count => _sessions.Count;
 
+    /// <summary>The ids of the devices with a live session now (a snapshot).</summary>
+    public IReadOnlyCollection<string> DeviceIds => (IReadOnlyCollection<string>)_sessions.Keys;
+
     /// <summary>The live session of a device, if any.</summary>
     public DeviceSession? Find(string deviceId) => _sessions.TryGetValue(deviceId, out var session) ? session : null;
 

@@ -50,8 +50,10 @@ public sealed class ReadAssertion : IAssertionStage
 
             return ReadClaims(context, payload.RootElement);
         }
-        catch (Exception exception) when (exception is FormatException or JsonException)
+        catch (Exception exception) when (exception is FormatException or JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: JsonDocument accepts a string whose bytes are not UTF-8 and
+            // throws only when it is read (found by fuzzing: tests/fuzz/token-request/regressions).
             return TokenReason.MalformedAssertion;
         }
     }

@@ -1,7 +1,8 @@
+using M2M.Gateway.Admin;
 using M2M.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace M2M.Gateway.Admin;
+namespace M2M.Gateway.Access;
 
 /// <summary>
 /// At start, when the registry has no admin key, creates one and prints it once on standard output:
@@ -9,8 +10,15 @@ namespace M2M.Gateway.Admin;
 /// who starts a new gateway needs a first key and nothing else could hand it over. It goes to the
 /// console directly, not through the logger, so it reaches no log sink.
 /// </summary>
-internal sealed class CreateFirstAdminKey(AdminKeyStore store, IOptions<AdminOptions> options, DataDirectory dataDirectory) : IHostedService
+/// <remarks>
+/// The bootstrap key is a global admin named <see cref="Name"/>; once another global admin key
+/// exists it can be revoked like any other (docs/admin-api.md, "API keys").
+/// </remarks>
+internal sealed class CreateFirstAdminKey(ApiKeyStore store, IOptions<AdminOptions> options, DataDirectory dataDirectory) : IHostedService
 {
+    /// <summary>The bootstrap key's name.</summary>
+    public const string Name = "bootstrap";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (await store.CountAsync(cancellationToken).ConfigureAwait(false) > 0)
@@ -18,7 +26,8 @@ internal sealed class CreateFirstAdminKey(AdminKeyStore store, IOptions<AdminOpt
             return;
         }
 
-        var key = await store.CreateAsync(cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(Name, [AccessRoles.Admin], null, null, cancellationToken).ConfigureAwait(false);
+        var key = (created.Key.Id, Key: created.Secret);
         Console.Out.WriteLine(
             $"""
 

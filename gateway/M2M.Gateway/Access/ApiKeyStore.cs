@@ -1,0 +1,302 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using M2M.Gateway.Registry;
+using Microsoft.Data.Sqlite;
+
+namespace M2M.Gateway.Access;
+
+/// <summary>An API key as stored: everything but the key itself, of which only a hash is kept.</summary>
+/// <param name="Id">Its id, <c>ak-</c> + 16 hex digits; the audit log names the actor by it.</param>
+/// <param name="Name">What it is for, chosen by its creator.</param>
+/// <param name="Roles">Its built-in roles (<see cref="AccessRoles"/>).</param>
+/// <param name="Tenant">The tenant it is confined to, or null for every tenant.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="SecretSince">When its current secret came into force (creation or last rotation).</param>
+/// <param name="ExpiresAt">From when it is refused, if set.</param>
+/// <param name="RevokedAt">When it was revoked, if it was.</param>
+/// <param name="LastUsedAt">When it last authenticated a request, if ever.</param>
+public sealed record ApiKey(
+    string Id,
+    string Name,
+    IReadOnlyList<string> Roles,
+    string? Tenant,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset SecretSince,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt)
+{
+    /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c> at <paramref name="now"/>.</summary>
+    public string State(DateTimeOffset now) => RevokedAt != null ? "revoked" : ExpiresAt <= now ? "expired" : "active";
+
+    /// <summary>The principal the key authenticates.</summary>
+    public AccessPrincipal Principal() => new(Id, Roles, Tenant);
+}
+
+/// <summary>A new key or a rotated one: the key record and its secret, shown once and never stored.</summary>
+/// <param name="Key">The stored record.</param>
+/// <param name="Secret">The bearer key, <see cref="ApiKeyStore.Prefix"/> + base64url of 32 random bytes.</param>
+public sealed record NewApiKey(ApiKey Key, string Secret);
+
+/// <summary>The outcome of authenticating a presented key: the key, or the stable reason it is refused.</summary>
+/// <param name="Key">The active key, or null.</param>
+/// <param name="Reason"><c>ok</c>, <c>invalid_key</c>, <c>expired_key</c> or <c>revoked_key</c>.</param>
+public readonly record struct KeyAuthentication(ApiKey? Key, string Reason);
+
+/// <summary>The outcome of a change to a key.</summary>
+public enum KeyChange
+{
+    /// <summary>Done.</summary>
+    Done,
+
+    /// <summary>No key with that id (or not within the caller's tenant).</summary>
+    NotFound,
+
+    /// <summary>The key is revoked: nothing more can be done with it.</summary>
+    Revoked,
+
+    /// <summary>Refused: it would leave no active global admin key.</summary>
+    LastAdminKey,
+}
+
+/// <summary>
+/// API keys for people and machines, in the <c>admin_keys</c> table of <c>registry.db</c>. A key is
+/// 32 random bytes, so a single SHA-256 suffices as its stored form (no password stretching is needed
+/// for a value that cannot be guessed); only the hash and the key's description are kept. Last use is
+/// coalesced (<see cref="LastSeenWriter"/>): a key used a thousand times a second is written once.
+/// </summary>
+public sealed class ApiKeyStore : IAsyncDisposable
+{
+    /// <summary>Every key starts with this, so secret scanners and people can recognise one.</summary>
+    public const string Prefix = "m2m_key_";
+
+    /// <summary>The prefix of the first key of gateways before API keys had roles; such keys still authenticate.</summary>
+    public const string BootstrapPrefix = "m2m_admin_";
+
+    /// <summary>The longest name.</summary>
+    public const int MaxName = 128;
+
+    private const string Columns = "id, name, roles, tenant, created_at, secret_since, expires_at, revoked_at, last_used_at";
+
+    // Active global admin keys other than $id, at $now: the guard of revocation and expiry.
+    private const string OtherAdmins =
+        "SELECT count(*) FROM admin_keys WHERE id <> $id AND tenant IS NULL AND revoked_at IS NULL "
+        + "AND (expires_at IS NULL OR expires_at > $now) AND EXISTS (SELECT 1 FROM json_each(admin_keys.roles) WHERE value = 'admin');";
+
+    private readonly RegistryDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly LastSeenWriter _lastUsed;
+
+    public ApiKeyStore(RegistryDatabase database, TimeProvider time, ILogger<ApiKeyStore> logger)
+    {
+        _database = database;
+        _time = time;
+        _lastUsed = new LastSeenWriter(database, "UPDATE admin_keys SET last_used_at = max(coalesce(last_used_at, 0), $seen) WHERE id = $id;", time, logger);
+    }
+
+    /// <summary>Creates a key and stores its hash; the secret is returned once.</summary>
+    public async Task<NewApiKey> CreateAsync(string name, IReadOnlyList<string> roles, string? tenant, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var key = new ApiKey("ak-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, roles.ToArray(), tenant, now, now, expiresAt, null, null);
+        var secret = NewSecret();
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO admin_keys (id, hash, name, roles, tenant, created_at, secret_since, expires_at) "
+                + "VALUES ($id, $hash, $name, $roles, $tenant, $now, $now, $expires);";
+            command.Parameters.AddWithValue("$id", key.Id);
+            command.Parameters.AddWithValue("$hash", Hash(secret));
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$roles", JsonSerializer.Serialize(key.Roles));
+            command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$expires", (object?)expiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new NewApiKey(key, secret);
+    }
+
+    /// <summary>The number of keys, whatever their state.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM admin_keys;";
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>Every key (revoked and expired ones included) within <paramref name="tenant"/>'s scope (every key for null), ordered by creation.</summary>
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenant, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE $tenant IS NULL OR tenant = $tenant ORDER BY created_at, id;";
+            command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
+            return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The key <paramref name="id"/>, or null.</summary>
+    public async Task<ApiKey?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", id);
+            return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+    }
+
+    /// <summary>
+    /// The key <paramref name="presented"/> if it is an active one, its use recorded; otherwise the
+    /// reason it is refused.
+    /// </summary>
+    public async Task<KeyAuthentication> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (!IsKeyShaped(presented))
+        {
+            return new KeyAuthentication(null, "invalid_key");
+        }
+
+        // Looking up by the hash of a high-entropy key reveals nothing through timing: an attacker
+        // cannot choose inputs whose hashes approach a stored one.
+        ApiKey? key;
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE hash = $hash;";
+            command.Parameters.AddWithValue("$hash", Hash(presented));
+            key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+
+        var now = Now();
+        var reason = key?.State(now) switch
+        {
+            null => "invalid_key",
+            "revoked" => "revoked_key",
+            "expired" => "expired_key",
+            _ => "ok",
+        };
+        if (reason != "ok")
+        {
+            return new KeyAuthentication(null, reason);
+        }
+
+        _lastUsed.Record(key!.Id, now.ToUnixTimeMilliseconds());
+        return new KeyAuthentication(key with { LastUsedAt = now }, reason);
+    }
+
+    /// <summary>True when <paramref name="presented"/> looks like one of this gateway's API keys (by its prefix).</summary>
+    public static bool IsKeyShaped(string presented) =>
+        presented.Length <= 128 && (presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.StartsWith(BootstrapPrefix, StringComparison.Ordinal));
+
+    /// <summary>Replaces the key's secret (the old one stops working at once) and returns the new one, once.</summary>
+    public async Task<(KeyChange Change, NewApiKey? Rotated)> RotateAsync(string id, CancellationToken cancellationToken)
+    {
+        var secret = NewSecret();
+        var change = await ChangeAsync(id, false, "UPDATE admin_keys SET hash = $hash, secret_since = $now WHERE id = $id;",
+            command => command.Parameters.AddWithValue("$hash", Hash(secret)), cancellationToken).ConfigureAwait(false);
+        var key = change == KeyChange.Done ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        return (change, key == null ? null : new NewApiKey(key, secret));
+    }
+
+    /// <summary>
+    /// Sets the key's expiry (now or later); refused for the last active global admin key, since it
+    /// would lock every operator out at that time.
+    /// </summary>
+    public Task<KeyChange> ExpireAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ChangeAsync(id, true, "UPDATE admin_keys SET expires_at = $at WHERE id = $id;",
+            command => command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds()), cancellationToken);
+
+    /// <summary>Revokes the key for good; refused when it would leave no active global admin key.</summary>
+    public Task<KeyChange> RevokeAsync(string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, true, "UPDATE admin_keys SET revoked_at = $now WHERE id = $id;", _ => { }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _lastUsed.DisposeAsync();
+
+    // One transaction that takes the write lock first (BEGIN IMMEDIATE), so two revocations of the
+    // last two admin keys cannot both see the other one still active.
+    private async Task<KeyChange> ChangeAsync(string id, bool disables, string update, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        var now = Now().ToUnixTimeMilliseconds();
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$now", now);
+            var key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            if (key == null)
+            {
+                return KeyChange.NotFound;
+            }
+
+            if (key.RevokedAt != null)
+            {
+                return KeyChange.Revoked;
+            }
+
+            if (disables && key.State(Time(now)) == "active" && key.Tenant == null && key.Roles.Contains(AccessRoles.Admin))
+            {
+                command.CommandText = OtherAdmins;
+                if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+                {
+                    return KeyChange.LastAdminKey;
+                }
+            }
+
+            command.CommandText = update;
+            bind(command);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return KeyChange.Done;
+        }
+    }
+
+    private async Task<IReadOnlyList<ApiKey>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var keys = new List<ApiKey>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            var lastUsed = Math.Max(reader.IsDBNull(8) ? 0 : reader.GetInt64(8), _lastUsed.Pending(id) ?? 0);
+            keys.Add(new ApiKey(
+                id,
+                reader.GetString(1),
+                JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                Time(reader.GetInt64(4)),
+                Time(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : Time(reader.GetInt64(7)),
+                lastUsed == 0 ? null : Time(lastUsed)));
+        }
+
+        return keys;
+    }
+
+    private DateTimeOffset Now() => _time.GetUtcNow();
+
+    private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+
+    private static string NewSecret() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

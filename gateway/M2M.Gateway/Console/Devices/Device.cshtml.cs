@@ -1,0 +1,144 @@
+using System.Buffers.Text;
+using M2M.Gateway.OperatorConsole.Fleet;
+using M2M.Gateway.OperatorConsole.SignIn;
+using M2M.Gateway.Registry;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace M2M.Gateway.OperatorConsole.Devices;
+
+/// <summary>
+/// One device: what the registry and the ingress know of it, its live telemetry, and the actions
+/// (disable, enable, rotate, delete), each confirmed on a page of its own before the POST that does it.
+/// </summary>
+public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimeProvider time) : PageModel
+{
+    /// <summary>The actions a device page offers, by handler name.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ActionTitles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["disable"] = "Disable",
+        ["enable"] = "Enable",
+        ["rotate"] = "Rotate the secret",
+        ["delete"] = "Delete",
+    };
+
+    [BindProperty(SupportsGet = true)]
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>What each action did, for the notice after it (<c>?done=disable</c>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DoneNotices = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["disable"] = "Disabled: its tokens are refused and its session was ended.",
+        ["enable"] = "Enabled.",
+    };
+
+    /// <summary>The action just done, if any (after the redirect that follows it).</summary>
+    [BindProperty(SupportsGet = true, Name = "done")]
+    public string? DoneAction { get; set; }
+
+    /// <summary>The action awaiting confirmation, if any (<c>?confirm=disable</c>).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Confirm { get; set; }
+
+    public FleetRow? Row { get; private set; }
+
+    public ConsoleProblem? Problem { get; private set; }
+
+    /// <summary>What the last action did, for the notice.</summary>
+    public string? Done { get; private set; }
+
+    /// <summary>A new secret after a rotation, shown once (base64url).</summary>
+    public string? NewSecret { get; private set; }
+
+    public DateTimeOffset Now { get; private set; }
+
+    public bool MayAct => ConsoleSession.MayAct(User);
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Done = DoneAction != null && DoneNotices.TryGetValue(DoneAction, out var notice) ? notice : null;
+        return await ShowAsync(StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    // Post/Redirect/Get: reloading the page after disabling or enabling must not send the action again.
+    public Task<IActionResult> OnPostDisableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, false, HttpContext.RequestAborted), "disable");
+
+    public Task<IActionResult> OnPostEnableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, true, HttpContext.RequestAborted), "enable");
+
+    public Task<IActionResult> OnPostRotateAsync() => ActAsync(
+        async () =>
+        {
+            var (credential, problem) = await actions.RotateAsync(Actor, Remote, Id, HttpContext.RequestAborted).ConfigureAwait(false);
+            NewSecret = credential == null ? null : Base64Url.EncodeToString(credential.Secret.Span);
+            return problem;
+        },
+        null);
+
+    public async Task<IActionResult> OnPostDeleteAsync()
+    {
+        if (!MayAct)
+        {
+            return await ForbiddenAsync().ConfigureAwait(false);
+        }
+
+        Problem = await actions.DeleteAsync(Actor, Remote, Id, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (Problem != null)
+        {
+            return await ShowAsync(Problem.Status).ConfigureAwait(false);
+        }
+
+        return LocalRedirect(ConsoleExtensions.BasePath + "?deleted=" + Uri.EscapeDataString(Id));
+    }
+
+    private string Actor => ConsoleSession.KeyId(User);
+
+    private string? Remote => HttpContext.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>
+    /// Does <paramref name="action"/>; then redirects to the page with the notice of <paramref name="done"/>,
+    /// or, for a rotation (<paramref name="done"/> null), shows the new secret in this answer, the only time it is shown.
+    /// </summary>
+    private async Task<IActionResult> ActAsync(Func<Task<ConsoleProblem?>> action, string? done)
+    {
+        if (!MayAct)
+        {
+            return await ForbiddenAsync().ConfigureAwait(false);
+        }
+
+        Confirm = null;
+        Problem = await action().ConfigureAwait(false);
+        if (Problem == null && done != null)
+        {
+            return LocalRedirect($"{ConsoleExtensions.BasePath}/devices/{Id}?done={done}");
+        }
+
+        Done = Problem == null ? "Rotated: a new credential generation. Its earlier secret no longer works; give the device the new one." : null;
+        return await ShowAsync(Problem?.Status ?? StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    private Task<IActionResult> ForbiddenAsync()
+    {
+        Confirm = null;
+        Problem = ConsoleProblem.Forbidden();
+        return ShowAsync(StatusCodes.Status403Forbidden);
+    }
+
+    private async Task<IActionResult> ShowAsync(int status)
+    {
+        Now = time.GetUtcNow();
+        if (Confirm != null && (!ActionTitles.ContainsKey(Confirm) || !MayAct))
+        {
+            Confirm = null;
+        }
+
+        Row = DeviceNames.IsValidDeviceId(Id) ? await fleet.FindAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false) : null;
+        if (Row == null)
+        {
+            Problem ??= ConsoleProblem.DeviceNotFound(Id);
+            status = StatusCodes.Status404NotFound;
+        }
+
+        Response.StatusCode = status;
+        return Page();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Buffers.Text;
+using M2M.Gateway.OperatorConsole.SignIn;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace M2M.Gateway.OperatorConsole.Devices;
+
+/// <summary>Registers a device, as <c>POST /admin/v1/devices</c> does, and shows its secret once.</summary>
+public sealed class RegisterModel(DeviceActions actions) : PageModel
+{
+    [BindProperty]
+    public string? DeviceId { get; set; }
+
+    [BindProperty]
+    public string? Tenant { get; set; } = "default";
+
+    /// <summary>Roles, separated by commas or spaces.</summary>
+    [BindProperty]
+    public string? Roles { get; set; }
+
+    public ConsoleProblem? Problem { get; private set; }
+
+    public SecretOnce? Created { get; private set; }
+
+    public bool MayAct => ConsoleSession.MayAct(User);
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!MayAct)
+        {
+            Problem = ConsoleProblem.Forbidden();
+            Response.StatusCode = Problem.Status;
+            return Page();
+        }
+
+        var roles = (Roles ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (credential, problem) = await actions.AddAsync(
+            ConsoleSession.KeyId(User), HttpContext.Connection.RemoteIpAddress?.ToString(), DeviceId?.Trim(), Tenant?.Trim(), roles, HttpContext.RequestAborted).ConfigureAwait(false);
+        if (problem != null)
+        {
+            Problem = problem;
+            Response.StatusCode = problem.Status;
+            return Page();
+        }
+
+        Created = new SecretOnce(credential!.Device.DeviceId, Base64Url.EncodeToString(credential.Secret.Span));
+        return Page();
+    }
+}

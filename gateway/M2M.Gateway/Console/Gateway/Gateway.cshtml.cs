@@ -1,0 +1,86 @@
+using System.Globalization;
+using M2M.Gateway.Activity;
+using M2M.Gateway.Audit;
+using M2M.Gateway.Journal;
+using M2M.Gateway.Keys;
+using M2M.Gateway.OperatorConsole.SignIn;
+using M2M.Gateway.Relay;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace M2M.Gateway.OperatorConsole.Gateway;
+
+/// <summary>
+/// The gateway: message rate and refusals per minute over the last hour, the relay's sinks with
+/// their lag and dead letters (and redelivery), and the signing keys with their rotation schedule.
+/// </summary>
+public sealed class GatewayModel(DeviceActivity activity, IServiceProvider services, IAuditLog audit, TimeProvider time) : PageModel
+{
+    public IReadOnlyList<MinuteCount> Minutes { get; private set; } = [];
+
+    public IReadOnlyList<SinkReport> Sinks { get; private set; } = [];
+
+    public IReadOnlyList<SigningKey> Keys { get; private set; } = [];
+
+    public string? CurrentKeyId { get; private set; }
+
+    public TimeSpan RotationInterval { get; private set; }
+
+    public ConsoleProblem? Problem { get; private set; }
+
+    public string? Done { get; private set; }
+
+    public DateTimeOffset Now { get; private set; }
+
+    public bool MayAct => ConsoleSession.MayAct(User);
+
+    public void OnGet() => Load();
+
+    /// <summary>Queues every dead letter of <paramref name="sink"/> for redelivery, as <c>POST /admin/v1/sinks/{sink}/dead-letters/redeliver</c> without a body does.</summary>
+    public IActionResult OnPostRedeliver(string sink)
+    {
+        var remote = HttpContext.Connection.RemoteIpAddress?.ToString();
+        if (!MayAct)
+        {
+            Problem = ConsoleProblem.Forbidden();
+        }
+        else if (services.GetService<RelayStatus>()?.Find(sink) is not { } status)
+        {
+            audit.Record(new AuditEvent("sink.redeliver", ConsoleSession.KeyId(User), null, Admin.AdminProblems.SinkNotFound, remote));
+            Problem = new ConsoleProblem(StatusCodes.Status404NotFound, Admin.AdminProblems.SinkNotFound, "Sink not found", $"No sink '{sink}' is enabled.");
+        }
+        else
+        {
+            var queued = services.GetRequiredService<TelemetryJournal>().QueueRedelivery(sink, null);
+            status.RequestRedelivery();
+            audit.Record(new AuditEvent("sink.redeliver", ConsoleSession.KeyId(User), null, "ok", remote, sink));
+            Done = string.Create(CultureInfo.InvariantCulture, $"{queued.Count} dead letters of {sink} queued for redelivery.");
+        }
+
+        Load();
+        Response.StatusCode = Problem?.Status ?? StatusCodes.Status200OK;
+        return Page();
+    }
+
+    /// <summary>An SVG polyline's points for <paramref name="values"/> in a 600×120 box, scaled to <paramref name="max"/>.</summary>
+    public static string Points(IEnumerable<long> values, long max)
+    {
+        var list = values.ToList();
+        var step = list.Count > 1 ? 600.0 / (list.Count - 1) : 0;
+        return string.Join(' ', list.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{i * step:0.#},{115 - (110.0 * v / Math.Max(1, max)):0.#}")));
+    }
+
+    private void Load()
+    {
+        Now = time.GetUtcNow();
+        Minutes = activity.Gateway.Read(Now);
+        Sinks = services.GetService<RelayStatus>()?.Report() ?? [];
+        if (services.GetService<SigningKeyRing>() is { } ring)
+        {
+            Keys = ring.Published;
+            CurrentKeyId = ring.Current.KeyId;
+            RotationInterval = services.GetRequiredService<IOptions<SigningKeyOptions>>().Value.RotationInterval;
+        }
+    }
+}
