@@ -41,6 +41,11 @@ public enum CredentialStatus
 /// Null for tokens of trusted external issuers and for client assertions.
 /// </param>
 /// <param name="IssuedAt">An access token's <c>iat</c>; null for a client assertion.</param>
+/// <param name="ExternalIssuer">
+/// The trusted external issuer whose token this is (its <c>iss</c>); null for the gateway's own
+/// tokens and for client assertions. In-band renewal of its session may name that issuer's token
+/// endpoint (docs/protocol.md section 7.2).
+/// </param>
 /// <param name="TokenId">
 /// The gateway's own access token's <c>jti</c>, by which it can be revoked (RFC 7009): a session
 /// remembers it, and ends when it is revoked. Null for other credentials.
@@ -54,8 +59,15 @@ public sealed record CredentialValidation(
     DateTimeOffset ExpiresAt,
     long? CredentialGeneration = null,
     DateTimeOffset? IssuedAt = null,
+    string? ExternalIssuer = null,
     string? TokenId = null)
 {
+    /// <summary>
+    /// An access token's claims as CEL values (strings, 64-bit integers, doubles, booleans, lists,
+    /// maps), for the expression policies (docs/policies.md); null for a client assertion.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Claims { get; init; }
+
     /// <summary>True when <see cref="Status"/> is <see cref="CredentialStatus.Valid"/>.</summary>
     public bool Succeeded => Status == CredentialStatus.Valid;
 
@@ -65,11 +77,11 @@ public sealed record CredentialValidation(
 
     /// <summary>A valid access token of the gateway's own issuer, bound to the credential generation it names.</summary>
     public static CredentialValidation OwnToken(string deviceId, long credentialGeneration, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string tokenId) =>
-        new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt, tokenId);
+        new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt, TokenId: tokenId);
 
     /// <summary>A valid access token of a trusted external issuer, bound by its <c>iat</c>.</summary>
-    public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt) =>
-        new(CredentialStatus.Valid, "ok", deviceId, tenant, roles, expiresAt, null, issuedAt);
+    public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string issuer) =>
+        new(CredentialStatus.Valid, "ok", deviceId, tenant, roles, expiresAt, null, issuedAt, issuer);
 
     /// <summary>A refused credential with its stable reason.</summary>
     public static CredentialValidation Invalid(string reason) =>
