@@ -210,7 +210,7 @@ public sealed partial class AccessTokenValidator(
             }
 
             // RFC 9068 section 2.2 requires jti; it is what a revocation names (RFC 7009).
-            if (StringClaim(root, "jti") is not { } tokenId)
+            if (ClaimPath.Text(root, "jti") is not { } tokenId)
             {
                 return Invalid("missing_jti");
             }
