@@ -113,7 +113,7 @@ public static class PolicyCommands
         var table = new Table().AddColumns("NAME", "ACTIONS", "EXPRESSION", "DESCRIPTION");
         foreach (var policy in policies.EnumerateArray())
         {
-            table.AddRow(Cells(Text(policy, "name"), List(policy, "actions"), Text(policy, "expression"), Text(policy, "description")));
+            table.AddRow(Cells(Text(policy, "name"), Output.List(policy, "actions"), Text(policy, "expression"), Text(policy, "description")));
         }
 
         context.Console.Write(table);
