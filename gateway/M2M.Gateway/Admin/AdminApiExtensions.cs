@@ -67,6 +67,7 @@ public static class AdminApiExtensions
         var devices = Group(endpoints, "/admin/v1/devices", "Devices");
         AdminDeviceEndpoints.Map(devices);
         AdminCommandEndpoints.Map(devices);
+        AdminRotationEndpoints.Map(devices);
         AdminSinkEndpoints.Map(Group(endpoints, "/admin/v1/sinks", "Sinks"));
         AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
         AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));
