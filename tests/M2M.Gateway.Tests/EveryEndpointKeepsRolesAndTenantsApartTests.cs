@@ -69,6 +69,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("GET", "/admin/v1/sinks", "ReadSinks", Kind.Shared),
         new("GET", "/admin/v1/sinks/{sink}/dead-letters", "ReadSinks", Kind.Shared),
         new("POST", "/admin/v1/sinks/{sink}/dead-letters/redeliver", "ManageSinks", Kind.Shared),
+        new("GET", "/admin/v1/sinks/credentials", "ReadSinks", Kind.Shared),
+        new("PUT", "/admin/v1/sinks/credentials/{name}", "ManageSinks", Kind.Shared),
+        new("DELETE", "/admin/v1/sinks/credentials/{name}", "ManageSinks", Kind.Shared),
         new("POST", "/admin/v1/keys", "ManageKeys", Kind.Create),
         new("GET", "/admin/v1/keys", "ReadKeys", Kind.List, Tenants: body => body.EnumerateArray().Select(k => k.GetProperty("tenant").GetString())),
         new("GET", "/admin/v1/keys/{id}", "ReadKeys", Kind.Resource, "key"),
@@ -213,9 +216,10 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         {
             "/admin/v1/devices" when row.Method == "POST" => JsonContent.Create(new { id = $"new-{n:D4}", tenant = Other }),
             "/admin/v1/keys" when row.Method == "POST" => JsonContent.Create(new { name = $"new {n}", roles = ViewerRole, tenant = Other }),
+            "/admin/v1/sinks/credentials/{name}" when row.Method == "PUT" => JsonContent.Create(new { value = "probe-secret" }),
             _ => null,
         };
-        return (row.Route.Replace("{sink}", "file", StringComparison.Ordinal).Replace("{tenant}", Other, StringComparison.Ordinal), body, null);
+        return (row.Route.Replace("{sink}", "file", StringComparison.Ordinal).Replace("{name}", $"probe-{n}", StringComparison.Ordinal).Replace("{tenant}", Other, StringComparison.Ordinal), body, null);
     }
 
     /// <summary>The resource as the bootstrap admin sees it, without the times that reading it may move.</summary>

@@ -38,14 +38,19 @@ public sealed class AccessPolicy(GatewayMetrics metrics)
     /// and the shared-resource rule are judged; the caller then confines the answer with
     /// <see cref="AccessPrincipal.Sees"/>.
     /// </summary>
-    public AccessDecision Decide(AccessPrincipal principal, AccessAction action, string? tenant = null)
+    public AccessDecision Decide(AccessPrincipal principal, AccessAction action, string? tenant = null) => Count(action, Judge(principal, action, tenant));
+
+    /// <summary>
+    /// What <see cref="Decide"/> would answer, without counting it: for a page that only shows or
+    /// hides a control (the console), where the request that acts is decided and counted itself.
+    /// </summary>
+    public static string Judge(AccessPrincipal principal, AccessAction action, string? tenant = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var reason = !principal.Roles.Any(r => AccessRoles.Allows(r, action)) ? MissingRole
+        return !principal.Roles.Any(r => AccessRoles.Allows(r, action)) ? MissingRole
             : !principal.IsGlobal && Shared.Contains(action) ? GlobalScopeRequired
             : tenant != null && !principal.Sees(tenant) ? OtherTenant
             : Allowed;
-        return Count(action, reason);
     }
 
     /// <summary>

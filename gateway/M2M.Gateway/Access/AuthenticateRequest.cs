@@ -112,12 +112,18 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
 /// <summary>The 403 answers of the access policy.</summary>
 public static class AccessProblems
 {
+    /// <summary>The title of every 403 of the access policy.</summary>
+    public const string Title = "Forbidden";
+
     /// <summary>403 with the policy's reason as the problem code.</summary>
-    public static IResult Forbidden(string reason) => AdminProblems.Problem(StatusCodes.Status403Forbidden, reason, "Forbidden", reason switch
+    public static IResult Forbidden(string reason) => AdminProblems.Problem(StatusCodes.Status403Forbidden, reason, Title, Detail(reason));
+
+    /// <summary>The detail of the 403 for <paramref name="reason"/> (the admin API's and the console's).</summary>
+    public static string Detail(string reason) => reason switch
     {
         AccessPolicy.MissingRole => "None of the credential's roles allows this action (docs/admin-api.md, \"Roles and tenants\").",
         AccessPolicy.GlobalScopeRequired => "This concerns every tenant: a tenant-scoped credential may not do it.",
         AccessPolicy.OtherTenant => "The credential is confined to another tenant.",
         _ => "This endpoint declares no access rule, so it is refused to everyone.",
-    });
+    };
 }

@@ -68,7 +68,9 @@ public static class AdminApiExtensions
         AdminDeviceEndpoints.Map(devices);
         AdminCommandEndpoints.Map(devices);
         AdminRotationEndpoints.Map(devices);
-        AdminSinkEndpoints.Map(Group(endpoints, "/admin/v1/sinks", "Sinks"));
+        var sinks = Group(endpoints, "/admin/v1/sinks", "Sinks");
+        AdminSinkEndpoints.Map(sinks);
+        AdminSinkCredentialEndpoints.Map(sinks);
         AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
         AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));
         return endpoints;

@@ -27,6 +27,8 @@ public static class AdminProblems
     public const string CommandNotFound = "command_not_found";
     public const string RotationNotFound = "rotation_not_found";
     public const string RotationInProgress = "rotation_in_progress";
+    public const string InvalidCredentialName = "invalid_credential_name";
+    public const string CredentialNotFound = "credential_not_found";
 
     /// <summary>A problem result with <paramref name="code"/>.</summary>
     public static IResult Problem(int status, string code, string title, string? detail = null) =>

@@ -43,12 +43,12 @@ public static class ConsoleExtensions
         services.AddAuthentication()
             .AddCookie(ConsoleSession.Scheme, ConsoleSession.Configure);
         services.AddSingleton<ConsoleKeys>();
+        services.AddSingleton<ConsoleAccess>();
         services.AddSingleton<ConsoleSession.Validator>();
         services.AddOptions<CookieAuthenticationOptions>(ConsoleSession.Scheme)
             .Configure<ConsoleSession.Validator>((options, validator) => options.Events.OnValidatePrincipal = validator.ValidateAsync);
         services.AddAuthorizationBuilder()
-            .AddPolicy(ConsolePolicies.SignedIn, ConsolePolicies.RequireSignedIn)
-            .AddPolicy(ConsolePolicies.Act, ConsolePolicies.RequireActor);
+            .AddPolicy(ConsolePolicies.SignedIn, ConsolePolicies.RequireSignedIn);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "m2m-console-csrf";

@@ -7,6 +7,7 @@ using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Relay;
+using M2M.Gateway.Secrets;
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -46,6 +47,11 @@ public static class MqttIngressExtensions
         services.AddSingleton<PublishPipeline>();
         services.AddSingleton<ConnectionLimits>();
         services.AddSingleton<RelayStatus>();
+        // The sinks' credentials are encrypted under the master key (a no-op when the host added it first).
+        services.AddGatewaySecrets();
+        services.AddSingleton<Relay.Http.SinkCredentialStore>();
+        services.AddSingleton<Relay.Http.HttpSinkClient>();
+        services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<Hosting.DataDirectory>().Combine(Relay.Http.SinkCredentialStore.FileName), "sink credentials"));
         services.AddHealthChecks().AddCheck<RelayHealthCheck>(RelayHealthCheck.Name);
 
         // Hosted services stop in the reverse order of registration: the relay is registered before

@@ -24,6 +24,8 @@ public sealed class GatewayMetrics
     private readonly Counter _deadLetters;
     private readonly Counter _redelivered;
     private readonly Counter _sinkFailures;
+    private readonly Counter _skipped;
+    private readonly Counter _authFailures;
     private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
     private readonly Counter _accessDecisions;
@@ -51,6 +53,8 @@ public sealed class GatewayMetrics
         _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
         _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
         _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (unreachable, refused credentials, misconfigured, I/O, the journal, a bug), each followed by a recovery with backoff, by sink and reason.", ["sink", "reason"]);
+        _skipped = _factory.CreateCounter("m2m_relay_skipped_total", "Records a sink passed over for good without retrying, by sink and reason: the backend refused them (out_of_order, duplicate, too_old, refused_4xx) or they map to nothing it stores (no_samples).", ["sink", "reason"]);
+        _authFailures = _factory.CreateCounter("m2m_relay_auth_failures_total", "Failed authentications of an HTTP sink, by sink and reason (credential_missing, token_endpoint_unreachable, an OAuth error code, refused_401, refused_403).", ["sink", "reason"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
         _accessDecisions = _factory.CreateCounter("m2m_access_decisions_total", "Decisions of the admin and consumer APIs' access policy, by action and result (ok or the refusal reason).", ["action", "result"]);
@@ -126,6 +130,10 @@ public sealed class GatewayMetrics
     public void Redelivered(string sink, int count) => _redelivered.WithLabels(sink).Inc(count);
 
     public void SinkFailed(string sink, string reason) => _sinkFailures.WithLabels(sink, reason).Inc();
+
+    public void Skipped(string sink, string reason) => _skipped.WithLabels(sink, reason).Inc();
+
+    public void AuthenticationFailed(string sink, string reason) => _authFailures.WithLabels(sink, reason).Inc();
 
     public void JournalPruned(long count) => _journalPruned.Inc(count);
 

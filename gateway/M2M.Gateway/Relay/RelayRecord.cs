@@ -74,6 +74,13 @@ public sealed class RelayRecord
     /// <summary>Gateway time of acceptance, Unix milliseconds.</summary>
     public long GatewayTime { get; }
 
+    /// <summary>
+    /// The record's time in a time-series or log backend (Prometheus, Loki): the device's time, or
+    /// the gateway's when the device sent 0 (time unknown, docs/protocol.md section 6). Both are in
+    /// the event, so a redelivery carries the same time and the backend sees the same sample.
+    /// </summary>
+    public long SampleTime => DeviceTime > 0 ? DeviceTime : GatewayTime;
+
     /// <summary>Journal position (per gateway).</summary>
     public long Position { get; }
 

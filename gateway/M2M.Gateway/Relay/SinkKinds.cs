@@ -15,6 +15,8 @@ public static partial class SinkKinds
         new WebhookSinkKind(),
         new Nats.NatsSinkKind(),
         new Postgres.PostgresSinkKind(),
+        new Prometheus.PrometheusSinkKind(),
+        new Loki.LokiSinkKind(),
     ];
 
     /// <summary>The sinks <paramref name="relay"/> (the <c>Gateway:Relay</c> section) enables.</summary>

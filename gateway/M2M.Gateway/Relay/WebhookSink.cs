@@ -49,42 +49,15 @@ public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
     public ValueTask CloseAsync() => ValueTask.CompletedTask;
 }
 
-/// <summary>Configuration section <c>Gateway:Relay:Webhook</c>.</summary>
-public sealed class WebhookSinkOptions
-{
-    /// <summary>Where each event is POSTed (application/cloudevents+json); null turns the webhook off.</summary>
-    public Uri? Url { get; set; }
-
-    /// <summary>Timeout of one POST.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-}
+/// <summary>Configuration section <c>Gateway:Relay:Webhook</c>: <c>Url</c>, <c>Timeout</c>, <c>Auth</c>.</summary>
+public sealed class WebhookSinkOptions : Http.HttpSinkOptions;
 
 /// <summary>The <c>webhook</c> sink kind: on when <c>Gateway:Relay:Webhook:Url</c> is set.</summary>
-public sealed class WebhookSinkKind : SinkKind<WebhookSinkOptions>
+public sealed class WebhookSinkKind : Http.HttpSinkKind<WebhookSinkOptions>
 {
     public override string Name => "webhook";
 
     public override string Section => "Webhook";
 
-    protected override bool IsEnabled(WebhookSinkOptions options) => options.Url != null;
-
-    protected override IEnumerable<string> Validate(WebhookSinkOptions options)
-    {
-        if (options.Url is { IsAbsoluteUri: false } or { Scheme: not ("http" or "https") })
-        {
-            yield return $"{Key("Url")} is not an absolute http or https URL";
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            yield return $"{Key("Timeout")} must be positive";
-        }
-    }
-
-    protected override IRecordSink Create(WebhookSinkOptions options, SinkContext context)
-    {
-        var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient("m2m-webhook");
-        client.Timeout = options.Timeout;
-        return new WebhookSink(client, options.Url!);
-    }
+    protected override IRecordSink Create(WebhookSinkOptions options, HttpClient client, SinkContext context) => new WebhookSink(client, options.Url!);
 }

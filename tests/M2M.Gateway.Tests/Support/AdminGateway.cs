@@ -14,10 +14,11 @@ public sealed class AdminGateway : IAsyncDisposable
 {
     public const string KeyFileName = "admin.key";
 
-    private AdminGateway(GatewayProcess process, string adminKey, int mqttPort)
+    private AdminGateway(GatewayProcess process, string adminKey, int mqttPort, int mqttTlsPort)
     {
         Process = process;
         MqttPort = mqttPort;
+        MqttTlsPort = mqttTlsPort;
         AdminKey = adminKey;
         Client = new HttpClient { BaseAddress = process.BaseAddress };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
@@ -29,6 +30,9 @@ public sealed class AdminGateway : IAsyncDisposable
 
     /// <summary>The plain MQTT port of the ingress.</summary>
     public int MqttPort { get; }
+
+    /// <summary>The MQTT over TLS port of the ingress.</summary>
+    public int MqttTlsPort { get; }
 
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Client { get; }
@@ -44,6 +48,7 @@ public sealed class AdminGateway : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(launch);
         var mqttPort = LoopbackPort.Free();
+        var mqttTlsPort = LoopbackPort.Free();
         var process = await GatewayProcess.StartAsync(launch with
         {
             Arguments =
@@ -51,17 +56,17 @@ public sealed class AdminGateway : IAsyncDisposable
                 .. launch.Arguments,
                 "--Gateway:Admin:InitialKeyFile", KeyFileName,
                 "--Gateway:Mqtt:Port", mqttPort.ToString(CultureInfo.InvariantCulture),
-                "--Gateway:Mqtt:TlsPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                "--Gateway:Mqtt:TlsPort", mqttTlsPort.ToString(CultureInfo.InvariantCulture),
             ],
         }).ConfigureAwait(false);
         var key = (await File.ReadAllTextAsync(Path.Combine(process.DataDirectory, KeyFileName)).ConfigureAwait(false)).Trim();
-        return new AdminGateway(process, key, mqttPort);
+        return new AdminGateway(process, key, mqttPort, mqttTlsPort);
     }
 
     /// <summary>Registers a device through the admin API and returns its secret S.</summary>
-    public async Task<byte[]> AddDeviceAsync(string deviceId, string tenant = "acme")
+    public async Task<byte[]> AddDeviceAsync(string deviceId, string tenant = "acme", params string[] roles)
     {
-        using var added = await Client.PostAsJsonAsync(new Uri("/admin/v1/devices", UriKind.Relative), new { id = deviceId, tenant }).ConfigureAwait(false);
+        using var added = await Client.PostAsJsonAsync(new Uri("/admin/v1/devices", UriKind.Relative), new { id = deviceId, tenant, roles }).ConfigureAwait(false);
         var body = await added.Content.ReadAsStringAsync().ConfigureAwait(false);
         Assert.True(added.StatusCode == System.Net.HttpStatusCode.Created, body);
         return System.Buffers.Text.Base64Url.DecodeFromChars(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);

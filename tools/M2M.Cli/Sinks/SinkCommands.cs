@@ -6,7 +6,7 @@ using M2M.Cli.Common;
 
 namespace M2M.Cli.Sinks;
 
-/// <summary><c>m2m sink list|dead-letters|redeliver</c>: the relay's sinks and their dead letters, over the admin API.</summary>
+/// <summary><c>m2m sink list|dead-letters|redeliver|credential</c>: the relay's sinks and their dead letters, over the admin API.</summary>
 public static class SinkCommands
 {
     public static Command Build()
@@ -15,6 +15,7 @@ public static class SinkCommands
         sink.Subcommands.Add(List());
         sink.Subcommands.Add(DeadLetters());
         sink.Subcommands.Add(Redeliver());
+        sink.Subcommands.Add(SinkCredentialCommands.Build());
         return sink;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using M2M.Gateway.Access;
 using M2M.Gateway.OperatorConsole.Fleet;
 using M2M.Gateway.OperatorConsole.SignIn;
 using M2M.Gateway.Registry;
@@ -52,7 +53,8 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
 
     public DateTimeOffset Now { get; private set; }
 
-    public bool MayAct => ConsoleSession.MayAct(User);
+    /// <summary>Whether the session's key may act on this device (the actions are shown); the POST is decided again by <see cref="DeviceActions"/>.</summary>
+    public bool MayAct => ConsoleAccess.Allows(User, AccessAction.ManageDevices, Row?.Device.Tenant);
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -61,14 +63,14 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
     }
 
     // Post/Redirect/Get: reloading the page after disabling or enabling must not send the action again.
-    public Task<IActionResult> OnPostDisableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, false, HttpContext.RequestAborted), "disable");
+    public Task<IActionResult> OnPostDisableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Id, false, HttpContext.RequestAborted), "disable");
 
-    public Task<IActionResult> OnPostEnableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Remote, Id, true, HttpContext.RequestAborted), "enable");
+    public Task<IActionResult> OnPostEnableAsync() => ActAsync(() => actions.SetEnabledAsync(Actor, Id, true, HttpContext.RequestAborted), "enable");
 
     public Task<IActionResult> OnPostRotateAsync() => ActAsync(
         async () =>
         {
-            var (credential, problem) = await actions.RotateAsync(Actor, Remote, Id, HttpContext.RequestAborted).ConfigureAwait(false);
+            var (credential, problem) = await actions.RotateAsync(Actor, Id, HttpContext.RequestAborted).ConfigureAwait(false);
             NewSecret = credential == null ? null : Base64Url.EncodeToString(credential.Secret.Span);
             return problem;
         },
@@ -76,12 +78,7 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
 
     public async Task<IActionResult> OnPostDeleteAsync()
     {
-        if (!MayAct)
-        {
-            return await ForbiddenAsync().ConfigureAwait(false);
-        }
-
-        Problem = await actions.DeleteAsync(Actor, Remote, Id, HttpContext.RequestAborted).ConfigureAwait(false);
+        Problem = await actions.DeleteAsync(Actor, Id, HttpContext.RequestAborted).ConfigureAwait(false);
         if (Problem != null)
         {
             return await ShowAsync(Problem.Status).ConfigureAwait(false);
@@ -90,9 +87,7 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
         return LocalRedirect(ConsoleExtensions.BasePath + "?deleted=" + Uri.EscapeDataString(Id));
     }
 
-    private string Actor => ConsoleSession.KeyId(User);
-
-    private string? Remote => HttpContext.Connection.RemoteIpAddress?.ToString();
+    private ConsoleActor Actor => ConsoleActor.Of(HttpContext);
 
     /// <summary>
     /// Does <paramref name="action"/>; then redirects to the page with the notice of <paramref name="done"/>,
@@ -100,11 +95,6 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
     /// </summary>
     private async Task<IActionResult> ActAsync(Func<Task<ConsoleProblem?>> action, string? done)
     {
-        if (!MayAct)
-        {
-            return await ForbiddenAsync().ConfigureAwait(false);
-        }
-
         Confirm = null;
         Problem = await action().ConfigureAwait(false);
         if (Problem == null && done != null)
@@ -116,22 +106,22 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
         return await ShowAsync(Problem?.Status ?? StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
-    private Task<IActionResult> ForbiddenAsync()
-    {
-        Confirm = null;
-        Problem = ConsoleProblem.Forbidden();
-        return ShowAsync(StatusCodes.Status403Forbidden);
-    }
-
     private async Task<IActionResult> ShowAsync(int status)
     {
         Now = time.GetUtcNow();
+        Row = DeviceNames.IsValidDeviceId(Id) ? await fleet.FindAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false) : null;
+
+        // Another tenant's device is answered as absent, as the admin API answers it (404).
+        if (Row != null && !ConsoleAccess.Allows(User, AccessAction.ReadDevices, Row.Device.Tenant))
+        {
+            Row = null;
+        }
+
         if (Confirm != null && (!ActionTitles.ContainsKey(Confirm) || !MayAct))
         {
             Confirm = null;
         }
 
-        Row = DeviceNames.IsValidDeviceId(Id) ? await fleet.FindAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false) : null;
         if (Row == null)
         {
             Problem ??= ConsoleProblem.DeviceNotFound(Id);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using M2M.Gateway.Access;
 using M2M.Gateway.OperatorConsole.SignIn;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -22,7 +23,8 @@ public sealed class RegisterModel(DeviceActions actions) : PageModel
 
     public SecretOnce? Created { get; private set; }
 
-    public bool MayAct => ConsoleSession.MayAct(User);
+    /// <summary>Whether the form is shown; the POST is decided again by <see cref="DeviceActions"/>.</summary>
+    public bool MayAct => ConsoleAccess.Allows(User, AccessAction.ManageDevices);
 
     public void OnGet()
     {
@@ -30,16 +32,9 @@ public sealed class RegisterModel(DeviceActions actions) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!MayAct)
-        {
-            Problem = ConsoleProblem.Forbidden();
-            Response.StatusCode = Problem.Status;
-            return Page();
-        }
-
         var roles = (Roles ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var (credential, problem) = await actions.AddAsync(
-            ConsoleSession.KeyId(User), HttpContext.Connection.RemoteIpAddress?.ToString(), DeviceId?.Trim(), Tenant?.Trim(), roles, HttpContext.RequestAborted).ConfigureAwait(false);
+            ConsoleActor.Of(HttpContext), DeviceId?.Trim(), Tenant?.Trim(), roles, HttpContext.RequestAborted).ConfigureAwait(false);
         if (problem != null)
         {
             Problem = problem;

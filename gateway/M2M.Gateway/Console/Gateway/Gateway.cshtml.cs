@@ -1,4 +1,5 @@
 using System.Globalization;
+using M2M.Gateway.Access;
 using M2M.Gateway.Activity;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Journal;
@@ -15,7 +16,7 @@ namespace M2M.Gateway.OperatorConsole.Gateway;
 /// The gateway: message rate and refusals per minute over the last hour, the relay's sinks with
 /// their lag and dead letters (and redelivery), and the signing keys with their rotation schedule.
 /// </summary>
-public sealed class GatewayModel(DeviceActivity activity, IServiceProvider services, IAuditLog audit, TimeProvider time) : PageModel
+public sealed class GatewayModel(DeviceActivity activity, IServiceProvider services, ConsoleAccess access, IAuditLog audit, TimeProvider time) : PageModel
 {
     public IReadOnlyList<MinuteCount> Minutes { get; private set; } = [];
 
@@ -33,28 +34,29 @@ public sealed class GatewayModel(DeviceActivity activity, IServiceProvider servi
 
     public DateTimeOffset Now { get; private set; }
 
-    public bool MayAct => ConsoleSession.MayAct(User);
+    /// <summary>Whether redelivery is offered; the POST is decided again by the access gate.</summary>
+    public bool MayAct => ConsoleAccess.Allows(User, AccessAction.ManageSinks);
 
     public void OnGet() => Load();
 
     /// <summary>Queues every dead letter of <paramref name="sink"/> for redelivery, as <c>POST /admin/v1/sinks/{sink}/dead-letters/redeliver</c> without a body does.</summary>
     public IActionResult OnPostRedeliver(string sink)
     {
-        var remote = HttpContext.Connection.RemoteIpAddress?.ToString();
-        if (!MayAct)
+        var actor = ConsoleActor.Of(HttpContext);
+        if (access.Refusal(actor, AccessAction.ManageSinks) is { } refused)
         {
-            Problem = ConsoleProblem.Forbidden();
+            Problem = refused;
         }
         else if (services.GetService<RelayStatus>()?.Find(sink) is not { } status)
         {
-            audit.Record(new AuditEvent("sink.redeliver", ConsoleSession.KeyId(User), null, Admin.AdminProblems.SinkNotFound, remote));
+            audit.Record(new AuditEvent("sink.redeliver", actor.Principal.Id, null, Admin.AdminProblems.SinkNotFound, actor.Remote));
             Problem = new ConsoleProblem(StatusCodes.Status404NotFound, Admin.AdminProblems.SinkNotFound, "Sink not found", $"No sink '{sink}' is enabled.");
         }
         else
         {
             var queued = services.GetRequiredService<TelemetryJournal>().QueueRedelivery(sink, null);
             status.RequestRedelivery();
-            audit.Record(new AuditEvent("sink.redeliver", ConsoleSession.KeyId(User), null, "ok", remote, sink));
+            audit.Record(new AuditEvent("sink.redeliver", actor.Principal.Id, null, "ok", actor.Remote, sink));
             Done = string.Create(CultureInfo.InvariantCulture, $"{queued.Count} dead letters of {sink} queued for redelivery.");
         }
 

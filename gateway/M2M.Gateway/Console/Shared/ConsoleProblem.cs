@@ -14,7 +14,7 @@ public sealed record ConsoleProblem(int Status, string Code, string Title, strin
     public static ConsoleProblem DeviceNotFound(string deviceId) =>
         new(StatusCodes.Status404NotFound, Admin.AdminProblems.DeviceNotFound, "Device not found", $"No device '{deviceId}' is registered.");
 
-    /// <summary>The problem a key that may only look gets when it tries to act.</summary>
-    public static ConsoleProblem Forbidden() =>
-        new(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "This admin key may look but not act: sign in with a key whose role may change devices.");
+    /// <summary>The admin API's 403 for the access policy's <paramref name="reason"/> (<c>missing_role</c>, <c>global_scope_required</c>, <c>other_tenant</c>).</summary>
+    public static ConsoleProblem Forbidden(string reason) =>
+        new(StatusCodes.Status403Forbidden, reason, Access.AccessProblems.Title, Access.AccessProblems.Detail(reason));
 }

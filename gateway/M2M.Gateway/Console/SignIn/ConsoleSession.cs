@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using M2M.Gateway.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -6,7 +7,7 @@ namespace M2M.Gateway.OperatorConsole.SignIn;
 
 /// <summary>
 /// The console's session: after sign-in, an encrypted cookie (ASP.NET Core data protection) that
-/// carries the admin key's id and role, never the key itself. The cookie is HttpOnly, Secure,
+/// carries the API key's id, roles and tenant (its <see cref="AccessPrincipal"/>), never the key itself. The cookie is HttpOnly, Secure,
 /// SameSite=Strict and scoped to <c>/console</c>; it lasts 8 hours, renewed while used. Every request
 /// checks that the key still exists, so a deleted key ends its sessions at once.
 /// </summary>
@@ -18,8 +19,8 @@ public static class ConsoleSession
     /// <summary>The claim with the admin key's id (the audit log's actor).</summary>
     public const string KeyIdClaim = "m2m_key_id";
 
-    /// <summary>The roles that may change things in the console.</summary>
-    public static readonly string[] ActingRoles = ["admin", "operator"];
+    /// <summary>The claim with the tenant a tenant-scoped key is confined to (absent for a global key).</summary>
+    public const string TenantClaim = "m2m_tenant";
 
     /// <summary>The admin key id of a signed-in user.</summary>
     public static string KeyId(ClaimsPrincipal user)
@@ -28,12 +29,26 @@ public static class ConsoleSession
         return user.FindFirstValue(KeyIdClaim) ?? throw new InvalidOperationException("Not a console session.");
     }
 
-    /// <summary>Whether the signed-in user may act (a device action, a redelivery).</summary>
-    public static bool MayAct(ClaimsPrincipal user) => ActingRoles.Any(user.IsInRole);
+    /// <summary>The access principal of a session: the one <see cref="AccessPolicy"/> judges, as it judges the key on the admin API.</summary>
+    public static AccessPrincipal Access(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new AccessPrincipal(KeyId(user), user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList(), user.FindFirstValue(TenantClaim));
+    }
 
-    /// <summary>The principal of a session for the admin key <paramref name="keyId"/> with role <paramref name="role"/>.</summary>
-    public static ClaimsPrincipal Principal(string keyId, string role) =>
-        new(new ClaimsIdentity([new Claim(KeyIdClaim, keyId), new Claim(ClaimTypes.Name, keyId), new Claim(ClaimTypes.Role, role)], Scheme));
+    /// <summary>The principal of a session for <paramref name="access"/>.</summary>
+    public static ClaimsPrincipal Principal(AccessPrincipal access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        var claims = new List<Claim> { new(KeyIdClaim, access.Id), new(ClaimTypes.Name, access.Id) };
+        claims.AddRange(access.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        if (access.Tenant != null)
+        {
+            claims.Add(new Claim(TenantClaim, access.Tenant));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
+    }
 
     internal static void Configure(CookieAuthenticationOptions options)
     {
@@ -50,13 +65,15 @@ public static class ConsoleSession
         options.ReturnUrlParameter = "returnUrl";
     }
 
-    /// <summary>Ends a session whose admin key no longer exists.</summary>
+    /// <summary>Ends a session whose key is no longer active, or no longer has the roles and tenant the session was opened with.</summary>
     internal sealed class Validator(ConsoleKeys keys)
     {
         public async Task ValidateAsync(CookieValidatePrincipalContext context)
         {
             var keyId = context.Principal?.FindFirstValue(KeyIdClaim);
-            if (keyId == null || !await keys.IsActiveAsync(keyId, context.HttpContext.RequestAborted).ConfigureAwait(false))
+            var now = keyId == null ? null : await keys.FindActiveAsync(keyId, context.HttpContext.RequestAborted).ConfigureAwait(false);
+            var before = now == null ? null : Access(context.Principal!);
+            if (now == null || before == null || now.Tenant != before.Tenant || !now.Roles.Order(StringComparer.Ordinal).SequenceEqual(before.Roles.Order(StringComparer.Ordinal)))
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(Scheme).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using M2M.Gateway.Access;
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
 using Microsoft.AspNetCore.Authentication;
@@ -26,22 +27,42 @@ public sealed class SignInModel(ConsoleKeys keys, IAuditLog audit) : PageModel
     public async Task<IActionResult> OnPostAsync(string? key)
     {
         var remote = HttpContext.Connection.RemoteIpAddress?.ToString();
-        var identity = string.IsNullOrWhiteSpace(key) ? null : await keys.AuthenticateAsync(key.Trim(), HttpContext.RequestAborted).ConfigureAwait(false);
-        if (identity == null)
+        var result = string.IsNullOrWhiteSpace(key) ? PrincipalResult.Refused("invalid_key")
+            : await keys.AuthenticateAsync(key.Trim(), HttpContext.RequestAborted).ConfigureAwait(false);
+        if (result.Principal is not { } principal)
         {
-            audit.Record(new AuditEvent("console.sign-in", "anonymous", null, "invalid_key", remote));
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Problem = new ConsoleProblem(StatusCodes.Status401Unauthorized, AdminProblems.Unauthorized, "Admin API key required", "That is not an admin API key of this gateway.");
-            return Page();
+            audit.Record(new AuditEvent("console.sign-in", "anonymous", null, result.Reason, remote));
+            return Refuse(new ConsoleProblem(StatusCodes.Status401Unauthorized, AdminProblems.Unauthorized, "Admin API key required", result.Reason switch
+            {
+                "expired_key" => "That API key has expired.",
+                "revoked_key" => "That API key was revoked.",
+                _ => "That is not an API key of this gateway.",
+            }));
         }
 
-        await HttpContext.SignInAsync(ConsoleSession.Scheme, ConsoleSession.Principal(identity.KeyId, identity.Role)).ConfigureAwait(false);
-        audit.Record(new AuditEvent("console.sign-in", identity.KeyId, null, "ok", remote));
+        // The console shows devices: a key whose roles may not read them (telemetry-reader) has
+        // nothing to see, and is refused as the admin API would refuse it (403 missing_role).
+        var reason = principal.Tenant != null ? AccessPolicy.OtherTenant : AccessPolicy.Judge(principal, AccessAction.ReadDevices);
+        if (reason != AccessPolicy.Allowed)
+        {
+            audit.Record(new AuditEvent("console.sign-in", principal.Id, null, reason, remote, Tenant: principal.Tenant));
+            return Refuse(ConsoleProblem.Forbidden(reason));
+        }
+
+        await HttpContext.SignInAsync(ConsoleSession.Scheme, ConsoleSession.Principal(principal)).ConfigureAwait(false);
+        audit.Record(new AuditEvent("console.sign-in", principal.Id, null, "ok", remote, Tenant: principal.Tenant));
 
         // Only a path inside the console: a return address elsewhere would make this page an open redirect.
         var target = ReturnUrl != null && Url.IsLocalUrl(ReturnUrl) && ReturnUrl.StartsWith(ConsoleExtensions.BasePath, StringComparison.Ordinal)
             ? ReturnUrl
             : ConsoleExtensions.BasePath;
         return LocalRedirect(target);
+    }
+
+    private PageResult Refuse(ConsoleProblem problem)
+    {
+        Problem = problem;
+        Response.StatusCode = problem.Status;
+        return Page();
     }
 }
