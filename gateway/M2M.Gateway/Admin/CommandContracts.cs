@@ -40,7 +40,7 @@ public sealed record CommandResponse(
 
 /// <summary>The optional body of <c>POST /admin/v1/devices/{id}/rotate</c>.</summary>
 /// <param name="OverTheAir">True: agree the new secret with the device over the air (docs/protocol.md section 12) instead of returning one to provision.</param>
-/// <param name="TimeoutSeconds">Over the air: how long the device has to use the new secret before the rotation is rolled back; optional (configuration <c>Rotation:DefaultTimeout</c>).</param>
+/// <param name="TimeoutSeconds">Over the air: how long the device has to use the new secret before the rotation is rolled back; optional (configuration <c>Gateway:Rotation:DefaultTimeout</c>).</param>
 public sealed record RotateRequest(bool OverTheAir, long? TimeoutSeconds);
 
 /// <summary>The body of <c>PUT /admin/v1/devices/{id}/rotation-schedule</c>.</summary>

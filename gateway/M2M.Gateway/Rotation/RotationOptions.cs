@@ -1,9 +1,9 @@
 namespace M2M.Gateway.Rotation;
 
-/// <summary>Configuration section <c>Rotation</c> (docs/admin-api.md, "Over-the-air rotation").</summary>
+/// <summary>Configuration section <c>Gateway:Rotation</c> (docs/admin-api.md, "Over-the-air rotation").</summary>
 public sealed class RotationOptions
 {
-    public const string Section = "Rotation";
+    public const string Section = "Gateway:Rotation";
 
     /// <summary>How long a rotation waits for the device to use S' when the request names no timeout; then it is rolled back.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(24);
