@@ -2,13 +2,13 @@ using M2M.Fuzz;
 using SharpFuzz;
 
 // Composition only (docs/testing.md, "Fuzzing"):
-//   M2M.Fuzz list [--afl]          the target names, one a line (--afl: those afl-fuzz runs)
+//   M2M.Fuzz list                  the target names, one a line
 //   M2M.Fuzz <target>              the afl-fuzz persistent loop (run by afl-fuzz, on instrumented assemblies)
 //   M2M.Fuzz <target> <file>...    each file once, printing its outcome (reproducing a crash)
 //   M2M.Fuzz seed <folder>         writes the protocol-vector seeds under <folder>/<target>/corpus
 if (args.Length == 0 || args[0] == "list")
 {
-    foreach (var name in args.Length > 1 && args[1] == "--afl" ? FuzzTargets.AflNames : FuzzTargets.Names)
+    foreach (var name in FuzzTargets.Names)
     {
         Console.WriteLine(name);
     }

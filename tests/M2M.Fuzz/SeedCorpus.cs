@@ -1,6 +1,7 @@
 using System.Text;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Storage;
+using M2M.Gateway.Commands;
 using M2M.Testing;
 
 namespace M2M.Fuzz;
@@ -50,6 +51,23 @@ public static class SeedCorpus
         Seed(root, "token-response", "vector-invalid-client", Response(2, "Thu, 01 Jan 2026 00:00:00 GMT", "", "{\"error\":\"invalid_client\",\"error_description\":\"unknown device\"}"));
         Seed(root, "token-response", "vector-rate-limited", Response(4, "Thu, 01 Jan 2026 00:00:00 GMT", "120", "{\"error\":\"slow_down\"}"));
         Seed(root, "token-response", "vector-unavailable", Response(6, "", "Thu, 01 Jan 2026 00:05:00 GMT", "{\"error\":\"temporarily_unavailable\"}"));
+
+        // Commands and results (docs/protocol.md sections 10 and 11): byte 0 bit 0 asks the target to
+        // sign the rest, bit 1 (commands) sets the device's clock; the vectors as sent, and unsigned
+        // encodings of the other built-in commands so the fields behind the HMAC are reached.
+        var commands = vectors.GetProperty("commands");
+        var kCmd = Convert.FromHexString(vectors.GetProperty("k_cmd_hex").GetString()!);
+        Seed(root, "command", "vector-set-config", [0x02, .. Convert.FromHexString(commands[0].GetProperty("payload_hex").GetString()!)]);
+        Seed(root, "command", "vector-ping", [0x00, .. Convert.FromHexString(commands[1].GetProperty("payload_hex").GetString()!)]);
+        foreach (var (name, arguments) in new[] { ("reboot", ""), ("rotate-secret", ""), ("set-config", "outbox_capacity=8\ntelemetry_interval_s=x") })
+        {
+            var signed = CommandWire.EncodeCommand(deviceId, 3, 1767229200, name, arguments, kCmd);
+            Seed(root, "command", "vector-unsigned-" + name, [0x03, .. signed[..^32]]);
+        }
+
+        var result = Convert.FromHexString(vectors.GetProperty("command_results")[0].GetProperty("payload_hex").GetString()!);
+        Seed(root, "command-result", "vector-ok", [0x00, .. result]);
+        Seed(root, "command-result", "vector-unsigned-ok", [0x01, .. result[..^32]]);
 
         GatewaySeeds.Write(root, vectors, (target, name, bytes) => Seed(root, target, name, bytes));
     }

@@ -157,12 +157,21 @@ namespace M2M.Device.Core.Storage
         /// </summary>
         public void Provision(DeviceCredential credential)
         {
-            var record = CredentialRecord.Encode(credential, 1);
+            var record = ProvisioningRecord(credential);
             RecordFrame.WriteVerified(_files, SlotA, record);
             RecordFrame.WriteVerified(_files, SlotB, record);
             ActiveSlot = 0;
             Generation = 1;
             Provisional = false;
+        }
+
+        /// <summary>
+        /// The bytes <see cref="Provision"/> writes into each slot (generation 1): what a provisioning
+        /// tool deploys as both <see cref="SlotA"/> and <see cref="SlotB"/>.
+        /// </summary>
+        public static byte[] ProvisioningRecord(DeviceCredential credential)
+        {
+            return CredentialRecord.Encode(credential, 1);
         }
 
         /// <summary>Removes the credential (both slots): the device is unprovisioned.</summary>

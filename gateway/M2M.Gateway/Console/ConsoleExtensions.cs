@@ -28,6 +28,7 @@ public static class ConsoleExtensions
         services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<FleetQuery>();
         services.AddSingleton<DeviceActions>();
+        services.AddSingleton<ProvisioningDownload>();
         services.AddSingleton<AuditTail>();
         services.AddRazorPages(options =>
         {

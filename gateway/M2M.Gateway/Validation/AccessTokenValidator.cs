@@ -126,34 +126,56 @@ public sealed partial class AccessTokenValidator(
 
     private CredentialValidation CheckClaims(JsonWebToken jwt, AcceptedIssuer issuer)
     {
-        var now = time.GetUtcNow();
-        if (!jwt.TryGetPayloadValue<long>("exp", out var exp))
+        // The payload as JSON: Microsoft.IdentityModel reads sub, iss and jti as text even when they
+        // are numbers; a device id must be a JSON string. Its reader stops after the first JSON
+        // value, so a signed payload with bytes after the object (RFC 7519 section 7.2 step 10: the
+        // payload must be a JSON object) reaches this point and is malformed here.
+        JsonDocument payload;
+        try
         {
-            return Invalid("missing_exp");
+            payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+            return Invalid("malformed_token");
         }
 
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp);
-        if (expiresAt + _skew <= now)
+        using var parsed = payload;
+        var root = payload.RootElement;
+
+        // exp and nbf are NumericDates (RFC 7519 section 4.1.4, 4.1.5). One that is not a number of
+        // seconds within what a date holds (years 1-9999) is malformed, never an exception; the skew
+        // moves "now", not the claim, so an exp at the end of year 9999 cannot overflow.
+        var now = time.GetUtcNow();
+        switch (ReadTime(root, "exp", out var expiresAt))
+        {
+            case TimeClaim.Absent:
+                return Invalid("missing_exp");
+            case TimeClaim.Invalid:
+                return Invalid("malformed_token");
+        }
+
+        if (expiresAt <= now - _skew)
         {
             return Invalid("expired");
         }
 
-        if (jwt.TryGetPayloadValue<long>("nbf", out var nbf) && DateTimeOffset.FromUnixTimeSeconds(nbf) - _skew > now)
+        switch (ReadTime(root, "nbf", out var notBefore))
         {
-            return Invalid("not_yet_valid");
+            case TimeClaim.Invalid:
+                return Invalid("malformed_token");
+            case TimeClaim.Time when notBefore > now + _skew:
+                return Invalid("not_yet_valid");
         }
 
-        // The payload as JSON: Microsoft.IdentityModel reads sub, iss and jti as text even when they
-        // are numbers; a device id must be a JSON string.
-        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
-        var deviceId = StringClaim(payload.RootElement, issuer.DeviceIdClaim);
+        var deviceId = StringClaim(root, issuer.DeviceIdClaim);
         if (deviceId == null)
         {
             return Invalid("missing_device_id");
         }
 
         // RFC 9068 section 2.2 requires iat; the binding of an external issuer's token rests on it.
-        if (!TryReadTime(payload.RootElement, "iat", out var issuedAt))
+        if (ReadTime(root, "iat", out var issuedAt) != TimeClaim.Time)
         {
             return Invalid("missing_iat");
         }
@@ -161,7 +183,7 @@ public sealed partial class AccessTokenValidator(
         if (string.Equals(issuer.Issuer, ownIssuer.Issuer, StringComparison.Ordinal))
         {
             // The credential generation the token was issued for (docs/protocol.md section 4).
-            return payload.RootElement.TryGetProperty(IssueToken.GenerationClaim, out var generation)
+            return root.TryGetProperty(IssueToken.GenerationClaim, out var generation)
                 && generation.ValueKind == JsonValueKind.Number && generation.TryGetInt64(out var value) && value > 0
                 ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt)
                 : Invalid("missing_generation");
@@ -170,7 +192,7 @@ public sealed partial class AccessTokenValidator(
         // A configured tenant claim must be there (the ingress compares it with the registry's); a
         // configured roles claim that is absent grants no role (it can only narrow the registry's).
         string? tenant = null;
-        if (issuer.TenantClaim != null && (tenant = StringClaim(payload.RootElement, issuer.TenantClaim)) == null)
+        if (issuer.TenantClaim != null && (tenant = StringClaim(root, issuer.TenantClaim)) == null)
         {
             return Invalid("missing_tenant");
         }
@@ -179,18 +201,33 @@ public sealed partial class AccessTokenValidator(
         return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt);
     }
 
-    /// <summary>A NumericDate (RFC 7519 section 2), fractions truncated to whole seconds; false when absent or not a time.</summary>
-    private static bool TryReadTime(JsonElement payload, string name, out DateTimeOffset time)
+    private enum TimeClaim
+    {
+        Absent,
+        Invalid,
+        Time,
+    }
+
+    /// <summary>
+    /// A NumericDate (RFC 7519 section 2), fractions truncated to whole seconds: absent, or not a
+    /// number of seconds from 1970 to the end of year 9999 (invalid), or the time.
+    /// </summary>
+    private static TimeClaim ReadTime(JsonElement payload, string name, out DateTimeOffset time)
     {
         time = default;
-        if (!payload.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds)
-            || seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        if (!payload.TryGetProperty(name, out var value))
         {
-            return false;
+            return TimeClaim.Absent;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds)
+            || !(seconds >= 0 && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds() + 1))
+        {
+            return TimeClaim.Invalid;
         }
 
         time = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
-        return true;
+        return TimeClaim.Time;
     }
 
     private static CredentialValidation Invalid(string reason) => CredentialValidation.Invalid(reason);

@@ -48,6 +48,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             BaseURL = gateway.HttpsAddress.ToString(),
             IgnoreHTTPSErrors = true,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            // The copy buttons write to the clipboard, which the tests read back.
+            Permissions = ["clipboard-read", "clipboard-write"],
         }).ConfigureAwait(false);
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync().ConfigureAwait(false);

@@ -38,20 +38,27 @@ public sealed class SimulatedDevice : IDisposable
     public static SimulatedDevice Start(ConsoleGateway gateway, string deviceId, byte[] secret)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        var caPem = gateway.CaPem;
+        return Start(new DeviceCredential(deviceId, secret, gateway.TokenEndpoint, "127.0.0.1", gateway.MqttTlsPort) { MqttTls = true, CaCertificatePem = gateway.CaPem });
+    }
+
+    /// <summary>Starts a device with <paramref name="credential"/> (as a board loads it from its credential slots): its token endpoint, MQTT address and CA.</summary>
+    public static SimulatedDevice Start(DeviceCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var deviceId = credential.DeviceId;
+        var caPem = credential.CaCertificatePem;
         var hmac = new HostHmacSha256();
         var random = new HostRandom();
         var clock = new DeviceClock(new HostClock());
-        var keys = DeviceKeys.Derive(secret, hmac);
-        var credential = new DeviceCredential(deviceId, secret, gateway.TokenEndpoint, "127.0.0.1", gateway.MqttTlsPort);
+        var keys = DeviceKeys.Derive(credential.Secret, hmac);
         var http = new HostHttpTransport(TimeSpan.FromSeconds(10), caPem);
         var tokens = new TokenClient(credential, keys, hmac, random, clock, http, new HostJsonParser(), new TokenPolicy());
-        var transport = new MqttNetTransport("127.0.0.1", gateway.MqttTlsPort, X509Certificate2.CreateFromPem(caPem), TimeSpan.FromSeconds(10));
+        var transport = new MqttNetTransport(credential.MqttHost, credential.MqttPort, X509Certificate2.CreateFromPem(caPem), TimeSpan.FromSeconds(10));
         var session = new SessionManager(
             deviceId,
             transport,
             tokens,
-            new AssertionRenewalCredential(deviceId, gateway.TokenEndpoint, keys.AuthKey, hmac, clock, random),
+            new AssertionRenewalCredential(deviceId, credential.TokenEndpoint, keys.AuthKey, hmac, clock, random),
             new Outbox(64),
             clock,
             null,

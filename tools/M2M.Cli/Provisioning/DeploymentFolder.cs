@@ -1,15 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using M2M.Device.Core.App;
-using M2M.Device.Core.Host.Platform;
+using M2M.Device.Core.Host.Provisioning;
 using M2M.Device.Core.Storage;
 
 namespace M2M.Cli.Provisioning;
 
 /// <summary>
 /// The files a provisioning writes for nanoff, in a folder only the user can read (0700; files 0600):
-/// the credential slots and the configuration, written by the device core's own code (its host
-/// build) so the board reads exactly the format it was given; the CA certificate; and nanoff's two
+/// the credential slots and the configuration (<see cref="ProvisioningFiles"/>, the device core's own
+/// code, so the board reads exactly the format it was given); the CA certificate; and nanoff's two
 /// descriptors, a file deployment (credential, configuration to <c>I:\</c>) and a network deployment
 /// (Wi-Fi profile, CA certificate). The folder holds the device secret and the Wi-Fi password:
 /// <see cref="Dispose"/> deletes it unless it is kept on purpose.
@@ -21,9 +21,6 @@ public sealed class DeploymentFolder : IDisposable
 
     /// <summary>The network deployment descriptor's name.</summary>
     public const string NetworkDeploymentName = "deploy-network.json";
-
-    /// <summary>The CA certificate's name.</summary>
-    public const string CaCertificateName = "gateway-ca.pem";
 
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -58,25 +55,24 @@ public sealed class DeploymentFolder : IDisposable
         return new DeploymentFolder(path, keep);
     }
 
-    /// <summary>Writes the credential with the device core's CredentialStore; returns the slot file names.</summary>
-    public IReadOnlyList<string> WriteCredential(DeviceCredential credential)
+    /// <summary>Writes the credential slots and the configuration (<see cref="ProvisioningFiles"/>); returns their names.</summary>
+    public IReadOnlyList<string> WriteDeviceFiles(DeviceCredential credential, DeviceConfig config)
     {
-        new CredentialStore(new HostFileStore(Path)).Provision(credential);
-        return [CredentialStore.SlotA, CredentialStore.SlotB];
-    }
+        var names = new List<string>();
+        foreach (var (name, content) in ProvisioningFiles.Create(credential, config))
+        {
+            WritePrivate(name, content);
+            names.Add(name);
+        }
 
-    /// <summary>Writes the configuration file with the device core's DeviceConfig.Format.</summary>
-    public string WriteConfiguration(DeviceConfig config)
-    {
-        WritePrivate(DeviceConfig.FileName, config.Format());
-        return DeviceConfig.FileName;
+        return names;
     }
 
     /// <summary>Copies the CA certificate (PEM).</summary>
     public string WriteCaCertificate(string pem)
     {
-        WritePrivate(CaCertificateName, System.Text.Encoding.ASCII.GetBytes(pem));
-        return CaCertificateName;
+        WritePrivate(ProvisioningFiles.CaCertificateName, System.Text.Encoding.ASCII.GetBytes(pem));
+        return ProvisioningFiles.CaCertificateName;
     }
 
     /// <summary>

@@ -110,7 +110,7 @@ public static class ProvisionCommand
 
         using var folder = DeploymentFolder.Create(result.GetValue(WorkDir)?.FullName, result.GetValue(KeepFiles));
         await output.WriteLineAsync("[2/4] Writing the deployment files to a private folder").ConfigureAwait(false);
-        var files = new List<string>(folder.WriteCredential(credential)) { folder.WriteConfiguration(config) };
+        var files = folder.WriteDeviceFiles(credential, config);
         credential.Clear();
         var caName = caPem == null ? null : folder.WriteCaCertificate(caPem);
         var fileDeployment = folder.WriteFileDeployment(serialPort, files);

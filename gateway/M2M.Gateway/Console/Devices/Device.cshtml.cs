@@ -12,7 +12,7 @@ namespace M2M.Gateway.OperatorConsole.Devices;
 /// One device: what the registry and the ingress know of it, its live telemetry, and the actions
 /// (disable, enable, rotate, delete), each confirmed on a page of its own before the POST that does it.
 /// </summary>
-public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimeProvider time) : PageModel
+public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, ProvisioningDownload download, TimeProvider time) : PageModel
 {
     /// <summary>The actions a device page offers, by handler name.</summary>
     public static readonly IReadOnlyDictionary<string, string> ActionTitles = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -48,8 +48,8 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
     /// <summary>What the last action did, for the notice.</summary>
     public string? Done { get; private set; }
 
-    /// <summary>A new secret after a rotation, shown once (base64url).</summary>
-    public string? NewSecret { get; private set; }
+    /// <summary>A new secret after a rotation, shown once.</summary>
+    public SecretOnce? NewSecret { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
 
@@ -71,7 +71,7 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, TimePro
         async () =>
         {
             var (credential, problem) = await actions.RotateAsync(Actor, Id, HttpContext.RequestAborted).ConfigureAwait(false);
-            NewSecret = credential == null ? null : Base64Url.EncodeToString(credential.Secret.Span);
+            NewSecret = credential == null ? null : new SecretOnce(Id, Base64Url.EncodeToString(credential.Secret.Span), download.DataUrl(Id, credential.Secret.Span));
             return problem;
         },
         null);

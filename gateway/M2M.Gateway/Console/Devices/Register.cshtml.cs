@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace M2M.Gateway.OperatorConsole.Devices;
 
 /// <summary>Registers a device, as <c>POST /admin/v1/devices</c> does, and shows its secret once.</summary>
-public sealed class RegisterModel(DeviceActions actions) : PageModel
+public sealed class RegisterModel(DeviceActions actions, ProvisioningDownload download) : PageModel
 {
     [BindProperty]
     public string? DeviceId { get; set; }
@@ -42,7 +42,7 @@ public sealed class RegisterModel(DeviceActions actions) : PageModel
             return Page();
         }
 
-        Created = new SecretOnce(credential!.Device.DeviceId, Base64Url.EncodeToString(credential.Secret.Span));
+        Created = new SecretOnce(credential!.Device.DeviceId, Base64Url.EncodeToString(credential.Secret.Span), download.DataUrl(credential.Device.DeviceId, credential.Secret.Span));
         return Page();
     }
 }
