@@ -13,6 +13,9 @@ namespace M2M.Gateway.TestHost;
 public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time) : IAccessTokenValidator
 {
     private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>The test world trusts no external issuer.</summary>
+    public ValueTask<string?> RenewalAudienceAsync(string issuer, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
     private readonly ECDsaSecurityKey _key = new(world.TokenKey()) { KeyId = world.TokenKeyId };
 
     public async ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken)
@@ -44,7 +47,9 @@ public sealed class TestAccessTokenValidator(TestWorld world, TimeProvider time)
             return CredentialValidation.Invalid("missing_generation");
         }
 
-        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
+        return CredentialValidation.OwnToken(jwt.Subject, generation, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero))
+            with { Claims = M2M.Gateway.Policies.CelValues.Map(payload.RootElement) };
     }
 }
 
@@ -53,7 +58,7 @@ public sealed class TestClientAssertionValidator(TestWorld world, TimeProvider t
 {
     private readonly HashSet<string> _seen = [];
 
-    public ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, CancellationToken cancellationToken)
+    public ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, string? renewalAudience, CancellationToken cancellationToken)
     {
         var parts = assertion.Split('.');
         if (parts.Length != 3)

@@ -27,10 +27,10 @@ public class InBandRenewalSharesTheTokenEndpointValidationTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal("jti_reused", (await validator.ValidateClientAssertionAsync(spentAtEndpoint, default)).Reason);
+        Assert.Equal("jti_reused", (await validator.ValidateClientAssertionAsync(spentAtEndpoint, null, default)).Reason);
 
         var spentInBand = TestAssertion.Create(device, gateway.TokenEndpoint, time.GetUtcNow());
-        var renewal = await validator.ValidateClientAssertionAsync(spentInBand, default);
+        var renewal = await validator.ValidateClientAssertionAsync(spentInBand, null, default);
         Assert.True(renewal.Succeeded, renewal.Reason);
         Assert.Equal("sensor-0001", renewal.DeviceId);
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(20), renewal.ExpiresAt);
@@ -40,6 +40,6 @@ public class InBandRenewalSharesTheTokenEndpointValidationTests
         }
 
         await gateway.Registry.SetEnabledAsync("sensor-0001", false, default);
-        Assert.Equal("device_disabled", (await validator.ValidateClientAssertionAsync(TestAssertion.Create(device, gateway.TokenEndpoint, time.GetUtcNow()), default)).Reason);
+        Assert.Equal("device_disabled", (await validator.ValidateClientAssertionAsync(TestAssertion.Create(device, gateway.TokenEndpoint, time.GetUtcNow()), null, default)).Reason);
     }
 }

@@ -120,8 +120,32 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         // "ok": the result label of a valid token (docs/ingress.md, m2m_token_validations_total).
         Assert.Equal("ok", validation.Reason);
         Assert.Equal(CredentialStatus.Valid, validation.Status);
-        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation);
+        Assert.Equal(CredentialValidation.OwnToken("sensor-0001", 1, jwt.IssuedAt, jwt.ValidTo), validation with { Claims = null });
+
+        // Every claim, as the expression policies read it (docs/policies.md): integral numbers are
+        // CEL ints (long), arrays lists, each compared by value and type.
+        var expected = new Dictionary<string, object?>
+        {
+            ["aud"] = "urn:m2m:gateway",
+            ["iss"] = fixture.Metadata.GetProperty("issuer").GetString(),
+            ["exp"] = jwt.GetPayloadValue<long>("exp"),
+            ["iat"] = jwt.GetPayloadValue<long>("iat"),
+            ["nbf"] = jwt.GetPayloadValue<long>("nbf"),
+            ["sub"] = "sensor-0001",
+            ["client_id"] = "sensor-0001",
+            ["jti"] = jwt.Id,
+            ["tenant"] = "acme",
+            ["roles"] = new List<object?> { "reader", "writer" },
+            ["m2m_gen"] = 1L,
+        };
+        Assert.Equal(expected.OrderBy(c => c.Key).Select(c => (c.Key, Describe(c.Value))), validation.Claims!.OrderBy(c => c.Key).Select(c => (c.Key, Describe(c.Value))));
     }
+
+    private static string Describe(object? value) => value switch
+    {
+        IEnumerable<object?> list => "[" + string.Join(",", list.Select(Describe)) + "]",
+        _ => $"{value?.GetType().Name}:{value}",
+    };
 
     [Fact]
     public async Task IssuingMarksTheDeviceAsSeen() =>

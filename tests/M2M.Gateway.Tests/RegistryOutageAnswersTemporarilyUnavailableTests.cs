@@ -28,7 +28,7 @@ public class RegistryOutageAnswersTemporarilyUnavailableTests
             Assert.Equal("temporarily_unavailable", body.RootElement.GetProperty("error").GetString());
         }
 
-        var renewal = await gateway.Service<IClientAssertionValidator>().ValidateClientAssertionAsync(TestAssertion.Create(device, gateway.TokenEndpoint, DateTimeOffset.UtcNow), default);
+        var renewal = await gateway.Service<IClientAssertionValidator>().ValidateClientAssertionAsync(TestAssertion.Create(device, gateway.TokenEndpoint, DateTimeOffset.UtcNow), null, default);
         Assert.Equal(CredentialStatus.Unavailable, renewal.Status);
         Assert.Equal(DeviceLookupStatus.Unavailable, (await gateway.Service<IDeviceDirectory>().FindAsync("sensor-0001", default)).Status);
 

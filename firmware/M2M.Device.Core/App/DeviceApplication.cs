@@ -336,6 +336,8 @@ namespace M2M.Device.Core.App
 
             // A board without PSRAM holds one TLS socket at a time, so it renews in-band with a client
             // assertion built from K_auth rather than fetching a token over HTTPS (protocol section 7.3).
+            // Its aud is the credential's token endpoint whatever the issuer: for a device of a trusted
+            // external issuer the gateway accepts that issuer's endpoint in-band (section 7.2).
             var renewal = new AssertionRenewalCredential(credential.DeviceId, credential.TokenEndpoint, keys.AuthKey, _platform.Hmac, _clock, _platform.Random);
             var options = new SessionOptions();
             options.KeepAliveSeconds = config.KeepAliveSeconds;

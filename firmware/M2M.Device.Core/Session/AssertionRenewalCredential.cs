@@ -15,7 +15,10 @@ namespace M2M.Device.Core.Session
     {
         private readonly AssertionIssuer _assertions;
 
-        /// <summary><paramref name="audience"/> is the token endpoint URL (section 3.2).</summary>
+        /// <summary>
+        /// <paramref name="audience"/> is the token endpoint URL the device gets its tokens from (section
+        /// 7.2): the gateway's, or a trusted external issuer's; the key is K_auth either way.
+        /// </summary>
         public AssertionRenewalCredential(string deviceId, string audience, byte[] authKey, IHmacSha256 hmac, DeviceClock clock, IRandom random)
         {
             // Section 3.2: a unique jti (16 random bytes), and the longest lifetime allowed, as the

@@ -6,9 +6,9 @@ using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
+using M2M.Gateway.Policies;
 using M2M.Gateway.Relay;
 using M2M.Gateway.Secrets;
-
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace M2M.Gateway.Ingress;
@@ -33,6 +33,7 @@ public static class MqttIngressExtensions
         services.AddGatewayMetrics();
         services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
+        services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<AuthenticateConnection>();

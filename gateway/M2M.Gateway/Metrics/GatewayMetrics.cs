@@ -28,6 +28,7 @@ public sealed class GatewayMetrics
     private readonly Counter _authFailures;
     private readonly Counter _journalPruned;
     private readonly Counter _connectionsDropped;
+    private readonly Counter _policyDecisions;
     private readonly Counter _accessDecisions;
     private readonly Histogram _publishSeconds;
     private readonly Histogram _commitSeconds;
@@ -56,6 +57,7 @@ public sealed class GatewayMetrics
         _skipped = _factory.CreateCounter("m2m_relay_skipped_total", "Records a sink passed over for good without retrying, by sink and reason: the backend refused them (out_of_order, duplicate, too_old, refused_4xx) or they map to nothing it stores (no_samples).", ["sink", "reason"]);
         _authFailures = _factory.CreateCounter("m2m_relay_auth_failures_total", "Failed authentications of an HTTP sink, by sink and reason (credential_missing, token_endpoint_unreachable, an OAuth error code, refused_401, refused_403).", ["sink", "reason"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
+        _policyDecisions = _factory.CreateCounter("m2m_policy_decisions_total", "Expression policy evaluations by policy name and decision (allow, deny, error; docs/policies.md).", ["policy", "decision"]);
         _connectionsDropped = _factory.CreateCounter("m2m_mqtt_connections_dropped_total", "MQTT connections closed before a CONNECT was answered, by reason.", ["reason"]);
         _accessDecisions = _factory.CreateCounter("m2m_access_decisions_total", "Decisions of the admin and consumer APIs' access policy, by action and result (ok or the refusal reason).", ["action", "result"]);
         _publishSeconds = _factory.CreateHistogram("m2m_mqtt_publish_seconds", "From a PUBLISH read off the socket to its PUBACK queued for sending (verification, journal commit, and the wait for earlier PUBLISHes of the connection).",
@@ -98,6 +100,9 @@ public sealed class GatewayMetrics
     public void TokenValidation(string kind, string result) => _tokenValidations.WithLabels(kind, result).Inc();
 
     public void TokenRequest(string result) => _tokenRequests.WithLabels(result).Inc();
+
+    /// <summary>Counts one evaluation of an expression policy (docs/policies.md).</summary>
+    public void PolicyDecision(string policy, string decision) => _policyDecisions.WithLabels(policy, decision).Inc();
 
     /// <summary>Counts a PUBLISH outcome; the labelled child is looked up once per reason (this runs for every message).</summary>
     public void Message(string reason) => _messageChildren.GetOrAdd(reason, static (r, c) => c.WithLabels(r), _messages).Inc();

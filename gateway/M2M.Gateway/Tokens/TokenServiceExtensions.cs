@@ -83,6 +83,8 @@ public static class TokenServiceExtensions
     /// <summary>Maps the token endpoint, the JWKS and the metadata documents.</summary>
     public static WebApplication MapTokenService(this WebApplication app)
     {
+        // Built now, so that a trusted issuer that cannot work stops the start, not the first CONNECT.
+        app.Services.GetRequiredService<TrustedIssuers>();
         app.UseRateLimiter();
         app.MapTokenEndpoint();
         app.MapDiscovery();

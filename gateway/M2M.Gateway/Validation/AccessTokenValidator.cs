@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using M2M.Gateway.Ingress.Seams;
+using M2M.Gateway.Policies;
 using M2M.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -10,14 +11,15 @@ namespace M2M.Gateway.Validation;
 
 /// <summary>An issuer the validator accepts and how its claims map.</summary>
 /// <param name="Issuer">The exact <c>iss</c>.</param>
-/// <param name="Audience">The required <c>aud</c>.</param>
+/// <param name="Audiences">The accepted <c>aud</c> values (any one suffices).</param>
+/// <param name="DeviceIdAudience">Also accept an <c>aud</c> naming the device id (authentik: one provider per device).</param>
 /// <param name="Algorithms">The algorithm allow-list.</param>
 /// <param name="Keys">Where its keys come from.</param>
 /// <param name="DeviceIdClaim">The claim carrying the device id.</param>
 /// <param name="TenantClaim">The claim carrying the tenant, which must equal the registry's; or null. The registry's tenant applies either way.</param>
 /// <param name="RolesClaim">The claim carrying the roles, which narrow the registry's; or null.</param>
 /// <param name="TokenType">The required <c>typ</c> header, or null for any.</param>
-public sealed record AcceptedIssuer(string Issuer, string Audience, IReadOnlyList<string> Algorithms, IIssuerKeys Keys, string DeviceIdClaim, string? TenantClaim, string? RolesClaim, string? TokenType);
+public sealed record AcceptedIssuer(string Issuer, IReadOnlyList<string> Audiences, bool DeviceIdAudience, IReadOnlyList<string> Algorithms, IIssuerKeys Keys, string DeviceIdClaim, string? TenantClaim, string? RolesClaim, string? TokenType);
 
 /// <summary>
 /// The one access-token validation (docs/protocol.md sections 4 and 5.1, issue #4 item 5): the
@@ -89,7 +91,9 @@ public sealed partial class AccessTokenValidator(
         var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
             ValidIssuer = issuer.Issuer,
-            ValidAudience = issuer.Audience,
+            ValidAudiences = issuer.Audiences,
+            // An audience that is the device id can only be judged once the device id is read (CheckClaims).
+            ValidateAudience = !issuer.DeviceIdAudience,
             ValidAlgorithms = issuer.Algorithms,
             ValidTypes = issuer.TokenType == null ? null : [issuer.TokenType],
             IssuerSigningKeys = keys,
@@ -107,6 +111,9 @@ public sealed partial class AccessTokenValidator(
         return CheckClaims(jwt, issuer);
     }
 
+    public ValueTask<string?> RenewalAudienceAsync(string issuer, CancellationToken cancellationToken) =>
+        trusted.RenewalAudienceAsync(issuer, cancellationToken);
+
     private AcceptedIssuer? Find(string? iss)
     {
         if (string.IsNullOrEmpty(iss))
@@ -118,7 +125,7 @@ public sealed partial class AccessTokenValidator(
         {
             // docs/protocol.md section 4: ES256 only, typ at+jwt. Its tenant and roles claims have no
             // say: the registry's current record decides (decision 3).
-            return _own ??= new AcceptedIssuer(ownIssuer.Issuer, ownIssuer.Audience, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", null, null, "at+jwt");
+            return _own ??= new AcceptedIssuer(ownIssuer.Issuer, [ownIssuer.Audience], false, [SecurityAlgorithms.EcdsaSha256], ownKeys, "sub", null, null, "at+jwt");
         }
 
         return trusted.Find(iss);
@@ -168,10 +175,19 @@ public sealed partial class AccessTokenValidator(
                 return Invalid("not_yet_valid");
         }
 
-        var deviceId = StringClaim(root, issuer.DeviceIdClaim);
+        var deviceId = ClaimPath.Text(root, issuer.DeviceIdClaim);
         if (deviceId == null)
         {
             return Invalid("missing_device_id");
+        }
+
+        if (issuer.DeviceIdAudience)
+        {
+            var audiences = ClaimPath.Strings(root, "aud");
+            if (!audiences.Contains(deviceId, StringComparer.Ordinal) && !audiences.Any(issuer.Audiences.Contains))
+            {
+                return Invalid("wrong_audience");
+            }
         }
 
         // RFC 9068 section 2.2 requires iat; the binding of an external issuer's token rests on it.
@@ -185,20 +201,20 @@ public sealed partial class AccessTokenValidator(
             // The credential generation the token was issued for (docs/protocol.md section 4).
             return root.TryGetProperty(IssueToken.GenerationClaim, out var generation)
                 && generation.ValueKind == JsonValueKind.Number && generation.TryGetInt64(out var value) && value > 0
-                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt)
+                ? CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt) with { Claims = CelValues.Map(root) }
                 : Invalid("missing_generation");
         }
 
         // A configured tenant claim must be there (the ingress compares it with the registry's); a
         // configured roles claim that is absent grants no role (it can only narrow the registry's).
         string? tenant = null;
-        if (issuer.TenantClaim != null && (tenant = StringClaim(root, issuer.TenantClaim)) == null)
+        if (issuer.TenantClaim != null && (tenant = ClaimPath.Text(root, issuer.TenantClaim)) == null)
         {
             return Invalid("missing_tenant");
         }
 
-        IReadOnlyList<string>? roles = issuer.RolesClaim == null ? null : [.. jwt.Claims.Where(c => c.Type == issuer.RolesClaim).Select(c => c.Value)];
-        return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt);
+        var roles = issuer.RolesClaim == null ? null : ClaimPath.Strings(root, issuer.RolesClaim);
+        return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt, issuer.Issuer) with { Claims = CelValues.Map(root) };
     }
 
     private enum TimeClaim
@@ -231,10 +247,6 @@ public sealed partial class AccessTokenValidator(
     }
 
     private static CredentialValidation Invalid(string reason) => CredentialValidation.Invalid(reason);
-
-    /// <summary>A claim that is a non-empty JSON string; a number or an object is not taken for one.</summary>
-    private static string? StringClaim(JsonElement payload, string name) =>
-        payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     /// <summary>Stable labels for Microsoft.IdentityModel's refusals.</summary>
     private static string Reason(Exception? exception) => exception switch

@@ -48,6 +48,13 @@ public sealed partial class RemoteIssuerKeys(TrustedIssuerOptions options, HttpC
         return current.SigningKeys;
     }
 
+    /// <summary>The <c>token_endpoint</c> of the issuer's metadata (fetched when none was yet), or null when it names none.</summary>
+    public async ValueTask<string?> TokenEndpointAsync(CancellationToken cancellationToken)
+    {
+        var current = _current ?? await FetchAsync(null, cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrEmpty(current.TokenEndpoint) ? null : current.TokenEndpoint;
+    }
+
     public void Dispose() => _gate.Dispose();
 
     private bool Due(TimeSpan interval) => time.GetUtcNow() - _lastAttempt >= interval;

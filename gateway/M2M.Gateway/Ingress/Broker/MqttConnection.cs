@@ -520,7 +520,7 @@ internal sealed class MqttConnection : IJournalWaiter, ISessionConnection
             var (filter, qos) = (subscribe.Subscriptions[i].TopicFilter, subscribe.Subscriptions[i].MaximumQoS);
             var (code, reason) = !TopicFilters.IsValid(filter) || Encoding.UTF8.GetByteCount(filter) > Options.MaxTopicBytes ? (ReasonCode.TopicFilterInvalid, "topic_filter_invalid")
                 : TopicFilters.IsShared(filter) ? (ReasonCode.SharedSubscriptionsNotSupported, "shared_subscriptions_not_supported")
-                : !_endpoint.Policy.MaySubscribe(session.DeviceId, session.Tenant, session.Roles, filter) ? (ReasonCode.NotAuthorized, "topic_not_allowed")
+                : !_endpoint.Policy.MaySubscribe(session, filter) ? (ReasonCode.NotAuthorized, "topic_not_allowed")
                 : (qos == 0 ? ReasonCode.Success : ReasonCode.GrantedQoS1, "ok");
             if (reason == "ok")
             {

@@ -16,7 +16,7 @@ public sealed class AuthorizeTopic(TopicPolicy policy) : IPublishStage
             return ValueTask.FromResult<PublishOutcome?>(null);
         }
 
-        if (!policy.MayPublish(session.DeviceId, session.Tenant, session.Roles, context.Topic))
+        if (!policy.MayPublish(session, context.Topic))
         {
             return ValueTask.FromResult<PublishOutcome?>(PublishOutcome.TopicNotAllowed);
         }

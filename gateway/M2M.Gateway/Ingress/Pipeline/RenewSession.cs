@@ -19,6 +19,7 @@ public sealed partial class RenewSession(
     IClientAssertionValidator assertions,
     IDeviceDirectory directory,
     SessionRegistry sessions,
+    TimeProvider time,
     GatewayMetrics metrics,
     ILogger<RenewSession> logger) : IPublishStage
 {
@@ -35,7 +36,7 @@ public sealed partial class RenewSession(
             return null;
         }
 
-        var (kind, validation) = await ValidateAsync(context.Payload, cancellationToken).ConfigureAwait(false);
+        var (kind, validation) = await ValidateAsync(context.Payload, session, cancellationToken).ConfigureAwait(false);
         metrics.TokenValidation(kind, validation.Reason);
         string detail;
         if (!validation.Succeeded)
@@ -50,13 +51,18 @@ public sealed partial class RenewSession(
         {
             detail = refusal;
         }
-        else if (!sessions.Extend(session, validation.ExpiresAt))
+        else if (!sessions.Extend(session, Deadline(kind, validation, session)))
         {
             detail = "deadline_not_later";
         }
         else
         {
-            LogRenewed(session.DeviceId, kind, validation.ExpiresAt);
+            if (kind == AccessToken)
+            {
+                session.HeldToken(validation);
+            }
+
+            LogRenewed(session.DeviceId, kind, session.Deadline);
             return PublishOutcome.Renewed;
         }
 
@@ -64,7 +70,17 @@ public sealed partial class RenewSession(
         return PublishOutcome.RenewalRefused;
     }
 
-    private async Task<(string Kind, CredentialValidation Validation)> ValidateAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Section 7.2: an access token's <c>exp</c>; an assertion's, now + the access-token lifetime, which
+    /// for a session of an external issuer is the lifetime of that issuer's token it holds (what the
+    /// device counts with: it knows nothing of the gateway's own lifetime).
+    /// </summary>
+    private DateTimeOffset Deadline(string kind, CredentialValidation validation, DeviceSession session) =>
+        kind != AccessToken && session.ExternalIssuer != null && session.TokenLifetime > TimeSpan.Zero
+            ? time.GetUtcNow() + session.TokenLifetime
+            : validation.ExpiresAt;
+
+    private async Task<(string Kind, CredentialValidation Validation)> ValidateAsync(ReadOnlyMemory<byte> payload, DeviceSession session, CancellationToken cancellationToken)
     {
         if (payload.Length > MaxJwtBytes || !TryReadAlgorithm(payload.Span, out var jwt, out var algorithm))
         {
@@ -73,9 +89,15 @@ public sealed partial class RenewSession(
 
         // Section 3.2 assertions are HS256 under K_auth; access tokens (section 4, or an external
         // issuer's) are asymmetric. Each validator refuses every other algorithm itself.
-        return string.Equals(algorithm, "HS256", StringComparison.Ordinal)
-            ? ("client_assertion", await assertions.ValidateClientAssertionAsync(jwt, cancellationToken).ConfigureAwait(false))
-            : (AccessToken, await tokens.ValidateAccessTokenAsync(jwt, cancellationToken).ConfigureAwait(false));
+        if (!string.Equals(algorithm, "HS256", StringComparison.Ordinal))
+        {
+            return (AccessToken, await tokens.ValidateAccessTokenAsync(jwt, cancellationToken).ConfigureAwait(false));
+        }
+
+        // A device whose tokens come from a trusted issuer names that issuer's token endpoint, the
+        // one its credential holds (section 7.2); the assertion is still HS256 under K_auth.
+        var renewalAudience = session.ExternalIssuer == null ? null : await tokens.RenewalAudienceAsync(session.ExternalIssuer, cancellationToken).ConfigureAwait(false);
+        return ("client_assertion", await assertions.ValidateClientAssertionAsync(jwt, renewalAudience, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Null when the token is bound to the device's current registration (<see cref="BindCredential"/>); otherwise why not.</summary>

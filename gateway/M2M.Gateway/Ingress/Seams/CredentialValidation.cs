@@ -41,6 +41,11 @@ public enum CredentialStatus
 /// Null for tokens of trusted external issuers and for client assertions.
 /// </param>
 /// <param name="IssuedAt">An access token's <c>iat</c>; null for a client assertion.</param>
+/// <param name="ExternalIssuer">
+/// The trusted external issuer whose token this is (its <c>iss</c>); null for the gateway's own
+/// tokens and for client assertions. In-band renewal of its session may name that issuer's token
+/// endpoint (docs/protocol.md section 7.2).
+/// </param>
 public sealed record CredentialValidation(
     CredentialStatus Status,
     string Reason,
@@ -49,8 +54,15 @@ public sealed record CredentialValidation(
     IReadOnlyList<string>? Roles,
     DateTimeOffset ExpiresAt,
     long? CredentialGeneration = null,
-    DateTimeOffset? IssuedAt = null)
+    DateTimeOffset? IssuedAt = null,
+    string? ExternalIssuer = null)
 {
+    /// <summary>
+    /// An access token's claims as CEL values (strings, 64-bit integers, doubles, booleans, lists,
+    /// maps), for the expression policies (docs/policies.md); null for a client assertion.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Claims { get; init; }
+
     /// <summary>True when <see cref="Status"/> is <see cref="CredentialStatus.Valid"/>.</summary>
     public bool Succeeded => Status == CredentialStatus.Valid;
 
@@ -63,8 +75,8 @@ public sealed record CredentialValidation(
         new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt);
 
     /// <summary>A valid access token of a trusted external issuer, bound by its <c>iat</c>.</summary>
-    public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt) =>
-        new(CredentialStatus.Valid, "ok", deviceId, tenant, roles, expiresAt, null, issuedAt);
+    public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string issuer) =>
+        new(CredentialStatus.Valid, "ok", deviceId, tenant, roles, expiresAt, null, issuedAt, issuer);
 
     /// <summary>A refused credential with its stable reason.</summary>
     public static CredentialValidation Invalid(string reason) =>

@@ -10,4 +10,11 @@ public interface IAccessTokenValidator
 {
     /// <summary>Validates <paramref name="token"/>; never throws for a bad token.</summary>
     ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The <c>aud</c> an in-band renewal assertion may name for a session opened with a token of the
+    /// trusted external issuer <paramref name="issuer"/> (docs/protocol.md section 7.2): that issuer's
+    /// token endpoint; null when renewal by assertion is not allowed for it.
+    /// </summary>
+    ValueTask<string?> RenewalAudienceAsync(string issuer, CancellationToken cancellationToken);
 }

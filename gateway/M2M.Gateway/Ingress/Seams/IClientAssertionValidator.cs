@@ -8,6 +8,10 @@ namespace M2M.Gateway.Ingress.Seams;
 /// </summary>
 public interface IClientAssertionValidator
 {
-    /// <summary>Validates <paramref name="assertion"/>; never throws for a bad assertion.</summary>
-    ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Validates <paramref name="assertion"/>; never throws for a bad assertion. <paramref name="renewalAudience"/>
+    /// is one more <c>aud</c> accepted besides the gateway's own: the token endpoint of the trusted
+    /// external issuer whose token opened the session being renewed (section 7.2), or null.
+    /// </summary>
+    ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, string? renewalAudience, CancellationToken cancellationToken);
 }

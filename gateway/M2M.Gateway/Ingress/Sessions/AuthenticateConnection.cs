@@ -93,7 +93,9 @@ public sealed partial class AuthenticateConnection(
                 return Refuse(ReasonCode.NotAuthorized, BindCredential.TenantMismatch);
         }
 
-        return new ConnectResult(ReasonCode.Success, "ok", new DeviceSession(device, token.Roles, token.ExpiresAt));
+        var session = new DeviceSession(device, token.Roles, token.ExpiresAt);
+        session.HeldToken(token);
+        return new ConnectResult(ReasonCode.Success, "ok", session);
     }
 
     private static ConnectResult Refuse(ReasonCode code, string reason) => new(code, reason, null);

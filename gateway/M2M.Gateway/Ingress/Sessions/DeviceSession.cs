@@ -91,6 +91,33 @@ public sealed class DeviceSession : IDisposable
     }
 
 
+    /// <summary>
+    /// The trusted external issuer whose access token opened the session or last renewed it, or null
+    /// for the gateway's own: an in-band renewal assertion may then name that issuer's token endpoint
+    /// (docs/protocol.md section 7.2).
+    /// </summary>
+    public string? ExternalIssuer { get; private set; }
+
+    /// <summary>
+    /// The lifetime (<c>exp - iat</c>) of that token: an accepted renewal assertion of an external
+    /// issuer's session extends it by this much, as the device expects (section 7.2).
+    /// </summary>
+    public TimeSpan TokenLifetime { get; private set; }
+
+    /// <summary>The claims of that token, as CEL values for the expression policies (docs/policies.md); empty when none.</summary>
+    public IReadOnlyDictionary<string, object?> Claims { get; private set; } = new Dictionary<string, object?>();
+
+    /// <summary>Records the access token the session was opened or renewed with (its issuer, lifetime and claims).</summary>
+    public void HeldToken(CredentialValidation token)
+    {
+        ExternalIssuer = token.ExternalIssuer;
+        Claims = token.Claims ?? new Dictionary<string, object?>();
+
+        // Policies may read the claims: the topic allowed under the old ones is judged again.
+        KnownTopic = null;
+        TokenLifetime = token.IssuedAt is { } issuedAt && token.ExpiresAt > issuedAt ? token.ExpiresAt - issuedAt : TimeSpan.Zero;
+    }
+
     /// <summary>The connection the session runs on; set by the broker before the session is registered.</summary>
     public ISessionConnection? Connection { get; set; }
 

@@ -154,7 +154,7 @@ public sealed partial class SessionRegistry : IDisposable
         // the device must not keep receiving what it may not subscribe to any more.
         foreach (var filter in session.Subscriptions)
         {
-            if (!_policy.MaySubscribe(session.DeviceId, session.Tenant, session.Roles, filter))
+            if (!_policy.MaySubscribe(session, filter))
             {
                 await EndAsync(session, ReasonCode.NotAuthorized, "authorization_lost").ConfigureAwait(false);
                 return;

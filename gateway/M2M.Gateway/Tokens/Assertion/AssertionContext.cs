@@ -14,6 +14,13 @@ public sealed class AssertionContext(string assertion, string? clientId, DateTim
 
     public DateTimeOffset Now { get; } = now;
 
+    /// <summary>
+    /// In-band renewal only: the token endpoint of the trusted issuer whose token opened the session,
+    /// accepted as <c>aud</c> besides the gateway's own (docs/protocol.md section 7.2). Never set at the
+    /// token endpoint, so an assertion made for another server cannot buy a token here.
+    /// </summary>
+    public string? RenewalAudience { get; init; }
+
     /// <summary>The claims, set by <see cref="ReadAssertion"/>.</summary>
     public AssertionClaims? Claims { get; set; }
 

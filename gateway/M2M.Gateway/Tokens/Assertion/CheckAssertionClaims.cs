@@ -5,7 +5,8 @@ namespace M2M.Gateway.Tokens.Assertion;
 /// <summary>
 /// Stage 5, last: the claims of a verified (and already spent) assertion (docs/protocol.md section
 /// 3.2 rules 2 to 4, RFC 7523 section 3): <c>iss == sub</c> (and <c>== client_id</c> when sent),
-/// <c>aud</c> names the token endpoint or the issuer (<see cref="GatewayIssuer.AssertionAudiences"/>),
+/// <c>aud</c> names the token endpoint or the issuer (<see cref="GatewayIssuer.AssertionAudiences"/>;
+/// at in-band renewal also <see cref="AssertionContext.RenewalAudience"/>),
 /// and the times hold with the configured skew.
 /// </summary>
 public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOptions> options) : IAssertionStage
@@ -27,7 +28,7 @@ public sealed class CheckAssertionClaims(GatewayIssuer issuer, IOptions<TokenOpt
             return TokenReason.ClientIdMismatch;
         }
 
-        if (!claims.Audiences.Any(issuer.AssertionAudiences.Contains))
+        if (!claims.Audiences.Any(a => issuer.AssertionAudiences.Contains(a) || string.Equals(a, context.RenewalAudience, StringComparison.Ordinal)))
         {
             return TokenReason.WrongAudience;
         }

@@ -51,9 +51,9 @@ public sealed class ClientAssertionValidator(
         return null;
     }
 
-    public async ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, CancellationToken cancellationToken)
+    public async ValueTask<CredentialValidation> ValidateClientAssertionAsync(string assertion, string? renewalAudience, CancellationToken cancellationToken)
     {
-        var context = new AssertionContext(assertion, null, time.GetUtcNow());
+        var context = new AssertionContext(assertion, null, time.GetUtcNow()) { RenewalAudience = renewalAudience };
         var reason = await RunAsync(context, cancellationToken).ConfigureAwait(false);
         if (reason == null)
         {
