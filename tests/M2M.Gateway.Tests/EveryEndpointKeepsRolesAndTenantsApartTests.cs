@@ -23,9 +23,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
     /// <summary>What each role may do: the table of docs/admin-api.md, written here independently of the gateway's.</summary>
     private static readonly Dictionary<string, string[]> Grants = new()
     {
-        ["admin"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadKeys", "ManageKeys", "ReadAudit", "ReadTelemetry"],
-        ["operator"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadAudit"],
-        ["viewer"] = ["ReadDevices", "ReadSinks", "ReadAudit"],
+        ["admin"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadKeys", "ManageKeys", "ReadAudit", "ReadTelemetry", "ReadPolicies"],
+        ["operator"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadAudit", "ReadPolicies"],
+        ["viewer"] = ["ReadDevices", "ReadSinks", "ReadAudit", "ReadPolicies"],
         ["telemetry-reader"] = ["ReadTelemetry"],
     };
 
@@ -84,6 +84,8 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/keys/{id}/revoke", "ManageKeys", Kind.Resource, "key"),
         new("GET", "/admin/v1/audit", "ReadAudit", Kind.List,
             Tenants: body => body.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("event").TryGetProperty("tenant", out var t) ? t.GetString() : null)),
+        new("GET", "/admin/v1/policies", "ReadPolicies", Kind.Shared),
+        new("POST", "/admin/v1/policies/test", "ReadPolicies", Kind.Shared),
         new("GET", "/consumer/v1/tenants/{tenant}/records", "ReadTelemetry", Kind.TenantPath),
         new("GET", "/consumer/v1/tenants/{tenant}/records/stream", "ReadTelemetry", Kind.TenantPath),
     ];

@@ -21,7 +21,7 @@ internal static class AdminAuditEndpoints
     {
         audit.MapGet("/", ReadAsync)
             .Produces<AuditPage>()
-            .RequireAccess(AccessAction.ReadAudit)
+            .RequireAccess(AccessAction.ReadAudit, "audit.read")
             .WithName("ReadAudit").WithSummary("Reads the audit log, oldest first, a page at a time (after, limit).");
     }
 
