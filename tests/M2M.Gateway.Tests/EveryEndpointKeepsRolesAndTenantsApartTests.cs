@@ -66,6 +66,10 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/devices/{id}/commands", "ManageDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/devices/{id}/commands", "ReadDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/devices/{id}/commands/{sequence}", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotations", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotations/{sequence}", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotation-schedule", "ReadDevices", Kind.Resource, "device"),
+        new("PUT", "/admin/v1/devices/{id}/rotation-schedule", "ManageDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/sinks", "ReadSinks", Kind.Shared),
         new("GET", "/admin/v1/sinks/{sink}/dead-letters", "ReadSinks", Kind.Shared),
         new("POST", "/admin/v1/sinks/{sink}/dead-letters/redeliver", "ManageSinks", Kind.Shared),
@@ -197,6 +201,20 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
                 if (row.Route.EndsWith("/commands", StringComparison.Ordinal) && row.Method == "POST")
                 {
                     return (devicePath, JsonContent.Create(new { name = "ping" }), $"/admin/v1/devices/{deviceId}");
+                }
+
+                if (row.Route.EndsWith("/rotation-schedule", StringComparison.Ordinal) && row.Method == "PUT")
+                {
+                    return (devicePath, JsonContent.Create(new { everySeconds = 3600 }), $"/admin/v1/devices/{deviceId}");
+                }
+
+                if (row.Route.EndsWith("/rotations/{sequence}", StringComparison.Ordinal))
+                {
+                    // A rotation of the other tenant's device, started by the bootstrap admin, for the row to read.
+                    using var started = await _gateway.Client.PostAsync(new Uri($"/admin/v1/devices/{deviceId}/rotate", UriKind.Relative), JsonContent.Create(new { overTheAir = true }));
+                    started.EnsureSuccessStatusCode();
+                    var rotation = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("sequence").GetInt64();
+                    return (devicePath.Replace("{sequence}", rotation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), null, $"/admin/v1/devices/{deviceId}");
                 }
 
                 if (row.Route.EndsWith("/{sequence}", StringComparison.Ordinal))

@@ -69,6 +69,7 @@ public static class AdminApiExtensions
         var devices = Group(endpoints, "/admin/v1/devices", "Devices");
         AdminDeviceEndpoints.Map(devices);
         AdminCommandEndpoints.Map(devices);
+        AdminRotationEndpoints.Map(devices);
         var sinks = Group(endpoints, "/admin/v1/sinks", "Sinks");
         AdminSinkEndpoints.Map(sinks);
         AdminSinkCredentialEndpoints.Map(sinks);

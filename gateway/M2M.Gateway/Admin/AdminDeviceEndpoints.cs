@@ -115,6 +115,12 @@ internal static class AdminDeviceEndpoints
 
     private static async Task<IResult> RotateAsync(string id, IDeviceRegistry registry, HttpContext context, AccessPolicy policy, IAuditLog audit)
     {
+        // With {"overTheAir":true} the device and the gateway agree the secret (docs/protocol.md section 12).
+        if (context.Request.HasJsonContentType())
+        {
+            return await AdminRotationEndpoints.StartAsync(id, context, registry, policy, audit).ConfigureAwait(false);
+        }
+
         var found = await FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
         var credential = found == null ? null : await registry.RotateSecretAsync(id, context.RequestAborted).ConfigureAwait(false);
         Audit(audit, context, "device.rotate", id, found?.Tenant, credential == null ? AdminProblems.DeviceNotFound : "ok");
