@@ -22,20 +22,20 @@ internal static class AdminRotationEndpoints
     {
         devices.MapGet("/{id}/rotations", ListAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "rotations.list")
             .WithName("ListRotations").WithSummary("Lists the device's newest over-the-air rotations (up to 100), newest first.");
         devices.MapGet("/{id}/rotations/{sequence:long}", ShowAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "rotations.show")
             .WithName("ShowRotation").WithSummary("Shows one over-the-air rotation.");
         devices.MapGet("/{id}/rotation-schedule", ShowScheduleAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "rotation-schedule.show")
             .WithName("ShowRotationSchedule").WithSummary("Shows the device's periodic rotation.");
         devices.MapPut("/{id}/rotation-schedule", SetScheduleAsync)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "rotation-schedule.set")
             .WithName("SetRotationSchedule").WithSummary("Sets or clears the device's periodic over-the-air rotation.");
     }
 
