@@ -54,5 +54,23 @@ namespace M2M.Device.Core.Tests
         public const string Result1Status = "ok";
         public const string Result1Detail = "telemetry_interval_s=30\noutbox_capacity=64";
         public const string Result1PayloadHex = "000000116d326d2f76312f636d642d726573756c740000000b73656e736f722d303030310000000400000001000000026f6b0000002a74656c656d657472795f696e74657276616c5f733d33300a6f7574626f785f63617061636974793d36342870f37fe5818e4d9db165726da6b1ddeb3998acedc93a6b9f1db246e410ea2e";
+
+        // Section 12: the over-the-air rotation (object "rotation" of the JSON block).
+        public const uint RotationSequence = 3;
+        public const long RotationExpiresAt = 1767229200;
+        public const string RotationGatewayPrivateHex = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+        public const string RotationGatewayPublicHex = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+        public const string RotationDevicePrivateHex = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+        public const string RotationDevicePublicHex = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+        public const string RotationSharedHex = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+        public const string RotationTranscriptHex = "0000000d6d326d2f76312f726f746174650000000b73656e736f722d303030310000000400000003000000208520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a00000020de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+        public const string RotationNewSecretHex = "7c16d315cb38bdb11c66b28e64ed1672e9847517dae9b24372ef24f88db79449";
+        public const string RotationProofKeyHex = "6cc56d3446ad5f89a786428c5f6bca2e6fecac00b42f6f14b9fe6b311165ddc9";
+        public const string RotationProof = "IppqBDVC1uUE5zpoe702ymrj2dNnPvoE7uZlqaQ38k4";
+        public const string RotationArguments = "gateway_key=hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo";
+        public const string RotationCommandPayloadHex = "0000000a6d326d2f76312f636d640000000b73656e736f722d30303031000000040000000300000008000000006955c7100000000d726f746174652d73656372657400000037676174657761795f6b65793d6853447743596b777031523069333363744437335767325f4f67306d4f427230363653706a717162546d6f51e9e00861a8034d05f4e0f8de99bcfdc0409efd372400b56e018fc5df01289e";
+        public const string RotationDetail = "device_key=3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08\nproof=IppqBDVC1uUE5zpoe702ymrj2dNnPvoE7uZlqaQ38k4";
+        public const string RotationResultPayloadHex = "000000116d326d2f76312f636d642d726573756c740000000b73656e736f722d303030310000000400000003000000026f6b000000686465766963655f6b65793d33703762665874397762545457324843374f51314e7a2d44513868626547644e7266782d46472d494b30380a70726f6f663d497070714244564331755545357a706f65373032796d726a32644e6e50766f4537755a6c71615133386b34968927806187d7a76e78a4a5ae841d724f3fa750febb61b541c39a3522b7b3eb";
+        public const string RotationNewAuthKeyHex = "3c7f1d54665826e3bf1ed32f96d234b24f88495c32a2c01e6886397f55903144";
     }
 }

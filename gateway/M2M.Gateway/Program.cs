@@ -3,6 +3,7 @@ using M2M.Gateway.Audit;
 using M2M.Gateway.Consumer;
 using M2M.Gateway.OperatorConsole;
 using M2M.Gateway.Commands;
+using M2M.Gateway.Rotation;
 using M2M.Gateway.Health;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Https;
@@ -26,6 +27,7 @@ builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
 builder.Services.AddOperatorConsole();
 builder.Services.AddDeviceCommands(builder.Configuration);
+builder.Services.AddSecretRotation(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

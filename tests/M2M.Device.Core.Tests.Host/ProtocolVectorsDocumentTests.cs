@@ -64,6 +64,24 @@ public class ProtocolVectorsDocumentTests
             data.Add(prefix + "PayloadHex", result.GetProperty("payload_hex").GetString()!);
         }
 
+
+        var rotation = json.GetProperty("rotation");
+        data.Add(nameof(ProtocolTestVectors.RotationSequence), rotation.GetProperty("seq").GetRawText());
+        data.Add(nameof(ProtocolTestVectors.RotationExpiresAt), rotation.GetProperty("exp").GetRawText());
+        data.Add(nameof(ProtocolTestVectors.RotationGatewayPrivateHex), rotation.GetProperty("gateway_private_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationGatewayPublicHex), rotation.GetProperty("gateway_public_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationDevicePrivateHex), rotation.GetProperty("device_private_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationDevicePublicHex), rotation.GetProperty("device_public_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationSharedHex), rotation.GetProperty("shared_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationTranscriptHex), rotation.GetProperty("transcript_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationNewSecretHex), rotation.GetProperty("new_secret_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationProofKeyHex), rotation.GetProperty("k_proof_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationProof), rotation.GetProperty("proof").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationArguments), rotation.GetProperty("arguments").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationCommandPayloadHex), rotation.GetProperty("command_payload_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationDetail), rotation.GetProperty("detail").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationResultPayloadHex), rotation.GetProperty("result_payload_hex").GetString()!);
+        data.Add(nameof(ProtocolTestVectors.RotationNewAuthKeyHex), rotation.GetProperty("new_k_auth_hex").GetString()!);
         return data;
     }
 

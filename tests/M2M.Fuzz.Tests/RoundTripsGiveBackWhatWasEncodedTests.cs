@@ -70,8 +70,12 @@ public class RoundTripsGiveBackWhatWasEncodedTests
             {
                 TelemetryIntervalSeconds = t.Item1, OutboxCapacity = t.Item2, InflightWindow = t.Item3, KeepAliveSeconds = t.Item4, SntpServer = t.Item5 + ".pool.ntp.org", SignalScanSeconds = t.Item6,
             };
+            // Each setting compared on its own: comparing Format() with Format() would not see a
+            // setting that Format leaves out, since both sides would miss it alike.
             var parsed = DeviceConfig.Parse(config.Format()).Config;
-            return parsed != null && parsed.Format().AsSpan().SequenceEqual(config.Format());
+            return parsed != null && parsed.TelemetryIntervalSeconds == config.TelemetryIntervalSeconds && parsed.OutboxCapacity == config.OutboxCapacity
+                && parsed.InflightWindow == config.InflightWindow && parsed.KeepAliveSeconds == config.KeepAliveSeconds
+                && parsed.SntpServer == config.SntpServer && parsed.SignalScanSeconds == config.SignalScanSeconds;
         }, iter: Cases);
 
     [Fact]

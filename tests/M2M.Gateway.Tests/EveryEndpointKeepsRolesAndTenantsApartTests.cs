@@ -23,9 +23,9 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
     /// <summary>What each role may do: the table of docs/admin-api.md, written here independently of the gateway's.</summary>
     private static readonly Dictionary<string, string[]> Grants = new()
     {
-        ["admin"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadKeys", "ManageKeys", "ReadAudit", "ReadTelemetry"],
-        ["operator"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadAudit"],
-        ["viewer"] = ["ReadDevices", "ReadSinks", "ReadAudit"],
+        ["admin"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadKeys", "ManageKeys", "ReadAudit", "ReadTelemetry", "ReadPolicies"],
+        ["operator"] = ["ReadDevices", "ManageDevices", "ReadSinks", "ManageSinks", "ReadAudit", "ReadPolicies"],
+        ["viewer"] = ["ReadDevices", "ReadSinks", "ReadAudit", "ReadPolicies"],
         ["telemetry-reader"] = ["ReadTelemetry"],
     };
 
@@ -66,6 +66,10 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/devices/{id}/commands", "ManageDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/devices/{id}/commands", "ReadDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/devices/{id}/commands/{sequence}", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotations", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotations/{sequence}", "ReadDevices", Kind.Resource, "device"),
+        new("GET", "/admin/v1/devices/{id}/rotation-schedule", "ReadDevices", Kind.Resource, "device"),
+        new("PUT", "/admin/v1/devices/{id}/rotation-schedule", "ManageDevices", Kind.Resource, "device"),
         new("GET", "/admin/v1/sinks", "ReadSinks", Kind.Shared),
         new("GET", "/admin/v1/sinks/{sink}/dead-letters", "ReadSinks", Kind.Shared),
         new("POST", "/admin/v1/sinks/{sink}/dead-letters/redeliver", "ManageSinks", Kind.Shared),
@@ -80,6 +84,8 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/keys/{id}/revoke", "ManageKeys", Kind.Resource, "key"),
         new("GET", "/admin/v1/audit", "ReadAudit", Kind.List,
             Tenants: body => body.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("event").TryGetProperty("tenant", out var t) ? t.GetString() : null)),
+        new("GET", "/admin/v1/policies", "ReadPolicies", Kind.Shared),
+        new("POST", "/admin/v1/policies/test", "ReadPolicies", Kind.Shared),
         new("GET", "/consumer/v1/tenants/{tenant}/records", "ReadTelemetry", Kind.TenantPath),
         new("GET", "/consumer/v1/tenants/{tenant}/records/stream", "ReadTelemetry", Kind.TenantPath),
     ];
@@ -195,6 +201,20 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
                 if (row.Route.EndsWith("/commands", StringComparison.Ordinal) && row.Method == "POST")
                 {
                     return (devicePath, JsonContent.Create(new { name = "ping" }), $"/admin/v1/devices/{deviceId}");
+                }
+
+                if (row.Route.EndsWith("/rotation-schedule", StringComparison.Ordinal) && row.Method == "PUT")
+                {
+                    return (devicePath, JsonContent.Create(new { everySeconds = 3600 }), $"/admin/v1/devices/{deviceId}");
+                }
+
+                if (row.Route.EndsWith("/rotations/{sequence}", StringComparison.Ordinal))
+                {
+                    // A rotation of the other tenant's device, started by the bootstrap admin, for the row to read.
+                    using var started = await _gateway.Client.PostAsync(new Uri($"/admin/v1/devices/{deviceId}/rotate", UriKind.Relative), JsonContent.Create(new { overTheAir = true }));
+                    started.EnsureSuccessStatusCode();
+                    var rotation = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("sequence").GetInt64();
+                    return (devicePath.Replace("{sequence}", rotation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), null, $"/admin/v1/devices/{deviceId}");
                 }
 
                 if (row.Route.EndsWith("/{sequence}", StringComparison.Ordinal))

@@ -131,13 +131,13 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
         _store.Set("idp", "not the secret");
         using var client = Client(OAuth(HttpAuthSchemes.ClientSecretBasic));
 
-        var refused = await Assert.ThrowsAsync<SinkDeliveryException>(() => PostAsync(client));
+        var refused = await Assert.ThrowsAsync<SinkFailureException>(() => PostAsync(client));
         Assert.Equal("auth invalid_client", refused.Message);
         Assert.Equal("auth invalid_client", FailureKind.Of(refused));
         Assert.Equal(1, MetricsScrape.Parse(await Scrape()).Value("m2m_relay_auth_failures_total{sink=\"webhook\",reason=\"invalid_client\"}"));
 
         _store.Delete("idp");
-        Assert.Equal("auth credential_missing", (await Assert.ThrowsAsync<SinkDeliveryException>(() => PostAsync(client))).Message);
+        Assert.Equal("auth credential_missing", (await Assert.ThrowsAsync<SinkFailureException>(() => PostAsync(client))).Message);
 
         // Set while running: used at the next attempt.
         _store.Set("idp", Secret);

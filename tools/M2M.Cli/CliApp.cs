@@ -23,6 +23,7 @@ public static class CliApp
         device.Subcommands.Add(FlashCommand.Create());
         root.Subcommands.Add(device);
         root.Subcommands.Add(KeyCommands.Build());
+        root.Subcommands.Add(Policies.PolicyCommands.Build());
         root.Subcommands.Add(TokenCommands.Build());
         root.Subcommands.Add(SinkCommands.Build());
         root.Subcommands.Add(Bench.BenchCommand.Create());

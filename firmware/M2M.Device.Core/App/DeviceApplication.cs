@@ -3,10 +3,12 @@ using System.Collections;
 using System.Text;
 using System.Threading;
 using M2M.Device.Core.Commands;
+using M2M.Device.Core.Crypto;
 using M2M.Device.Core.Messaging;
 using M2M.Device.Core.Session;
 using M2M.Device.Core.Storage;
 using M2M.Device.Core.Time;
+using M2M.Device.Core.Tokens;
 
 namespace M2M.Device.Core.App
 {
@@ -57,6 +59,13 @@ namespace M2M.Device.Core.App
         private long _collected;
         private long _sourceErrors;
         private CommandProcessor? _commands;
+        private CredentialStore? _credentials;
+        private DeviceCredential? _credential;
+        private DeviceKeys? _keys;
+        private ITokenSource? _tokens;
+
+        // The credential this run started with was on probation (section 12.5); false once committed.
+        private bool _onProbation;
 
         // Set by a reboot command on the session's thread, read by the collection loop.
         private readonly object _restartLock = new object();
@@ -114,6 +123,12 @@ namespace M2M.Device.Core.App
         public CommandProcessor? Commands
         {
             get { return _commands; }
+        }
+
+        /// <summary>True while the credential this run started with is on probation (written by a rotation, not yet accepted by the gateway).</summary>
+        public bool OnProbation
+        {
+            get { return _onProbation; }
         }
 
         /// <summary>Uptime at which a reboot command restarts the device; 0 when none is due.</summary>
@@ -225,6 +240,7 @@ namespace M2M.Device.Core.App
                 _platform.Restart!.Restart();
             }
 
+            KeepProbation();
             KeepLinkUp(now);
             if (_schedule!.TakeIfDue(now))
             {
@@ -275,7 +291,8 @@ namespace M2M.Device.Core.App
         /// <summary>Stage 2: the credential (docs/device-credential.md), checked against its format's rules.</summary>
         private DeviceCredential? ReadCredential()
         {
-            var credential = new CredentialStore(_platform.Files).Load();
+            _credentials = new CredentialStore(_platform.Files);
+            var credential = _credentials.Load();
             if (credential == null)
             {
                 LastError = CredentialMissing;
@@ -288,6 +305,8 @@ namespace M2M.Device.Core.App
                 LastError = CredentialInvalid;
                 return null;
             }
+
+            _onProbation = _credentials.Provisional;
 
             return credential;
         }
@@ -310,6 +329,9 @@ namespace M2M.Device.Core.App
             _signer = new MessageSigner(credential.DeviceId, keys.MessageKey, _platform.Hmac, _clock, Epoch);
             _outbox = new Outbox(config.OutboxCapacity);
             var tokens = _platform.Connections.CreateTokenSource(credential, keys, _clock);
+            _credential = credential;
+            _keys = keys;
+            _tokens = tokens;
             var transport = _platform.Connections.CreateMqttTransport(credential, config);
 
             // A board without PSRAM holds one TLS socket at a time, so it renews in-band with a client
@@ -393,6 +415,102 @@ namespace M2M.Device.Core.App
             }
 
             return true;
+        }
+
+        /// <inheritdoc />
+        CommandResult ICommandTarget.RotateSecret(uint sequence, byte[] gatewayPublicKey)
+        {
+            // Refusals first, before anything is computed or written (section 12.4).
+            if (_platform.SecretStore != null)
+            {
+                // S lives in hardware that cannot take a new one over the air.
+                return Failed("secret_in_hardware");
+            }
+
+            if (_credential!.AuthMethod != TokenAuthMethod.ClientAssertion)
+            {
+                // A standard identity provider holds K_auth as its client secret: only its operator can change it.
+                return Failed("external_issuer");
+            }
+
+            if (_platform.Restart == null)
+            {
+                return Failed("restart_unsupported");
+            }
+
+            if (_credentials!.Provisional)
+            {
+                return Failed("rotation_pending");
+            }
+
+            var exchange = new SecretExchange(_platform.Hmac, new X25519());
+            if (!exchange.Run(_credential.DeviceId, sequence, _credential.Secret, gatewayPublicKey, exchange.NewPrivateKey(_platform.Random, _keys!.CommandKey)))
+            {
+                return new CommandResult(CommandResult.InvalidArguments, "reason=" + BuiltInCommands.GatewayKeyArgument);
+            }
+
+            var next = _credential.WithSecret(exchange.NewSecret!);
+            try
+            {
+                // The other slot, one generation higher: in force at the next boot, on probation until
+                // the gateway grants a token under it (docs/device-credential.md section 4).
+                _credentials.Rotate(next);
+            }
+            catch (Exception)
+            {
+                return Failed("credential_not_written");
+            }
+            finally
+            {
+                next.Clear();
+            }
+
+            // The device restarts into S' once its answer has had time to leave (section 12.5).
+            ((ICommandTarget)this).ScheduleRestart();
+            var detail = new StringBuilder();
+            CommandArguments.Append(detail, "device_key", Base64Url.Encode(exchange.DevicePublicKey!));
+            CommandArguments.Append(detail, "proof", Base64Url.Encode(exchange.Proof!));
+            return new CommandResult(CommandResult.Ok, detail.ToString());
+        }
+
+        /// <summary>
+        /// A credential on probation (written by a rotation, section 12.5) is committed once the gateway
+        /// grants a token under it, and given up when the gateway refuses it (invalid_client): the device
+        /// then restarts into the previous credential, which the gateway still accepts until it promotes
+        /// the new one.
+        /// </summary>
+        private void KeepProbation()
+        {
+            if (!_onProbation)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_tokens!.State == TokenState.Valid)
+                {
+                    _credentials!.Commit();
+                    _onProbation = false;
+                }
+                else if (_tokens.State == TokenState.Refused && _tokens.LastError == "invalid_client" && _credentials!.Abandon())
+                {
+                    _onProbation = false;
+                    if (_platform.Restart != null)
+                    {
+                        _platform.Restart.Restart();
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                // The drive failed: still on probation, tried again at the next tick.
+            }
+        }
+
+        private static CommandResult Failed(string reason)
+        {
+            return new CommandResult(CommandResult.Failed, "reason=" + reason);
         }
 
         private void KeepLinkUp(long now)

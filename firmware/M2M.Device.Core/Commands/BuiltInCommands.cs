@@ -1,10 +1,11 @@
 using M2M.Device.Core.App;
+using M2M.Device.Core.Crypto;
 
 namespace M2M.Device.Core.Commands
 {
     /// <summary>
     /// The commands every device of this project understands (docs/protocol.md section 11.5):
-    /// <c>ping</c>, <c>set-config</c>, <c>reboot</c>; any other name is answered
+    /// <c>ping</c>, <c>set-config</c>, <c>reboot</c>, <c>rotate-secret</c> (section 12); any other name is answered
     /// <see cref="CommandResult.UnknownCommand"/>. Each checks its arguments before it acts.
     /// </summary>
     public sealed class BuiltInCommands : ICommandHandler
@@ -13,6 +14,10 @@ namespace M2M.Device.Core.Commands
         public const string Ping = "ping";
         public const string SetConfig = "set-config";
         public const string Reboot = "reboot";
+        public const string RotateSecret = "rotate-secret";
+
+        /// <summary>rotate-secret's argument: the gateway's ephemeral X25519 public key, base64url (section 12.2).</summary>
+        public const string GatewayKeyArgument = "gateway_key";
 
         /// <summary>set-config's arguments: the configuration file's own keys (docs/device-config.md).</summary>
         public const string TelemetryIntervalKey = "telemetry_interval_s";
@@ -43,6 +48,8 @@ namespace M2M.Device.Core.Commands
                     return _target.ScheduleRestart()
                         ? new CommandResult(CommandResult.Ok, string.Empty)
                         : new CommandResult(CommandResult.Failed, "reason=restart_unsupported");
+                case RotateSecret:
+                    return Rotate(command);
                 default:
                     return new CommandResult(CommandResult.UnknownCommand, string.Empty);
             }
@@ -85,6 +92,17 @@ namespace M2M.Device.Core.Commands
 
             var detail = _target.Configure(interval, capacity);
             return detail == null ? new CommandResult(CommandResult.Failed, "reason=config_not_written") : new CommandResult(CommandResult.Ok, detail);
+        }
+
+        private CommandResult Rotate(Command command)
+        {
+            var gatewayKey = Base64Url.Decode(command.Argument(GatewayKeyArgument));
+            if (command.Arguments!.Count != 1 || gatewayKey == null || gatewayKey.Length != X25519.KeyLength)
+            {
+                return Invalid(GatewayKeyArgument);
+            }
+
+            return _target.RotateSecret(command.Sequence, gatewayKey);
         }
 
         private static CommandResult Invalid(string reason)

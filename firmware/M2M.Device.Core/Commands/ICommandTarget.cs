@@ -15,5 +15,12 @@ namespace M2M.Device.Core.Commands
 
         /// <summary>Restarts the device soon, after the result is on its way; false when the platform cannot restart.</summary>
         bool ScheduleRestart();
+
+        /// <summary>
+        /// The device's half of an over-the-air secret rotation (docs/protocol.md section 12): derives S'
+        /// from an ephemeral exchange with <paramref name="gatewayPublicKey"/>, writes it as the next
+        /// credential generation, and answers with its public key and proof; never throws.
+        /// </summary>
+        CommandResult RotateSecret(uint sequence, byte[] gatewayPublicKey);
     }
 }

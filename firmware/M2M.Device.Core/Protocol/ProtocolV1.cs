@@ -24,6 +24,12 @@ namespace M2M.Device.Core.Protocol
         /// <summary>Field 1 of a command result (section 11.3).</summary>
         public const string CommandResultLabel = "m2m/v1/cmd-result";
 
+        /// <summary>Field 1 of the transcript of an over-the-air secret rotation (section 12.3).</summary>
+        public const string RotationLabel = "m2m/v1/rotate";
+
+        /// <summary>HKDF info for the key of a rotation's proof, derived from the new secret (section 12.3).</summary>
+        public const string RotationProofKeyInfo = "m2m/v1/rotate-proof";
+
         /// <summary>Domain-separation label, the first field of every signed message encoding (section 6.2).</summary>
         public const string MessageSignatureLabel = "m2m/v1/msg-sig";
 

@@ -45,6 +45,14 @@ namespace M2M.Device.Core.Storage
         /// <summary>Slot of that credential: 0 (A), 1 (B) or -1 (none).</summary>
         public int ActiveSlot { get; private set; } = -1;
 
+        /// <summary>
+        /// True when the last <see cref="Load"/> found the credential in force on probation: the other slot
+        /// holds a valid credential of a lower generation (written by an over-the-air rotation,
+        /// docs/protocol.md section 12.5, and not yet <see cref="Commit"/>ted). Until the gateway grants a
+        /// token under it, <see cref="Abandon"/> can return to the previous one.
+        /// </summary>
+        public bool Provisional { get; private set; }
+
         /// <summary>Reads both slots and returns the credential in force, or null when neither slot holds a valid one.</summary>
         public DeviceCredential? Load()
         {
@@ -56,6 +64,8 @@ namespace M2M.Device.Core.Storage
             StatusB = frameB.Status;
             ActiveSlot = RecordFrame.ChooseSlot(frameA, frameB);
             Generation = ActiveSlot == 0 ? frameA.Generation : ActiveSlot == 1 ? frameB.Generation : 0;
+            var otherFrame = ActiveSlot == 0 ? frameB : frameA;
+            Provisional = ActiveSlot >= 0 && otherFrame.Status == RecordStatus.Valid && otherFrame.Generation < Generation;
             var chosen = ActiveSlot == 0 ? a : ActiveSlot == 1 ? b : null;
             var other = ActiveSlot == 0 ? b : a;
             if (other != null && other != chosen)
@@ -87,9 +97,57 @@ namespace M2M.Device.Core.Storage
             var generation = Generation + 1;
             var target = ActiveSlot == 0 ? SlotB : SlotA;
             RecordFrame.WriteVerified(_files, target, CredentialRecord.Encode(credential, generation));
+            Provisional = ActiveSlot >= 0;
             ActiveSlot = target == SlotA ? 0 : 1;
             Generation = generation;
             return generation;
+        }
+
+        /// <summary>
+        /// Ends the probation of the credential in force (the gateway accepted it): copies its record over
+        /// the other slot, so both hold it and nothing older can be returned to. A power loss during the
+        /// copy tears only the other slot, which leaves the credential in force alone and valid.
+        /// </summary>
+        public void Commit()
+        {
+            var activeName = ActiveSlot == 0 ? SlotA : SlotB;
+            var record = _files.ReadAll(activeName);
+            DeviceCredential? check;
+            if (ActiveSlot < 0 || record == null || CredentialRecord.Decode(record, out check).Status != RecordStatus.Valid)
+            {
+                throw new IOException("The credential in force could not be read back.");
+            }
+
+            check!.Clear();
+            RecordFrame.WriteVerified(_files, ActiveSlot == 0 ? SlotB : SlotA, record);
+            Array.Clear(record, 0, record.Length);
+            Provisional = false;
+        }
+
+        /// <summary>
+        /// Gives up a provisional credential (the gateway refused it): deletes its slot, so the previous
+        /// credential is in force again at the next <see cref="Load"/>. False when the credential in force
+        /// is not provisional (nothing to return to: it stays).
+        /// </summary>
+        public bool Abandon()
+        {
+            if (!Provisional)
+            {
+                return false;
+            }
+
+            var name = ActiveSlot == 0 ? SlotA : SlotB;
+            _files.Delete(name);
+            if (_files.Exists(name))
+            {
+                throw new IOException("The refused credential could not be removed.");
+            }
+
+            // Known again at the next Load (the device restarts into it).
+            Provisional = false;
+            ActiveSlot = -1;
+            Generation = 0;
+            return true;
         }
 
         /// <summary>
@@ -104,6 +162,7 @@ namespace M2M.Device.Core.Storage
             RecordFrame.WriteVerified(_files, SlotB, record);
             ActiveSlot = 0;
             Generation = 1;
+            Provisional = false;
         }
 
         /// <summary>

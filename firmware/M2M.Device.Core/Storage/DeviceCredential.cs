@@ -115,6 +115,18 @@ namespace M2M.Device.Core.Storage
             return null;
         }
 
+        /// <summary>The same credential with another secret (an over-the-air rotation, docs/protocol.md section 12).</summary>
+        public DeviceCredential WithSecret(byte[] secret)
+        {
+            var copy = new DeviceCredential(DeviceId, secret, TokenEndpoint, MqttHost, MqttPort);
+            copy.AuthMethod = AuthMethod;
+            copy.ClientId = ClientId;
+            copy.Scope = Scope;
+            copy.MqttTls = MqttTls;
+            copy.CaCertificatePem = CaCertificatePem;
+            return copy;
+        }
+
         /// <summary>Overwrites the secret (after the keys were derived, or when the credential is replaced).</summary>
         public void Clear()
         {

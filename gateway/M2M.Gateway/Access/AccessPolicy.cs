@@ -29,8 +29,11 @@ public sealed class AccessPolicy(GatewayMetrics metrics)
     /// <summary>The resource belongs to another tenant than the principal's.</summary>
     public const string OtherTenant = "other_tenant";
 
+    /// <summary>An expression policy refused what the built-in rules allow (docs/policies.md).</summary>
+    public const string PolicyDenied = "policy_denied";
+
     /// <summary>Actions on resources shared by every tenant.</summary>
-    private static readonly HashSet<AccessAction> Shared = [AccessAction.ReadSinks, AccessAction.ManageSinks];
+    private static readonly HashSet<AccessAction> Shared = [AccessAction.ReadSinks, AccessAction.ManageSinks, AccessAction.ReadPolicies];
 
     /// <summary>
     /// May <paramref name="principal"/> do <paramref name="action"/> on a resource of
@@ -63,6 +66,9 @@ public sealed class AccessPolicy(GatewayMetrics metrics)
         ArgumentNullException.ThrowIfNull(principal);
         return !principal.IsGlobal && tenant == null ? Count(AccessAction.ManageKeys, OtherTenant) : Decide(principal, AccessAction.ManageKeys, tenant);
     }
+
+    /// <summary>Records that an expression policy refused <paramref name="action"/> after the built-in rules allowed it.</summary>
+    public AccessDecision DeniedByPolicy(AccessAction action) => Count(action, PolicyDenied);
 
     private AccessDecision Count(AccessAction action, string reason)
     {

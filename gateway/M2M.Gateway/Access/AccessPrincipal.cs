@@ -9,6 +9,12 @@ namespace M2M.Gateway.Access;
 /// <param name="Tenant">The one tenant it is confined to, or null for every tenant.</param>
 public sealed record AccessPrincipal(string Id, IReadOnlyList<string> Roles, string? Tenant)
 {
+    /// <summary>What authenticated it, for the expression policies' <c>principal.kind</c>: <c>key</c> or <c>device</c>.</summary>
+    public string Kind { get; init; } = "key";
+
+    /// <summary>The claims of the access token that authenticated it (CEL values, docs/policies.md); null for an API key.</summary>
+    public IReadOnlyDictionary<string, object?>? Claims { get; init; }
+
     /// <summary>True when the principal is confined to no tenant.</summary>
     public bool IsGlobal => Tenant == null;
 

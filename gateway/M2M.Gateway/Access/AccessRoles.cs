@@ -27,6 +27,9 @@ public enum AccessAction
     /// <summary>Read relayed telemetry (the consumer API).</summary>
     ReadTelemetry,
 
+    /// <summary>Show the expression policies and try requests against them (shared by every tenant: global principals only).</summary>
+    ReadPolicies,
+
     /// <summary>Introspect and revoke any access token the gateway issued (RFC 7662, RFC 7009).</summary>
     ManageTokens,
 }
@@ -55,8 +58,8 @@ public static class AccessRoles
     private static readonly Dictionary<string, AccessAction[]> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = Enum.GetValues<AccessAction>(),
-        [Operator] = [AccessAction.ReadDevices, AccessAction.ManageDevices, AccessAction.ReadSinks, AccessAction.ManageSinks, AccessAction.ReadAudit, AccessAction.ManageTokens],
-        [Viewer] = [AccessAction.ReadDevices, AccessAction.ReadSinks, AccessAction.ReadAudit],
+        [Operator] = [AccessAction.ReadDevices, AccessAction.ManageDevices, AccessAction.ReadSinks, AccessAction.ManageSinks, AccessAction.ReadAudit, AccessAction.ReadPolicies, AccessAction.ManageTokens],
+        [Viewer] = [AccessAction.ReadDevices, AccessAction.ReadSinks, AccessAction.ReadAudit, AccessAction.ReadPolicies],
         [TelemetryReader] = [AccessAction.ReadTelemetry],
     };
 

@@ -34,6 +34,6 @@ internal sealed class AccessTokenPrincipals(IAccessTokenValidator validator, IDe
         }
 
         var roles = BindCredential.Roles(device, token.Roles).Where(TokenRoles.Contains).ToList();
-        return PrincipalResult.Ok(new AccessPrincipal("device:" + device.DeviceId, roles, device.Tenant));
+        return PrincipalResult.Ok(new AccessPrincipal("device:" + device.DeviceId, roles, device.Tenant) { Kind = "device", Claims = token.Claims });
     }
 }

@@ -13,7 +13,7 @@ namespace M2M.Gateway.Access;
 /// tenant): 403 with the policy's reason code when refused, also audited. An endpoint without a
 /// requirement is refused to everyone.
 /// </summary>
-internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources, AccessPolicy policy, IAuditLog audit) : IEndpointFilter
+internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources, AccessPolicy policy, JudgeByPolicies policies, IAuditLog audit) : IEndpointFilter
 {
     /// <summary>The problem code of an endpoint that declares no access requirement.</summary>
     public const string NoAccessRule = "no_access_rule";
@@ -74,14 +74,22 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
         http.Items[CredentialItem] = (source!, presented!);
         var requirement = http.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>();
         var decision = requirement == null ? new AccessDecision(NoAccessRule) : policy.Decide(principal, requirement.Action);
+        string? refusingPolicy = null;
+        if (decision.IsAllowed && await policies.DecideAsync(http, principal, requirement!.Operation).ConfigureAwait(false) is { Allowed: false } verdict)
+        {
+            // After the built-in rules (docs/policies.md): a policy only refuses what they allow.
+            refusingPolicy = verdict.Policy;
+            decision = policy.DeniedByPolicy(requirement.Action);
+        }
+
         if (!decision.IsAllowed)
         {
             audit.Record(new AuditEvent("access.denied", principal.Id, null, decision.Reason, http.Connection.RemoteIpAddress?.ToString(),
-                requirement?.Action.ToString(), principal.Tenant));
+                refusingPolicy == null ? requirement?.Action.ToString() : $"{requirement!.Operation} policy:{refusingPolicy}", principal.Tenant));
 
             // RFC 6750 section 3.1: insufficient_scope is the bearer scheme's word for "authenticated, but not allowed".
             http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"{realm}\", error=\"insufficient_scope\"";
-            return AccessProblems.Forbidden(decision.Reason);
+            return AccessProblems.Forbidden(decision.Reason, refusingPolicy);
         }
 
         return await next(context).ConfigureAwait(false);
@@ -116,7 +124,8 @@ public static class AccessProblems
     public const string Title = "Forbidden";
 
     /// <summary>403 with the policy's reason as the problem code.</summary>
-    public static IResult Forbidden(string reason) => AdminProblems.Problem(StatusCodes.Status403Forbidden, reason, Title, Detail(reason));
+    public static IResult Forbidden(string reason, string? policy = null) => AdminProblems.Problem(StatusCodes.Status403Forbidden, reason, Title,
+        policy == null ? Detail(reason) : $"Refused by the expression policy '{policy}' (docs/policies.md).");
 
     /// <summary>The detail of the 403 for <paramref name="reason"/> (the admin API's and the console's).</summary>
     public static string Detail(string reason) => reason switch
@@ -124,6 +133,7 @@ public static class AccessProblems
         AccessPolicy.MissingRole => "None of the credential's roles allows this action (docs/admin-api.md, \"Roles and tenants\").",
         AccessPolicy.GlobalScopeRequired => "This concerns every tenant: a tenant-scoped credential may not do it.",
         AccessPolicy.OtherTenant => "The credential is confined to another tenant.",
+        AccessPolicy.PolicyDenied => "Refused by an expression policy (docs/policies.md).",
         _ => "This endpoint declares no access rule, so it is refused to everyone.",
     };
 }

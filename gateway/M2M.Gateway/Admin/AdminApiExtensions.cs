@@ -23,6 +23,8 @@ public static class AdminApiExtensions
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<Metrics.GatewayMetrics>();
         services.TryAddSingleton<AccessPolicy>();
+        services.TryAddSingleton<Policies.ExpressionPolicies>();
+        services.TryAddSingleton<JudgeByPolicies>();
         services.TryAddSingleton<AuditLogReader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, ApiKeyPrincipals>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, AccessTokenPrincipals>());
@@ -67,11 +69,13 @@ public static class AdminApiExtensions
         var devices = Group(endpoints, "/admin/v1/devices", "Devices");
         AdminDeviceEndpoints.Map(devices);
         AdminCommandEndpoints.Map(devices);
+        AdminRotationEndpoints.Map(devices);
         var sinks = Group(endpoints, "/admin/v1/sinks", "Sinks");
         AdminSinkEndpoints.Map(sinks);
         AdminSinkCredentialEndpoints.Map(sinks);
         AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
         AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));
+        AdminPolicyEndpoints.Map(Group(endpoints, "/admin/v1/policies", "Policies"));
         return endpoints;
     }
 

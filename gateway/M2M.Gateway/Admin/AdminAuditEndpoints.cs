@@ -1,4 +1,3 @@
-using System.Text.Json;
 using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 
@@ -21,16 +20,14 @@ internal static class AdminAuditEndpoints
     {
         audit.MapGet("/", ReadAsync)
             .Produces<AuditPage>()
-            .RequireAccess(AccessAction.ReadAudit)
+            .RequireAccess(AccessAction.ReadAudit, "audit.read")
             .WithName("ReadAudit").WithSummary("Reads the audit log, oldest first, a page at a time (after, limit).");
     }
 
     private static async Task<IResult> ReadAsync(long? after, int? limit, HttpContext context, AuditLogReader reader, IAuditLog audit)
     {
         var principal = AuthenticateRequest.Principal(context);
-        var (entries, more) = await reader.ReadAsync(after ?? 0, Math.Clamp(limit ?? 100, 1, MaxPage),
-            line => principal.IsGlobal || (line.TryGetProperty("tenant", out var tenant) && tenant.ValueKind == JsonValueKind.String && principal.Sees(tenant.GetString())),
-            context.RequestAborted).ConfigureAwait(false);
+        var (entries, more) = await reader.ReadAsync(after ?? 0, Math.Clamp(limit ?? 100, 1, MaxPage), AuditLogReader.VisibleTo(principal), context.RequestAborted).ConfigureAwait(false);
 
         // Recorded after the read, so a page never shows its own reading.
         audit.Record(new AuditEvent("audit.read", principal.Id, null, "ok", context.Connection.RemoteIpAddress?.ToString(), Tenant: principal.Tenant));

@@ -23,15 +23,15 @@ internal static partial class AdminCommandEndpoints
             .Produces<CommandResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "commands.queue")
             .WithName("QueueCommand").WithSummary("Queues a signed command for a device; it is delivered when the device is connected.");
         devices.MapGet("/{id}/commands", ListAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "commands.list")
             .WithName("ListCommands").WithSummary("Lists the device's newest commands (up to 100), newest first.");
         devices.MapGet("/{id}/commands/{sequence:long}", ShowAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "commands.show")
             .WithName("ShowCommand").WithSummary("Shows one command and the device's answer.");
     }
 

@@ -25,31 +25,31 @@ internal static class AdminDeviceEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "devices.add")
             .WithName(AddDeviceName).WithSummary("Registers a device and returns its secret, once.");
         devices.MapGet("/", ListAsync)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "devices.list")
             .WithName("ListDevices").WithSummary("Lists every device, ordered by id, without secrets.");
         devices.MapGet("/{id}", ShowAsync)
-            .RequireAccess(AccessAction.ReadDevices)
+            .RequireAccess(AccessAction.ReadDevices, "devices.show")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ShowDevice").WithSummary("Shows one device, without its secret.");
         devices.MapPost("/{id}/disable", (string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit) =>
                 SetEnabledAsync(id, false, context, registry, policy, audit))
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "devices.disable")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DisableDevice").WithSummary("Disables a device: its tokens are refused and its sessions cut.");
         devices.MapPost("/{id}/enable", (string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit) =>
                 SetEnabledAsync(id, true, context, registry, policy, audit))
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "devices.enable")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("EnableDevice").WithSummary("Enables a disabled device.");
         devices.MapPost("/{id}/rotate", RotateAsync)
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "devices.rotate")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RotateDevice").WithSummary("Replaces the device's secret (a new credential generation) and returns it, once.");
         devices.MapDelete("/{id}", DeleteAsync)
-            .RequireAccess(AccessAction.ManageDevices)
+            .RequireAccess(AccessAction.ManageDevices, "devices.delete")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteDevice").WithSummary("Deletes a device.");
     }
@@ -115,6 +115,12 @@ internal static class AdminDeviceEndpoints
 
     private static async Task<IResult> RotateAsync(string id, IDeviceRegistry registry, HttpContext context, AccessPolicy policy, IAuditLog audit)
     {
+        // With {"overTheAir":true} the device and the gateway agree the secret (docs/protocol.md section 12).
+        if (context.Request.HasJsonContentType())
+        {
+            return await AdminRotationEndpoints.StartAsync(id, context, registry, policy, audit).ConfigureAwait(false);
+        }
+
         var found = await FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
         var credential = found == null ? null : await registry.RotateSecretAsync(id, context.RequestAborted).ConfigureAwait(false);
         Audit(audit, context, "device.rotate", id, found?.Tenant, credential == null ? AdminProblems.DeviceNotFound : "ok");

@@ -24,35 +24,35 @@ internal static class AdminKeyEndpoints
             .Produces<KeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAccess(AccessAction.ManageKeys)
+            .RequireAccess(AccessAction.ManageKeys, "keys.create")
             .WithName(CreateKeyName).WithSummary("Creates an API key with a name, roles, an optional tenant and expiry; returns the key, once.");
         keys.MapGet("/", ListAsync)
             .Produces<IReadOnlyList<KeyResponse>>()
-            .RequireAccess(AccessAction.ReadKeys)
+            .RequireAccess(AccessAction.ReadKeys, "keys.list")
             .WithName("ListKeys").WithSummary("Lists the API keys (revoked and expired ones included), oldest first, without secrets.");
         keys.MapGet("/{id}", ShowAsync)
             .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ReadKeys)
+            .RequireAccess(AccessAction.ReadKeys, "keys.show")
             .WithName("ShowKey").WithSummary("Shows one API key, without its secret.");
         keys.MapPost("/{id}/rotate", RotateAsync)
             .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireAccess(AccessAction.ManageKeys)
+            .RequireAccess(AccessAction.ManageKeys, "keys.rotate")
             .WithName("RotateKey").WithSummary("Replaces the key's secret (the old one stops working at once) and returns the new one, once.");
         keys.MapPost("/{id}/expire", ExpireAsync)
             .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireAccess(AccessAction.ManageKeys)
+            .RequireAccess(AccessAction.ManageKeys, "keys.expire")
             .WithName(ExpireKeyName).WithSummary("Sets when the key stops working: now (no body) or {\"at\"}.");
         keys.MapPost("/{id}/revoke", RevokeAsync)
             .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireAccess(AccessAction.ManageKeys)
+            .RequireAccess(AccessAction.ManageKeys, "keys.revoke")
             .WithName("RevokeKey").WithSummary("Revokes the key for good (refused for the last active global admin key).");
     }
 

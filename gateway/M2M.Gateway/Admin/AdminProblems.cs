@@ -25,6 +25,8 @@ public static class AdminProblems
     public const string InvalidCommand = "invalid_command";
     public const string InvalidArguments = "invalid_arguments";
     public const string CommandNotFound = "command_not_found";
+    public const string RotationNotFound = "rotation_not_found";
+    public const string RotationInProgress = "rotation_in_progress";
     public const string InvalidCredentialName = "invalid_credential_name";
     public const string CredentialNotFound = "credential_not_found";
 

@@ -16,16 +16,16 @@ internal static class AdminSinkCredentialEndpoints
     {
         sinks.MapGet("/credentials", List)
             .Produces<IReadOnlyList<SinkCredentialResponse>>()
-            .RequireAccess(AccessAction.ReadSinks)
+            .RequireAccess(AccessAction.ReadSinks, "sink-credentials.list")
             .WithName("ListSinkCredentials").WithSummary("Lists the stored sink credentials: names and when each was set, never a value.");
         sinks.MapPut("/credentials/{name}", SetAsync)
             .Produces<SinkCredentialResponse>()
-            .RequireAccess(AccessAction.ManageSinks)
+            .RequireAccess(AccessAction.ManageSinks, "sink-credentials.set")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithName("SetSinkCredential").WithSummary("Stores (or replaces) a sink credential's value, encrypted; the sinks that name it use it at their next attempt.");
         sinks.MapDelete("/credentials/{name}", Delete)
             .Produces(StatusCodes.Status204NoContent)
-            .RequireAccess(AccessAction.ManageSinks)
+            .RequireAccess(AccessAction.ManageSinks, "sink-credentials.delete")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSinkCredential").WithSummary("Deletes a sink credential.");
     }

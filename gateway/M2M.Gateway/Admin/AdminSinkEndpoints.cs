@@ -22,16 +22,16 @@ internal static class AdminSinkEndpoints
     {
         sinks.MapGet("/", List)
             .Produces<IReadOnlyList<SinkResponse>>()
-            .RequireAccess(AccessAction.ReadSinks)
+            .RequireAccess(AccessAction.ReadSinks, "sinks.list")
             .WithName("ListSinks").WithSummary("Lists the enabled sinks with their state, position, lag and dead letters.");
         sinks.MapGet("/{sink}/dead-letters", ListDeadLetters)
             .Produces<DeadLetterPage>()
-            .RequireAccess(AccessAction.ReadSinks)
+            .RequireAccess(AccessAction.ReadSinks, "sinks.dead-letters")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ListDeadLetters").WithSummary("Lists a sink's dead letters, oldest first, a page at a time (after, limit).");
         sinks.MapPost("/{sink}/dead-letters/redeliver", RedeliverAsync)
             .Produces<RedeliverResponse>(StatusCodes.Status202Accepted)
-            .RequireAccess(AccessAction.ManageSinks)
+            .RequireAccess(AccessAction.ManageSinks, "sinks.redeliver")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RedeliverDeadLetters").WithSummary("Queues a sink's dead letters (all, or the ids in the body) for redelivery; the sink delivers them next.");

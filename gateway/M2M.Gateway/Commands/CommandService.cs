@@ -21,6 +21,7 @@ public sealed partial class CommandService(
     SessionRegistry sessions,
     TimeProvider time,
     GatewayMetrics metrics,
+    IEnumerable<ICommandAnswerHandler> answerHandlers,
     ILogger<CommandService> logger) : IDeviceCommands
 {
     // The sequence number last sent on each live session: a session is sent each command once.
@@ -30,12 +31,24 @@ public sealed partial class CommandService(
     public static string CommandTopic(string deviceId) => $"devices/{deviceId}/commands";
 
     /// <summary>Queues a command; sends it at once when the device is connected and has nothing else pending.</summary>
-    public async Task<CommandEntry> QueueAsync(string deviceId, string name, string arguments, TimeSpan timeToLive, CancellationToken cancellationToken)
+    public Task<CommandEntry> QueueAsync(string deviceId, string name, string arguments, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+        QueueAsync(deviceId, name, arguments, timeToLive, null, cancellationToken);
+
+    /// <summary>
+    /// Queues a command and runs <paramref name="beforeDelivery"/> with it before it can be sent (the
+    /// rotation records its exchange there, so that no answer can arrive before it).
+    /// </summary>
+    public async Task<CommandEntry> QueueAsync(string deviceId, string name, string arguments, TimeSpan timeToLive, Func<CommandEntry, Task>? beforeDelivery, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var entry = await store.QueueAsync(deviceId, name, arguments, now, now + timeToLive, cancellationToken).ConfigureAwait(false);
         metrics.Command("queued");
         LogQueued(deviceId, entry.Sequence, name);
+        if (beforeDelivery != null)
+        {
+            await beforeDelivery(entry).ConfigureAwait(false);
+        }
+
         await DeliverNextAsync(deviceId, cancellationToken).ConfigureAwait(false);
         return await store.FindAsync(deviceId, entry.Sequence, cancellationToken).ConfigureAwait(false) ?? entry;
     }
@@ -139,6 +152,11 @@ public sealed partial class CommandService(
         }
 
         LogAnswered(deviceId, answer.Sequence, before.Name, answer.Status);
+        foreach (var handler in answerHandlers)
+        {
+            await handler.AnsweredAsync(before, answer.Status, answer.Detail, credential, cancellationToken).ConfigureAwait(false);
+        }
+
         return CommandResultOutcome.Recorded;
     }
 

@@ -34,25 +34,16 @@ public static class CommandWire
     /// <summary>The signed command payload (section 11.2).</summary>
     public static byte[] EncodeCommand(string deviceId, long sequence, long expiresAtSeconds, string name, string arguments, ReadOnlySpan<byte> commandKey)
     {
-        var fields = new (byte[] Bytes, bool Fixed)[]
-        {
-            (Encoding.ASCII.GetBytes(CommandLabel), false),
-            (Encoding.UTF8.GetBytes(deviceId), false),
-            (BigEndian32((uint)sequence), true),
-            (BigEndian64(expiresAtSeconds), true),
-            (Encoding.UTF8.GetBytes(name), false),
-            (Encoding.UTF8.GetBytes(arguments), false),
-        };
-        var length = fields.Sum(f => sizeof(uint) + f.Bytes.Length);
+        var encoding = EncodeFields(
+            Encoding.ASCII.GetBytes(CommandLabel),
+            Encoding.UTF8.GetBytes(deviceId),
+            BigEndian32((uint)sequence),
+            BigEndian64(expiresAtSeconds),
+            Encoding.UTF8.GetBytes(name),
+            Encoding.UTF8.GetBytes(arguments));
+        var length = encoding.Length;
         var payload = new byte[length + MacLength];
-        var position = 0;
-        foreach (var (bytes, _) in fields)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(position), (uint)bytes.Length);
-            bytes.CopyTo(payload.AsSpan(position + sizeof(uint)));
-            position += sizeof(uint) + bytes.Length;
-        }
-
+        encoding.CopyTo(payload, 0);
         HMACSHA256.HashData(commandKey, payload.AsSpan(0, length), payload.AsSpan(length));
         return payload;
     }
@@ -92,7 +83,23 @@ public static class CommandWire
         return new CommandAnswer(BinaryPrimitives.ReadUInt32BigEndian(sequence), status, detail);
     }
 
-    private static byte[] BigEndian32(uint value)
+    /// <summary>The field encoding of section 6.2: each field its length (unsigned 32-bit big-endian) then its bytes.</summary>
+    public static byte[] EncodeFields(params byte[][] fields)
+    {
+        var encoding = new byte[fields.Sum(f => sizeof(uint) + f.Length)];
+        var position = 0;
+        foreach (var bytes in fields)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(encoding.AsSpan(position), (uint)bytes.Length);
+            bytes.CopyTo(encoding.AsSpan(position + sizeof(uint)));
+            position += sizeof(uint) + bytes.Length;
+        }
+
+        return encoding;
+    }
+
+    /// <summary>A 4-byte unsigned big-endian field.</summary>
+    internal static byte[] BigEndian32(uint value)
     {
         var bytes = new byte[sizeof(uint)];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, value);

@@ -1,6 +1,6 @@
 using M2M.Gateway.Activity;
+using M2M.Gateway.Audit;
 using M2M.Gateway.OperatorConsole.Assets;
-using M2M.Gateway.OperatorConsole.Audit;
 using M2M.Gateway.OperatorConsole.Devices;
 using M2M.Gateway.OperatorConsole.Fleet;
 using M2M.Gateway.OperatorConsole.Live;
@@ -29,7 +29,7 @@ public static class ConsoleExtensions
         services.AddSingleton<FleetQuery>();
         services.AddSingleton<DeviceActions>();
         services.AddSingleton<ProvisioningDownload>();
-        services.AddSingleton<AuditTail>();
+        services.TryAddSingleton<AuditLogReader>();
         services.AddRazorPages(options =>
         {
             // Pages live in Console/<job>/, with the route each declares (@page "/console/...").

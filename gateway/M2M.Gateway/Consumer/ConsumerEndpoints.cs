@@ -45,12 +45,12 @@ public static class ConsumerEndpoints
         records.MapGet("/", ReadAsync)
             .Produces<RecordPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .RequireAccess(AccessAction.ReadTelemetry)
+            .RequireAccess(AccessAction.ReadTelemetry, "telemetry.read")
             .WithName("ReadRecords").WithSummary("Reads a tenant's relayed records after a journal position and/or from a time, oldest first, as signed CloudEvents.");
         records.MapGet("/stream", StreamAsync)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .RequireAccess(AccessAction.ReadTelemetry)
+            .RequireAccess(AccessAction.ReadTelemetry, "telemetry.stream")
             .WithName("StreamRecords").WithSummary("Follows a tenant's relayed records live as Server-Sent Events; resumable with Last-Event-ID (the journal position).");
         return endpoints;
     }

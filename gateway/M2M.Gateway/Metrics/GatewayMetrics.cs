@@ -19,6 +19,7 @@ public sealed class GatewayMetrics
     private readonly Counter _messages;
     private readonly Counter _subscriptions;
     private readonly Counter _commands;
+    private readonly Counter _rotations;
     private readonly Counter _delivered;
     private readonly Counter _deliveryFailures;
     private readonly Counter _retried;
@@ -49,6 +50,7 @@ public sealed class GatewayMetrics
         _tokenIntrospections = _factory.CreateCounter("m2m_token_introspections_total", "Introspection requests (RFC 7662) by result (active, inactive or the refusal reason).", ["result"]);
         _messages = _factory.CreateCounter("m2m_mqtt_messages_total", "PUBLISH outcomes by reason (accepted, duplicate, renewed, or a refusal).", ["reason"]);
         _subscriptions = _factory.CreateCounter("m2m_mqtt_subscriptions_total", "SUBSCRIBE outcomes by reason.", ["reason"]);
+        _rotations = _factory.CreateCounter("m2m_secret_rotations_total", "Over-the-air secret rotations by step and outcome: started, proved, completed, failed, rolled_back (docs/admin-api.md).", ["outcome"]);
         _commands = _factory.CreateCounter("m2m_commands_total", "Cloud-to-device commands: queued, delivered, and results by outcome (docs/admin-api.md).", ["event"]);
         _delivered = _factory.CreateCounter("m2m_relay_delivered_total", "Records delivered, by sink.", ["sink"]);
         _deliveryFailures = _factory.CreateCounter("m2m_relay_delivery_failures_total", "Failed delivery attempts, by sink and reason (http 503, nats timeout...).", ["sink", "reason"]);
@@ -126,6 +128,9 @@ public sealed class GatewayMetrics
     public void Subscription(string reason) => _subscriptions.WithLabels(reason).Inc();
 
     public void Command(string outcome) => _commands.WithLabels(outcome).Inc();
+
+    /// <summary>A step of an over-the-air rotation: started, proved, completed, failed, rolled_back (docs/protocol.md section 12.6).</summary>
+    public void Rotation(string outcome) => _rotations.WithLabels(outcome).Inc();
 
     public void Delivered(string sink, int count) => _delivered.WithLabels(sink).Inc(count);
 

@@ -70,8 +70,29 @@ public sealed partial class ExpressionPolicies
     /// <summary>True when at least one policy applies to <paramref name="action"/> (callers skip building the variables otherwise).</summary>
     public bool AnyFor(string action) => _policies.Any(p => p.AppliesTo(action));
 
-    /// <summary>Evaluates every policy that applies to the request's action, in order, until one refuses.</summary>
+    /// <summary>Evaluates every policy that applies to the request's action, in order, until one refuses; each evaluation is counted.</summary>
     public PolicyDecision Decide(PolicyRequest request)
+    {
+        foreach (var verdict in Evaluate(request))
+        {
+            _metrics.PolicyDecision(verdict.Policy, verdict.Decision);
+            if (verdict.Decision != Allowed)
+            {
+                return new PolicyDecision(false, verdict.Policy);
+            }
+        }
+
+        return PolicyDecision.Allow;
+    }
+
+    /// <summary>
+    /// A dry run (the admin API's <c>/admin/v1/policies/test</c>): every policy that applies to the
+    /// request's action, each with its verdict, none counted.
+    /// </summary>
+    public IReadOnlyList<PolicyVerdict> Test(PolicyRequest request) => [.. Evaluate(request)];
+
+    // Lazy: Decide stops at the first refusal, so later policies are not evaluated.
+    private IEnumerable<PolicyVerdict> Evaluate(PolicyRequest request)
     {
         Dictionary<string, object?>? variables = null;
         foreach (var policy in _policies)
@@ -100,14 +121,8 @@ public sealed partial class ExpressionPolicies
                 decision = Failed;
             }
 
-            _metrics.PolicyDecision(policy.Name, decision);
-            if (decision != Allowed)
-            {
-                return new PolicyDecision(false, policy.Name);
-            }
+            yield return new PolicyVerdict(policy.Name, decision);
         }
-
-        return PolicyDecision.Allow;
     }
 
     [GeneratedRegex("^[a-z0-9._-]{1,64}$")]

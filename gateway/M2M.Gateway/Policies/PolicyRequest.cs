@@ -20,6 +20,11 @@ public sealed record PolicyRequest(
     IReadOnlyDictionary<string, object?> Request,
     IReadOnlyDictionary<string, object?> Claims);
 
+/// <summary>One policy's verdict on one request.</summary>
+/// <param name="Policy">The policy's name.</param>
+/// <param name="Decision"><c>allow</c>, <c>deny</c> or <c>error</c> (<see cref="ExpressionPolicies"/>).</param>
+public sealed record PolicyVerdict(string Policy, string Decision);
+
 /// <summary>The verdict of the expression policies: allowed, or refused by the policy named.</summary>
 /// <param name="Allowed">True when every applicable policy held.</param>
 /// <param name="Policy">The first policy that refused (false, or an evaluation error), else null.</param>

@@ -131,6 +131,15 @@ public interface IDeviceRegistry
     /// <summary>Replaces the secret and increments the credential generation; returns the new credential once, or null when not found.</summary>
     Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes <paramref name="secret"/> the device's secret at the next credential generation, only if its
+    /// generation is still <paramref name="expectedGeneration"/> (the over-the-air rotation's promotion,
+    /// docs/protocol.md section 12.6): returns the new credential, or null when the device is gone or its
+    /// credential changed meanwhile.
+    /// </summary>
+    Task<DeviceCredential?> ReplaceSecretAsync(string deviceId, ReadOnlyMemory<byte> secret, long expectedGeneration, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This registry does not take a secret agreed over the air.");
+
     /// <summary>Deletes a device, keeping a tombstone of its id and last credential generation.</summary>
     Task<RegistryResult> DeleteAsync(string deviceId, CancellationToken cancellationToken);
 

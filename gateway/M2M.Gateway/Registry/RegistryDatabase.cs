@@ -91,6 +91,31 @@ public sealed class RegistryDatabase
             PRIMARY KEY (device_id, sequence)
         ) STRICT;
         """,
+
+        // 6: over-the-air secret rotation (docs/protocol.md section 12, docs/admin-api.md "Over-the-air
+        // rotation"). One row per rotation, keyed by its rotate-secret command; the gateway's ephemeral
+        // private key and the pending S' are AES-GCM ciphertext, wiped (NULL) once no longer needed.
+        // base_generation is the credential generation of the S the exchange was bound to. A device's
+        // periodic rotation interval lives on its row (NULL: none).
+        """
+        CREATE TABLE secret_rotations (
+            device_id TEXT NOT NULL,
+            command_sequence INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            base_generation INTEGER NOT NULL,
+            gateway_public BLOB NOT NULL,
+            gateway_private BLOB NULL,
+            pending_secret BLOB NULL,
+            started_at INTEGER NOT NULL,
+            deadline INTEGER NOT NULL,
+            finished_at INTEGER NULL,
+            reason TEXT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (device_id, command_sequence)
+        ) STRICT;
+        CREATE INDEX secret_rotations_active ON secret_rotations (state, deadline);
+        ALTER TABLE devices ADD COLUMN rotate_every_s INTEGER NULL;
+        """,
     ];
 
     private readonly Lock _migrateLock = new();

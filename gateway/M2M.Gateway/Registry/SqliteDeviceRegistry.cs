@@ -210,9 +210,15 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
     }
 
     /// <inheritdoc />
-    public async Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken)
+    public Task<DeviceCredential?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken) =>
+        ReplaceAsync(deviceId, RandomNumberGenerator.GetBytes(DeviceKeyDerivation.KeyLength), null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DeviceCredential?> ReplaceSecretAsync(string deviceId, ReadOnlyMemory<byte> secret, long expectedGeneration, CancellationToken cancellationToken) =>
+        ReplaceAsync(deviceId, secret.ToArray(), expectedGeneration, cancellationToken);
+
+    private async Task<DeviceCredential?> ReplaceAsync(string deviceId, byte[] secret, long? expectedGeneration, CancellationToken cancellationToken)
     {
-        var secret = RandomNumberGenerator.GetBytes(DeviceKeyDerivation.KeyLength);
         RegisteredDevice? device;
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -228,7 +234,7 @@ public sealed class SqliteDeviceRegistry(RegistryDatabase database, ISecretProte
                 device = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDevice(reader) : null;
             }
 
-            if (device == null)
+            if (device == null || (expectedGeneration is { } expected && device.CredentialGeneration != expected))
             {
                 return null;
             }

@@ -144,6 +144,23 @@ public sealed class RelayRecord
         return new RelayRecord(attributes, data ?? []);
     }
 
+    /// <summary>
+    /// Reads the event sink <paramref name="sink"/> is delivering; one that cannot be read fails
+    /// that event (<see cref="SinkDeliveryException"/> <c>{sink} unreadable event</c>: retried, then
+    /// dead-lettered, where an operator can see it).
+    /// </summary>
+    public static RelayRecord Read(RelayEvent relayEvent, string sink)
+    {
+        try
+        {
+            return Parse(relayEvent.Json.Span);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new SinkDeliveryException($"{sink} unreadable event", exception);
+        }
+    }
+
     private static long Number(string text) => long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
     private static string StreamOf(string topic, string device)

@@ -4,9 +4,9 @@ namespace M2M.Gateway.Relay;
 
 /// <summary>
 /// POSTs each event to a URL in CloudEvents HTTP structured mode (content type
-/// <c>application/cloudevents+json</c>); any 2xx answer is a delivery. Any other answer, a failed
-/// connection or a timeout fails that event (<see cref="SinkDeliveryException"/>: retried, then
-/// dead-lettered), named by status code or error kind, never by the URL, which may carry a secret.
+/// <c>application/cloudevents+json</c>); any 2xx answer is a delivery. Failures are read as for every
+/// HTTP sink (<see cref="Http.HttpSinkRequest"/>): a refused credential fails the sink, anything
+/// else that one event (retried, then dead-lettered).
 /// Receivers deduplicate by the event <c>id</c>, as at-least-once delivery requires.
 /// </summary>
 public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
@@ -21,26 +21,10 @@ public sealed class WebhookSink(HttpClient client, Uri url) : IRecordSink
     {
         using var content = new ReadOnlyMemoryContent(relayEvent.Json);
         content.Headers.ContentType = CloudEventsJson;
-        HttpResponseMessage response;
-        try
+        using var response = await Http.HttpSinkRequest.PostAsync(client, url, content, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            response = await client.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new SinkDeliveryException($"http {exception.HttpRequestError}", exception);
-        }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SinkDeliveryException("http timeout", exception);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new SinkDeliveryException($"http {(int)response.StatusCode}");
-            }
+            throw Http.HttpSinkRequest.Failure(response);
         }
     }
 

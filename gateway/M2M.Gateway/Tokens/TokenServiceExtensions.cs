@@ -63,6 +63,7 @@ public static class TokenServiceExtensions
         services.AddSingleton<FindDevice>();
         services.AddSingleton<VerifyAssertion>();
         services.AddSingleton<CheckAssertionClaims>();
+        services.AddSingleton<PromotePendingSecret>();
         services.AddSingleton<ConsumeJti>();
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<IClientAssertionValidator>(s => s.GetRequiredService<ClientAssertionValidator>());

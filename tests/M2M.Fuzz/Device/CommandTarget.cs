@@ -92,5 +92,8 @@ public sealed class CommandTarget : FuzzTarget
         public string? Configure(int telemetryIntervalSeconds, int outboxSize) => $"telemetry_interval_s={telemetryIntervalSeconds}\noutbox_capacity={outboxSize}";
 
         public bool ScheduleRestart() => true;
+
+        // The rotation's storage and exchange have their own tests; here only the argument checks before it run.
+        public CommandResult RotateSecret(uint sequence, byte[] gatewayPublicKey) => new(CommandResult.Ok, "device_key=x\nproof=y");
     }
 }

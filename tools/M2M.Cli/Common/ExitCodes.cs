@@ -54,12 +54,22 @@ public static class ExitCodes
     /// <summary><c>m2m device command --wait</c>: the device answered with a status other than ok, or not within the wait.</summary>
     public const int CommandNotOk = 15;
 
+    /// <summary><c>m2m policy test</c>: an expression policy refuses the described request.</summary>
+    public const int PolicyRefused = 16;
+
+    /// <summary><c>m2m device rotate --over-the-air</c>: the rotation failed or was rolled back; the device keeps its secret.</summary>
+    public const int RotationFailed = 17;
+
+    /// <summary><c>m2m device rotate --over-the-air</c>: the rotation had not finished when the wait ended (it goes on until its deadline).</summary>
+    public const int RotationUnfinished = 18;
+
     /// <summary>The text the root command's help shows.</summary>
     public const string Help =
         "Exit codes: 0 ok, 1 usage, 2 no admin key, 3 admin key refused, 4 not found, 5 conflict (already exists, key revoked, last admin key), "
         + "6 invalid input, 7 gateway unreachable, 8 token request refused, 9 unexpected gateway answer, "
         + "10 nanoff not installed, 11 nanoff failed, 12 simulated messages left unacknowledged, "
-        + "13 dead letters not all redelivered, 14 forbidden (the key's roles or tenant do not allow it), 15 command not answered ok.";
+        + "13 dead letters not all redelivered, 14 forbidden (the key's roles or tenant do not allow it), 15 command not answered ok, 16 refused by an expression policy (m2m policy test), "
+        + "17 over-the-air rotation failed or rolled back, 18 over-the-air rotation not finished within the wait.";
 }
 
 /// <summary>A failure the CLI reports as one line on stderr with its exit code.</summary>

@@ -3,10 +3,11 @@ using System.Text.Json;
 using M2M.Cli.Admin;
 using M2M.Cli.Commands;
 using M2M.Cli.Common;
+using M2M.Cli.Rotation;
 
 namespace M2M.Cli.Devices;
 
-/// <summary><c>m2m device add|list|show|disable|enable|rotate|delete|command|commands</c>, over the admin API.</summary>
+/// <summary><c>m2m device add|list|show|disable|enable|rotate|rotations|rotate-every|delete|command|commands</c>, over the admin API.</summary>
 public static class DeviceCommands
 {
     public static Command Build()
@@ -17,7 +18,9 @@ public static class DeviceCommands
         device.Subcommands.Add(WithId("show", "Show one device (never its secret).", HttpMethod.Get, id => $"/admin/v1/devices/{id}"));
         device.Subcommands.Add(WithId("disable", "Disable a device: its token requests are refused and its sessions cut.", HttpMethod.Post, id => $"/admin/v1/devices/{id}/disable"));
         device.Subcommands.Add(WithId("enable", "Enable a disabled device.", HttpMethod.Post, id => $"/admin/v1/devices/{id}/enable"));
-        device.Subcommands.Add(WithId("rotate", "Replace a device's secret; prints the new secret once (the old one stops working).", HttpMethod.Post, id => $"/admin/v1/devices/{id}/rotate"));
+        device.Subcommands.Add(RotationCommands.Rotate());
+        device.Subcommands.Add(RotationCommands.List());
+        device.Subcommands.Add(RotationCommands.Schedule());
         device.Subcommands.Add(Delete());
         device.Subcommands.Add(CommandCommands.Send());
         device.Subcommands.Add(CommandCommands.List());

@@ -19,7 +19,7 @@ public static class SinkCommands
         return sink;
     }
 
-    private static Argument<string> SinkArgument() => new("sink") { Description = "The sink: file or webhook (see m2m sink list)." };
+    private static Argument<string> SinkArgument() => new("sink") { Description = "The sink: file, webhook, nats, postgres, prometheus or loki (see m2m sink list)." };
 
     private static Command List()
     {

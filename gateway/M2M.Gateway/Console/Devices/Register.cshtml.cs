@@ -13,7 +13,7 @@ public sealed class RegisterModel(DeviceActions actions, ProvisioningDownload do
     public string? DeviceId { get; set; }
 
     [BindProperty]
-    public string? Tenant { get; set; } = "default";
+    public string? Tenant { get; set; }
 
     /// <summary>Roles, separated by commas or spaces.</summary>
     [BindProperty]
@@ -26,9 +26,8 @@ public sealed class RegisterModel(DeviceActions actions, ProvisioningDownload do
     /// <summary>Whether the form is shown; the POST is decided again by <see cref="DeviceActions"/>.</summary>
     public bool MayAct => ConsoleAccess.Allows(User, AccessAction.ManageDevices);
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The form starts with the key's own tenant (a tenant-scoped key registers in no other), else <c>default</c>.</summary>
+    public void OnGet() => Tenant = ConsoleSession.Access(User).Tenant ?? "default";
 
     public async Task<IActionResult> OnPostAsync()
     {

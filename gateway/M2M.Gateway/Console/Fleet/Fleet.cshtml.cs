@@ -1,3 +1,4 @@
+using M2M.Gateway.OperatorConsole.SignIn;
 using M2M.Gateway.Registry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -26,7 +27,8 @@ public sealed class FleetModel(FleetQuery fleet, TimeProvider time) : PageModel
 
     public FleetPage Devices { get; private set; } = new([], null);
 
-    public long Registered { get; private set; }
+    /// <summary>The gateway's registered devices, for a global key; null for a tenant-scoped one (the figure covers every tenant).</summary>
+    public long? Registered { get; private set; }
 
     public int Connected { get; private set; }
 
@@ -35,9 +37,20 @@ public sealed class FleetModel(FleetQuery fleet, TimeProvider time) : PageModel
     public async Task OnGetAsync()
     {
         Now = time.GetUtcNow();
-        var query = new DevicePageQuery(Blank(After), FleetQuery.PageSize, Blank(Search)?.ToLowerInvariant(), Blank(Tenant), Blank(Role));
-        Devices = await fleet.ReadAsync(query, Status, HttpContext.RequestAborted).ConfigureAwait(false);
-        (Registered, Connected) = await fleet.CountAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        // A tenant-scoped key sees its tenant's devices only, as the admin API lists them: its tenant
+        // is the filter, and a filter on another tenant finds nothing.
+        var principal = ConsoleSession.Access(User);
+        var tenant = Blank(Tenant) ?? principal.Tenant;
+        if (principal.Sees(tenant))
+        {
+            var query = new DevicePageQuery(Blank(After), FleetQuery.PageSize, Blank(Search)?.ToLowerInvariant(), tenant, Blank(Role));
+            Devices = await fleet.ReadAsync(query, Status, HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (principal.IsGlobal)
+        {
+            (Registered, Connected) = await fleet.CountAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The query string of the page after <paramref name="after"/> (the first when null), keeping the filters.</summary>

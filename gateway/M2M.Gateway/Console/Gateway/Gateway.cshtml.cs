@@ -37,6 +37,12 @@ public sealed class GatewayModel(DeviceActivity activity, IServiceProvider servi
     /// <summary>Whether redelivery is offered; the POST is decided again by the access gate.</summary>
     public bool MayAct => ConsoleAccess.Allows(User, AccessAction.ManageSinks);
 
+    /// <summary>
+    /// Whether the gateway-wide figures (message rates, sinks) are shown: to a global key only, as the
+    /// admin API shows the sinks (ReadSinks concerns every tenant); a tenant-scoped key sees the signing keys.
+    /// </summary>
+    public bool SeesGateway => ConsoleAccess.Allows(User, AccessAction.ReadSinks);
+
     public void OnGet() => Load();
 
     /// <summary>Queues every dead letter of <paramref name="sink"/> for redelivery, as <c>POST /admin/v1/sinks/{sink}/dead-letters/redeliver</c> without a body does.</summary>
@@ -76,8 +82,8 @@ public sealed class GatewayModel(DeviceActivity activity, IServiceProvider servi
     private void Load()
     {
         Now = time.GetUtcNow();
-        Minutes = activity.Gateway.Read(Now);
-        Sinks = services.GetService<RelayStatus>()?.Report() ?? [];
+        Minutes = SeesGateway ? activity.Gateway.Read(Now) : [];
+        Sinks = SeesGateway ? services.GetService<RelayStatus>()?.Report() ?? [] : [];
         if (services.GetService<SigningKeyRing>() is { } ring)
         {
             Keys = ring.Published;

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using M2M.Gateway.Access;
 using M2M.Gateway.Activity;
 using M2M.Gateway.OperatorConsole.SignIn;
 using M2M.Gateway.Registry;
@@ -30,7 +31,9 @@ internal static class LiveEventsEndpoint
     {
         endpoints.MapGet(ConsoleExtensions.BasePath + "/devices/{id}/live", async (string id, DeviceActivity activity, IDeviceRegistry registry, HttpContext context) =>
             {
-                if (!DeviceNames.IsValidDeviceId(id) || await registry.FindAsync(id, context.RequestAborted).ConfigureAwait(false) == null)
+                // Another tenant's device is answered as absent, as on the device page and in the admin API.
+                var device = DeviceNames.IsValidDeviceId(id) ? await registry.FindAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
+                if (device == null || !ConsoleAccess.Allows(context.User, AccessAction.ReadDevices, device.Tenant))
                 {
                     return Results.NotFound();
                 }

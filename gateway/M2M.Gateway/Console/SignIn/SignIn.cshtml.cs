@@ -42,7 +42,7 @@ public sealed class SignInModel(ConsoleKeys keys, IAuditLog audit) : PageModel
 
         // The console shows devices: a key whose roles may not read them (telemetry-reader) has
         // nothing to see, and is refused as the admin API would refuse it (403 missing_role).
-        var reason = principal.Tenant != null ? AccessPolicy.OtherTenant : AccessPolicy.Judge(principal, AccessAction.ReadDevices);
+        var reason = AccessPolicy.Judge(principal, AccessAction.ReadDevices);
         if (reason != AccessPolicy.Allowed)
         {
             audit.Record(new AuditEvent("console.sign-in", principal.Id, null, reason, remote, Tenant: principal.Tenant));

@@ -17,9 +17,10 @@ namespace M2M.Gateway.Relay.Http;
 /// (<c>m2m_relay_skipped_total{sink,reason}</c>, a warning with the event id), never retried: the
 /// same request would be refused again. That is also what a redelivery after a crash meets: the
 /// backend already holds those records and refuses them as out of order or duplicates, so each
-/// sample is stored once. Anything else (a 5xx, 429, 408, 401, 403, no connection, a timeout)
-/// fails the flush: the relay recovers the sink with backoff and pushes the batch again, forever,
-/// so nothing is lost while the backend is down or a credential is being fixed.
+/// sample is stored once. Anything else (a 5xx, 429, 408, 404, a refused credential, no connection,
+/// a timeout; <see cref="HttpSinkRequest"/>) fails the flush: the relay recovers the sink with
+/// backoff and pushes the batch again, forever, so nothing is lost while the backend is down or a
+/// credential is being fixed.
 /// </remarks>
 public abstract partial class BatchingHttpSink<TItem>(string name, HttpClient client, Uri url, GatewayMetrics metrics, ILogger logger) : IRecordSink, IDisposable
     where TItem : class
@@ -36,16 +37,7 @@ public abstract partial class BatchingHttpSink<TItem>(string name, HttpClient cl
 
     public ValueTask DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
-        RelayRecord record;
-        try
-        {
-            record = RelayRecord.Parse(relayEvent.Json.Span);
-        }
-        catch (InvalidDataException exception)
-        {
-            throw new SinkDeliveryException("event unreadable", exception);
-        }
-
+        var record = RelayRecord.Read(relayEvent, name);
         var (item, skipped) = Map(record, relayEvent);
         if (item != null)
         {
@@ -108,41 +100,20 @@ public abstract partial class BatchingHttpSink<TItem>(string name, HttpClient cl
     private async Task<string?> PushAsync(IReadOnlyList<TItem> items, CancellationToken cancellationToken)
     {
         using var content = Encode(items);
-        HttpResponseMessage response;
-        try
+        using var response = await HttpSinkRequest.PostAsync(client, url, content, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
         {
-            response = await client.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new SinkDeliveryException($"http {exception.HttpRequestError}", exception);
-        }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SinkDeliveryException("http timeout", exception);
+            return null;
         }
 
-        using (response)
+        var status = (int)response.StatusCode;
+        if (status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.NotFound))
         {
-            if (response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            var status = (int)response.StatusCode;
-            if (status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.NotFound))
-            {
-                return RefusalReason(status, await ReadStartAsync(response, cancellationToken).ConfigureAwait(false));
-            }
-
-            throw new SinkDeliveryException(response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => "http 401: the backend refused the sink's credential",
-                HttpStatusCode.Forbidden => "http 403: the sink's credential is not allowed to write",
-                _ => $"http {status}",
-            });
+            return RefusalReason(status, await ReadStartAsync(response, cancellationToken).ConfigureAwait(false));
         }
+
+        throw HttpSinkRequest.Failure(response);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace M2M.Gateway.Relay.Http;
 
 /// <summary>
 /// Gives an HTTP sink's requests their <c>Authorization</c> header (<see cref="SinkAuthenticationHandler"/>).
-/// A failure to obtain one throws <see cref="SinkDeliveryException"/> named <c>auth {reason}</c>
+/// A failure to obtain one fails the sink (<see cref="SinkFailureException"/> named <c>auth {reason}</c>)
 /// (the reason is also the label of <c>m2m_relay_auth_failures_total</c>), never carrying a secret.
 /// </summary>
 public interface ISinkAuthenticator

@@ -8,8 +8,8 @@ namespace M2M.Gateway.Relay.Http;
 /// <c>Authorization</c> header from the sink's <see cref="ISinkAuthenticator"/> and answers a 401 by
 /// one renewal and one resend when the credential can be renewed (an OAuth token revoked or expired
 /// early: RFC 6750 section 3.1, <c>invalid_token</c>). A 401 or 403 that remains is counted in
-/// <c>m2m_relay_auth_failures_total</c> and left to the sink, which retries it like any failure:
-/// nothing is lost while an operator fixes the credential.
+/// <c>m2m_relay_auth_failures_total</c> and fails the sink as a whole (<see cref="HttpSinkRequest"/>):
+/// nothing is dead-lettered or lost while an operator fixes the credential.
 /// </summary>
 public sealed class SinkAuthenticationHandler(string sink, ISinkAuthenticator authenticator, GatewayMetrics metrics) : DelegatingHandler
 {
@@ -43,7 +43,9 @@ public sealed class SinkAuthenticationHandler(string sink, ISinkAuthenticator au
         catch (SinkAuthenticationException exception)
         {
             metrics.AuthenticationFailed(sink, exception.Reason);
-            throw new SinkDeliveryException($"auth {exception.Reason}", exception);
+            // No request can leave without a credential: the sink fails as a whole (nothing is
+            // dead-lettered) and is recovered with backoff until the credential is fixed.
+            throw new SinkFailureException($"auth {exception.Reason}", exception);
         }
     }
 }

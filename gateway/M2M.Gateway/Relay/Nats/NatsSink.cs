@@ -61,7 +61,7 @@ public sealed class NatsSink(NatsSinkOptions options) : IRecordSink
 
     public async ValueTask DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
-        var record = RelayRecord.Parse(relayEvent.Json.Span);
+        var record = RelayRecord.Read(relayEvent, NatsSinkKind.SinkName);
         var subject = NatsSubject.For(options.SubjectPrefix, record);
         var headers = new NatsHeaders();
         ReadOnlyMemory<byte> body;

@@ -42,15 +42,7 @@ public sealed class PostgresSink(PostgresSinkOptions options) : IRecordSink
 
     public ValueTask DeliverAsync(RelayEvent relayEvent, CancellationToken cancellationToken)
     {
-        RelayRecord record;
-        try
-        {
-            record = RelayRecord.Parse(relayEvent.Json.Span);
-        }
-        catch (InvalidDataException exception)
-        {
-            throw new SinkDeliveryException("postgres unreadable event", exception);
-        }
+        var record = RelayRecord.Read(relayEvent, "postgres");
 
         _rows.Add(record);
         return ValueTask.CompletedTask;

@@ -35,6 +35,9 @@ public sealed class AssertionContext(string assertion, string? clientId, DateTim
     /// <summary>Set by <see cref="FindDevice"/>. Holds K_auth: never logged.</summary>
     public DeviceKeys? Keys { get; set; }
 
+    /// <summary>Set by <see cref="VerifyAssertion"/> when the signature verified under a pending S' (section 12.6), not the current S.</summary>
+    public PendingAuthKey? PendingSecret { get; set; }
+
     /// <summary>True once <see cref="VerifyAssertion"/> found the signature made with the device's K_auth.</summary>
     public bool SignatureVerified { get; set; }
 }

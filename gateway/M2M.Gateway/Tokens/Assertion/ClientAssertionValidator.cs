@@ -14,10 +14,11 @@ public sealed class ClientAssertionValidator(
     VerifyAssertion verifyAssertion,
     CheckAssertionClaims checkClaims,
     ConsumeJti consumeJti,
+    PromotePendingSecret promotePendingSecret,
     TimeProvider time,
     IOptions<TokenOptions> options) : IClientAssertionValidator
 {
-    private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, consumeJti, checkClaims];
+    private readonly IAssertionStage[] _stages = [readAssertion, findDevice, verifyAssertion, consumeJti, checkClaims, promotePendingSecret];
 
     /// <summary>Runs every stage until one refuses; null when the assertion is valid (then <see cref="AssertionContext.Keys"/> is set).</summary>
     public ValueTask<TokenReason?> RunAsync(AssertionContext context, CancellationToken cancellationToken) =>
