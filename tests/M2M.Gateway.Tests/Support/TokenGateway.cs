@@ -4,6 +4,7 @@ using System.Text.Json;
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Commands;
+using M2M.Gateway.Rotation;
 using M2M.Gateway.Health;
 using M2M.Gateway.Https;
 using M2M.Gateway.Ingress;
@@ -78,6 +79,7 @@ public sealed class TokenGateway : IAsyncDisposable
         {
             builder.Services.AddAdminApi(builder.Configuration);
             builder.Services.AddDeviceCommands(builder.Configuration);
+            builder.Services.AddSecretRotation(builder.Configuration);
         }
 
         if (time != null)
