@@ -18,7 +18,7 @@ public sealed class AccessTokenTarget : FuzzTarget
     [
         "ok", "malformed_token", "unknown_issuer", "unsupported_alg", "issuer_unavailable", "unknown_key", "bad_signature",
         "wrong_audience", "wrong_issuer", "wrong_type", "missing_exp", "invalid_token", "expired", "not_yet_valid",
-        "missing_device_id", "missing_iat", "missing_generation", "missing_tenant",
+        "missing_device_id", "missing_iat", "missing_generation", "missing_tenant", "missing_jti", "revoked",
     ];
 
     private readonly AccessTokenValidator _validator = GatewayParts.Get<AccessTokenValidator>();
