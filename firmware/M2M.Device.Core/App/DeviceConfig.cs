@@ -146,6 +146,7 @@ namespace M2M.Device.Core.App
                 else if (key == "sntp_server")
                 {
                     config.SntpServer = value;
+                    ok = IsHostText(value);
                 }
                 else if (key == "signal_scan_s")
                 {
@@ -184,6 +185,24 @@ namespace M2M.Device.Core.App
             AppendLine(text, "sntp_server", SntpServer);
             AppendLine(text, "signal_scan_s", SignalScanSeconds.ToString());
             return Encoding.UTF8.GetBytes(text.ToString());
+        }
+
+        /// <summary>
+        /// A host name or address as SNTP needs it: printable ASCII without spaces (an IDN is written in
+        /// its punycode form). Refuses a carriage return inside the value, which a file edited on
+        /// another system can carry, and which <see cref="Format"/> could not write back.
+        /// </summary>
+        private static bool IsHostText(string value)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (value[i] <= ' ' || value[i] > '~')
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static void AppendLine(StringBuilder text, string key, string value)
