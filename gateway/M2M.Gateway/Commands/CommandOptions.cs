@@ -3,7 +3,7 @@ namespace M2M.Gateway.Commands;
 /// <summary>Configuration section <c>Commands</c> (docs/admin-api.md, "Commands").</summary>
 public sealed class CommandOptions
 {
-    public const string Section = "Commands";
+    public const string Section = "Gateway:Commands";
 
     /// <summary>How long a command waits for its device when the request names no time to live.</summary>
     public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromHours(24);
