@@ -7,11 +7,11 @@ namespace M2M.Gateway.Access;
 /// The expression policies (docs/policies.md) on the admin and consumer APIs, judged by
 /// <see cref="AuthenticateRequest"/> once the built-in rules of <see cref="AccessPolicy"/> allowed the
 /// request. The target is read from the route: the device of <c>/devices/{id}</c>, the key of
-/// <c>/keys/{id}</c>, the tenant of <c>/tenants/{tenant}</c>. A target that is absent or outside the
+/// <c>/keys/{id}</c>, the service client of <c>/clients/{id}</c>, the tenant of <c>/tenants/{tenant}</c>. A target that is absent or outside the
 /// principal's tenant is left to the handler, whose built-in tenant rule answers it (404 or 403) as
 /// without policies: a policy never reveals another tenant's device by a 403.
 /// </summary>
-internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys)
+internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys, ServiceClientStore clients)
 {
     public async ValueTask<PolicyDecision> DecideAsync(HttpContext http, AccessPrincipal principal, string operation)
     {
@@ -59,9 +59,11 @@ internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegist
 
         if (route.TryGetValue("id", out var idValue) && idValue is string id)
         {
-            if (operation.StartsWith("keys.", StringComparison.Ordinal))
+            HashedCredentialStore? store = operation.StartsWith("keys.", StringComparison.Ordinal) ? keys
+                : operation.StartsWith("clients.", StringComparison.Ordinal) ? clients : null;
+            if (store != null)
             {
-                var key = await keys.FindAsync(id, http.RequestAborted).ConfigureAwait(false);
+                var key = await store.FindAsync(id, http.RequestAborted).ConfigureAwait(false);
                 return key != null && (principal.IsGlobal || key.Tenant != null) && principal.Sees(key.Tenant) ? (key.Tenant, Empty, key.Id) : null;
             }
 
