@@ -38,7 +38,7 @@ public sealed class InspectToken(IAccessTokenValidator validator)
 {
     public async Task<TokenInspection> RunAsync(string token, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateBearerAsync(token, cancellationToken).ConfigureAwait(false);
         if (!validation.Succeeded || validation.CredentialGeneration is not { } generation || validation.TokenId is not { } tokenId)
         {
             return new TokenInspection(validation, null);
