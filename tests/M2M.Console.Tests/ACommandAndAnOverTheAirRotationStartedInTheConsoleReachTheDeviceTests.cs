@@ -1,5 +1,6 @@
 using M2M.Console.Tests.Support;
 using M2M.Device.Core.App;
+using M2M.Device.Core.Host.App;
 using M2M.Gateway.Tests.Support;
 using M2M.Testing;
 using Microsoft.Playwright;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using M2M.Device.Core.App;
+using M2M.Device.Core.Host.App;
 using M2M.Device.Core.Host.Platform;
 using M2M.Device.Core.Platform;
 using M2M.Device.Core.Storage;

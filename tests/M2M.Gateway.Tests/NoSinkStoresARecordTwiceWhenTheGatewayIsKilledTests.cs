@@ -7,10 +7,12 @@ using Npgsql;
 namespace M2M.Gateway.Tests;
 
 /// <summary>
-/// The gateway process is killed (SIGKILL) while a device streams and the NATS and PostgreSQL sinks
-/// deliver, then started again on the same data folder: the relay repeats what it delivered since
-/// its last saved position, and the destinations drop the repeats, so JetStream holds each record
-/// once (its duplicate window, by <c>Nats-Msg-Id</c>) and the table one row each (its unique key).
+/// The gateway process is killed (SIGKILL) while a device streams and the NATS, PostgreSQL and Loki
+/// sinks deliver, then started again on the same data folder: the relay repeats what it delivered
+/// since its last saved position, and the destinations drop the repeats, so JetStream holds each
+/// record once (its duplicate window, by <c>Nats-Msg-Id</c>), the table one row each (its unique
+/// key), and Loki one line each (the repeated lines are the same bytes, built again from the
+/// journal's batch ledger, and Loki drops an entry identical to one it holds).
 /// </summary>
 public sealed class NoSinkStoresARecordTwiceWhenTheGatewayIsKilledTests : IDisposable
 {
@@ -26,12 +28,13 @@ public sealed class NoSinkStoresARecordTwiceWhenTheGatewayIsKilledTests : IDispo
     {
         await using var nats = await NatsServer.StartAsync();
         await using var postgres = await PostgresServer.StartAsync();
+        await using var loki = await LokiPushReceiver.StartAsync();
         var worldPath = Path.Combine(_folder, "world.json");
         var dataDirectory = Path.Combine(_folder, "data");
         _world.Save(worldPath);
 
         var acknowledged = 0u;
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, nats, postgres, out var port))
+        await using (var gateway = await StartAsync(worldPath, dataDirectory, nats, postgres, loki, out var port))
         {
             await using var device = new TestDevice(_world, "sensor-1", port);
             await device.ConnectAsync(_world.MintAccessToken("sensor-1", DateTimeOffset.UtcNow));
@@ -45,13 +48,13 @@ public sealed class NoSinkStoresARecordTwiceWhenTheGatewayIsKilledTests : IDispo
             });
 
             // Killed once both sinks have stored records, so the restart repeats some.
-            await Eventually.TrueAsync(async () => Volatile.Read(ref acknowledged) >= 100 && await RowCountAsync(postgres) > 0 && await StreamCountAsync(nats) > 0 || streaming.IsCompleted, "100 acknowledged messages, stored by both sinks");
+            await Eventually.TrueAsync(async () => Volatile.Read(ref acknowledged) >= 100 && await RowCountAsync(postgres) > 0 && await StreamCountAsync(nats) > 0 && loki.Entries.Count > 0 || streaming.IsCompleted, "100 acknowledged messages, stored by every sink");
             await gateway.KillAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => streaming);
         }
 
         Assert.InRange<uint>(acknowledged, 100u, Total - 1);
-        await using (var gateway = await StartAsync(worldPath, dataDirectory, nats, postgres, out var port))
+        await using (var gateway = await StartAsync(worldPath, dataDirectory, nats, postgres, loki, out var port))
         {
             await using var device = new TestDevice(_world, "sensor-1", port);
             await device.ConnectAsync(_world.MintAccessToken("sensor-1", DateTimeOffset.UtcNow));
@@ -60,8 +63,9 @@ public sealed class NoSinkStoresARecordTwiceWhenTheGatewayIsKilledTests : IDispo
                 Assert.Equal(MqttClientPublishReasonCode.Success, (await device.PublishAsync(Message(device, seq))).ReasonCode);
             }
 
-            // The last record is the sentinel: once both hold it, everything before it was delivered.
-            await Eventually.TrueAsync(async () => await HasRowAsync(postgres, Total) && (await JetStreamMessages.ReadAllAsync(nats.Url, "M2M_TELEMETRY")).Any(m => m.Headers["ce-m2mseq"] == $"{Total}"), "both sinks to store the last record");
+            // The last record is the sentinel: once each sink holds it, everything before it was delivered.
+            await Eventually.TrueAsync(async () => await HasRowAsync(postgres, Total) && (await JetStreamMessages.ReadAllAsync(nats.Url, "M2M_TELEMETRY")).Any(m => m.Headers["ce-m2mseq"] == $"{Total}")
+                && loki.Entries.Any(e => Id(e.Line) == $"sensor-1/1/1/{Total}"), "every sink to store the last record");
         }
 
         var expected = Enumerable.Range(1, Total).Select(seq => $"sensor-1/1/1/{seq}").ToList();
@@ -77,15 +81,19 @@ public sealed class NoSinkStoresARecordTwiceWhenTheGatewayIsKilledTests : IDispo
         }
 
         Assert.Equal(expected, rows);
+        Assert.Equal(expected, loki.Entries.Select(e => Id(e.Line)));
     }
 
-    private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, NatsServer nats, PostgresServer postgres, out int port)
+    private static string Id(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!;
+
+    private static Task<GatewayProcess> StartAsync(string worldPath, string dataDirectory, NatsServer nats, PostgresServer postgres, LokiPushReceiver loki, out int port)
     {
         port = LoopbackPort.Free();
         return GatewayProcess.StartAsync("M2M.Gateway.TestHost.dll", dataDirectory,
             "--TestWorld", worldPath, "--Gateway:Mqtt:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Gateway:Relay:Nats:Url", nats.Url, "--Gateway:Relay:Nats:CreateStream", "true",
             "--Gateway:Relay:Postgres:ConnectionString", postgres.ConnectionString,
+            "--Gateway:Relay:Loki:Url", loki.PushUrl.ToString(),
             "--Gateway:Relay:BatchSize", "16", "--Gateway:Relay:PositionSaveInterval", "00:00:05");
     }
 

@@ -67,6 +67,9 @@ namespace M2M.Device.Core.App
         // The credential this run started with was on probation (section 12.5); false once committed.
         private bool _onProbation;
 
+        // Collections from the loop and from Collect (another thread) take turns.
+        private readonly object _collectLock = new object();
+
         // Set by a reboot command on the session's thread, read by the collection loop.
         private readonly object _restartLock = new object();
         private long _restartAt;
@@ -255,6 +258,19 @@ namespace M2M.Device.Core.App
             }
 
             return wait < 0 ? 0 : (int)wait;
+        }
+
+        /// <summary>
+        /// Collects and signs one telemetry message now, outside the schedule, from any thread: for a
+        /// caller that sets its own pace (<c>m2m sim</c>'s rate) or a board's event (a button, an alarm).
+        /// Does nothing before <see cref="Start"/> succeeded.
+        /// </summary>
+        public void Collect()
+        {
+            if (_state == ApplicationState.Running)
+            {
+                CollectTelemetry();
+            }
         }
 
         /// <summary>
@@ -542,33 +558,36 @@ namespace M2M.Device.Core.App
 
         private void CollectTelemetry()
         {
-            // Device-level fields first, owned here; then each source's. Signed now, sent whenever the
-            // session can (section 6.3), so readings taken offline keep their origin.
-            var payload = new TelemetryPayload();
-            payload.Add("uptime_s", _clock.UptimeMilliseconds / 1000);
-            payload.Add("epoch", Epoch);
-            payload.Add("dropped", _outbox!.Dropped);
-            payload.Add("refused", _session!.Refused);
-            for (var i = 0; i < _sources.Count; i++)
+            lock (_collectLock)
             {
-                try
+                // Device-level fields first, owned here; then each source's. Signed now, sent whenever the
+                // session can (section 6.3), so readings taken offline keep their origin.
+                var payload = new TelemetryPayload();
+                payload.Add("uptime_s", _clock.UptimeMilliseconds / 1000);
+                payload.Add("epoch", Epoch);
+                payload.Add("dropped", _outbox!.Dropped);
+                payload.Add("refused", _session!.Refused);
+                for (var i = 0; i < _sources.Count; i++)
                 {
-                    ((ITelemetrySource)_sources[i]!).AppendTo(payload);
+                    try
+                    {
+                        ((ITelemetrySource)_sources[i]!).AppendTo(payload);
+                    }
+                    catch (Exception)
+                    {
+                        // A failing sensor must not stop the heartbeat; its fields are simply absent.
+                        _sourceErrors++;
+                    }
                 }
-                catch (Exception)
+
+                if (_sourceErrors > 0)
                 {
-                    // A failing sensor must not stop the heartbeat; its fields are simply absent.
-                    _sourceErrors++;
+                    payload.Add("source_errors", _sourceErrors);
                 }
-            }
 
-            if (_sourceErrors > 0)
-            {
-                payload.Add("source_errors", _sourceErrors);
+                _session.Submit(_signer!.Sign(TelemetryPayload.ContentType, payload.ToBytes()));
+                _collected++;
             }
-
-            _session.Submit(_signer!.Sign(TelemetryPayload.ContentType, payload.ToBytes()));
-            _collected++;
         }
 
         // Every failed start: the state, the reason's exception type if any, and the board's status.

@@ -33,6 +33,10 @@ internal static class JournalSchema
 
         // 2: the replay window of docs/protocol.md section 8 (ReplayWindow.ToBytes) beside the mark.
         "ALTER TABLE marks ADD COLUMN recent BLOB;",
+
+        // 3: the relay's batch ledger (TelemetryJournal.KeepSignedBatch): each batch's positions and
+        // JWS as first built, so a batch built again after a restart is the same bytes.
+        "CREATE TABLE relay_batches (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, signature TEXT NOT NULL);",
     ];
 
     /// <summary>The version this gateway writes.</summary>

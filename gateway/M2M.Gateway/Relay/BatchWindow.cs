@@ -7,7 +7,10 @@ namespace M2M.Gateway.Relay;
 /// the journal's memory tail, or SQLite for a sink behind it) and built into a signed
 /// <see cref="RelayBatch"/> once; each sink takes the events after its own position from the batches
 /// kept here, so a record is built and signed once for every sink that is near the head. Batches
-/// are kept until every enabled sink has passed them, at most <c>capacity</c> events.
+/// are kept until every enabled sink has passed them, at most <c>capacity</c> events. Every batch
+/// is entered into the journal's ledger (positions and JWS) when built, and a batch needed again
+/// (a sink far behind, a restart) is built again from the ledger: a record is signed in one batch
+/// only, and its event is the same bytes every time it is delivered.
 /// </summary>
 public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder builder, int batchSize, int capacity) : IDisposable
 {
@@ -37,19 +40,20 @@ public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder bui
                 return found;
             }
 
-            // Up to the next batch kept, so batches never overlap.
-            var limit = (int)Math.Min(batchSize, nextFirst - after - 1);
-            _records.Clear();
-            journal.ReadCommittedAfter(after, limit, _records);
-            if (_records.Count == 0)
+            var batch = Rebuild(after, ref nextFirst) ?? BuildNew(after, nextFirst);
+            if (batch == null)
             {
                 return ArraySegment<RelayEvent>.Empty;
             }
 
-            var batch = builder.Build(_records);
-            _records.Clear();
             Keep(batch);
-            return batch.Events;
+            var index = 0;
+            while (batch.Events[index].Position <= after)
+            {
+                index++;
+            }
+
+            return new ArraySegment<RelayEvent>(batch.Events, index, batch.Events.Length - index);
         }
         finally
         {
@@ -58,6 +62,60 @@ public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder bui
     }
 
     public void Dispose() => _building.Dispose();
+
+    /// <summary>
+    /// The ledger's batch that holds the record after <paramref name="after"/>, built again from the
+    /// same records with the JWS it had, so every event is the same bytes as when it was first
+    /// delivered (a sink resuming after a crash repeats events the destination may hold, and a
+    /// destination that drops identical entries, such as Loki, then drops them). Null when there
+    /// is none, or when its records are no longer all in the journal (retention deleted the start
+    /// of it): then <paramref name="nextFirst"/> is lowered to the ledger's next batch, if any.
+    /// </summary>
+    private RelayBatch? Rebuild(long after, ref long nextFirst)
+    {
+        if (journal.FindSignedBatch(after) is not { } signed)
+        {
+            return null;
+        }
+
+        if (signed.First > after + 1)
+        {
+            nextFirst = Math.Min(nextFirst, signed.First);
+            return null;
+        }
+
+        _records.Clear();
+        journal.ReadCommittedAfter(signed.First - 1, (int)(signed.Last - signed.First + 1), _records);
+        var whole = _records.Count == signed.Last - signed.First + 1 && _records[0].Position == signed.First && _records[^1].Position == signed.Last;
+        var batch = whole ? builder.Build(_records, signed.Signature) : null;
+        _records.Clear();
+        if (batch == null)
+        {
+            // Signed anew below, from after + 1 to the end of this batch at most.
+            nextFirst = Math.Min(nextFirst, signed.Last + 1);
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// A new batch of the records after <paramref name="after"/>, up to <paramref name="nextFirst"/>
+    /// so batches never overlap, entered into the ledger before any sink delivers it.
+    /// </summary>
+    private RelayBatch? BuildNew(long after, long nextFirst)
+    {
+        _records.Clear();
+        journal.ReadCommittedAfter(after, (int)Math.Min(batchSize, nextFirst - after - 1), _records);
+        if (_records.Count == 0)
+        {
+            return null;
+        }
+
+        var batch = builder.Build(_records);
+        _records.Clear();
+        journal.KeepSignedBatch(new SignedBatch(batch.First, batch.Last, batch.Signature));
+        return batch;
+    }
 
     private bool TryFind(long after, out ArraySegment<RelayEvent> events, out long nextFirst)
     {

@@ -67,8 +67,12 @@ public sealed class RecordBatchBuilder : IDisposable
         _writer = new Utf8JsonWriter(_json, new JsonWriterOptions { SkipValidation = true });
     }
 
-    /// <summary>Builds and signs the events of <paramref name="records"/> (consecutive, oldest first).</summary>
-    public RelayBatch Build(IReadOnlyList<CommittedRecord> records)
+    /// <summary>
+    /// Builds the events of <paramref name="records"/> (consecutive, oldest first) and signs them,
+    /// or, given the <paramref name="signature"/> this batch of these very records had when it was
+    /// first built, carries that one again, so the events come out byte for byte as they did then.
+    /// </summary>
+    public RelayBatch Build(IReadOnlyList<CommittedRecord> records, string? signature = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         var count = records.Count;
@@ -89,7 +93,8 @@ public sealed class RecordBatchBuilder : IDisposable
         _leafStarts[count] = _length;
         Span<byte> root = stackalloc byte[MerkleTree.HashSize];
         MerkleTree.Build(_leafHashes, count, root, _paths, _pathLengths);
-        var signature = JsonEncodedText.Encode(Sign(root, count));
+        signature ??= Sign(root, count);
+        var encodedSignature = JsonEncodedText.Encode(signature);
 
         // Pass 2: the events, their attribute values read back from the leaves.
         var events = new RelayEvent[count];
@@ -97,10 +102,10 @@ public sealed class RecordBatchBuilder : IDisposable
         for (var i = 0; i < count; i++)
         {
             var path = _paths.AsSpan(i * maxPath * MerkleTree.HashSize, _pathLengths[i] * MerkleTree.HashSize);
-            events[i] = new RelayEvent(records[i].Position, WriteEvent(i, records[i].Record.Payload, signature, path));
+            events[i] = new RelayEvent(records[i].Position, WriteEvent(i, records[i].Record.Payload, encodedSignature, path));
         }
 
-        return new RelayBatch(events);
+        return new RelayBatch(events, signature);
     }
 
     public void Dispose()

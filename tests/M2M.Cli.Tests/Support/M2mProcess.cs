@@ -12,10 +12,18 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 public static class M2mProcess
 {
     /// <summary>Runs <c>m2m</c> with <paramref name="arguments"/>; M2M_* variables are cleared unless given in <paramref name="environment"/>.</summary>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunWithInputAsync(environment, null, arguments);
+
+    /// <summary>
+    /// Runs <c>m2m</c> with <paramref name="input"/> on its standard input (closed after it; an
+    /// empty one when null), as <c>m2m ... &lt; file</c> would.
+    /// </summary>
+    public static async Task<CliResult> RunWithInputAsync(IReadOnlyDictionary<string, string>? environment, string? input, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -38,6 +46,8 @@ public static class M2mProcess
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("m2m did not start");
+        await process.StandardInput.WriteAsync(input ?? string.Empty);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

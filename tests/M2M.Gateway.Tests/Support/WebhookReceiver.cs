@@ -16,7 +16,8 @@ public sealed record WebhookDelivery(string? ContentType, JsonElement Event)
 
 /// <summary>
 /// A webhook receiver on loopback (Kestrel, a free port) that keeps every event POSTed to
-/// <see cref="Url"/>; while <see cref="Down"/> it answers 503 and counts the refusals.
+/// <see cref="Url"/>; while <see cref="Down"/> it answers 503 and counts the refusals, and with
+/// <see cref="RequiredAuthorization"/> it answers 401 to any other credential.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -41,6 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         get => _down;
         set => _down = value;
     }
+
+    /// <summary>When set, the exact <c>Authorization</c> header a POST must carry; any other is answered 401 and not kept.</summary>
+    public string? RequiredAuthorization { get; set; }
 
     /// <summary>POSTs answered 503 so far.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -72,6 +76,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             Interlocked.Increment(ref _refused);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (RequiredAuthorization != null && request.Headers.Authorization.ToString() != RequiredAuthorization)
+        {
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
 
         using var document = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false);

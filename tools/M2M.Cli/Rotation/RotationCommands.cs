@@ -27,26 +27,24 @@ public static class RotationCommands
         command.SetAction(GlobalOptions.Run(async context =>
         {
             var deviceId = context.ParseResult.GetValue(id)!;
-            var path = $"/admin/v1/devices/{Uri.EscapeDataString(deviceId)}";
             using var client = AdminClient.For(context);
             if (!context.ParseResult.GetValue(overTheAir))
             {
-                var device = await client.SendAsync(HttpMethod.Post, path + "/rotate", null, context.CancellationToken).ConfigureAwait(false);
+                var device = await client.SendAsync(HttpMethod.Post, RotationRequests.DevicePath(deviceId) + "/rotate", null, context.CancellationToken).ConfigureAwait(false);
                 await Output.WriteAsync(context, device!.Value, DeviceView.WriteDevice).ConfigureAwait(false);
                 return;
             }
 
-            var body = new { overTheAir = true, timeoutSeconds = context.ParseResult.GetValue(timeout) };
-            var rotation = (await client.SendAsync(HttpMethod.Post, path + "/rotate", body, context.CancellationToken).ConfigureAwait(false))!.Value;
+            var rotation = await RotationRequests.StartAsync(client, deviceId, context.ParseResult.GetValue(timeout), context.CancellationToken).ConfigureAwait(false);
             var seconds = context.ParseResult.GetValue(wait);
             if (seconds > 0)
             {
-                rotation = await WaitAsync(context, client, path, rotation, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                rotation = await WaitAsync(context, client, deviceId, rotation, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
             }
 
             await Output.WriteAsync(context, rotation, RotationView.WriteRotation).ConfigureAwait(false);
             var state = rotation.GetProperty("state").GetString();
-            if (seconds > 0 && state is "failed" or "rolled_back")
+            if (seconds > 0 && RotationRequests.KeptTheOldSecret(state))
             {
                 throw new CliException(ExitCodes.RotationFailed, $"rotation {rotation.GetProperty("sequence").GetInt64()} of {deviceId}: {state} ({rotation.GetProperty("reason").GetString()}); the device keeps its secret");
             }
@@ -101,9 +99,9 @@ public static class RotationCommands
         return command;
     }
 
-    private static async Task<JsonElement> WaitAsync(CommandContext context, AdminClient client, string devicePath, JsonElement rotation, TimeSpan timeout)
+    private static async Task<JsonElement> WaitAsync(CommandContext context, AdminClient client, string deviceId, JsonElement rotation, TimeSpan timeout)
     {
-        var path = $"{devicePath}/rotations/{rotation.GetProperty("sequence").GetInt64().ToString(CultureInfo.InvariantCulture)}";
+        var sequence = rotation.GetProperty("sequence").GetInt64();
         var deadline = DateTimeOffset.UtcNow + timeout;
         var shown = string.Empty;
         while (!rotation.GetProperty("finished").GetBoolean() && DateTimeOffset.UtcNow < deadline)
@@ -117,7 +115,7 @@ public static class RotationCommands
             }
 
             await Task.Delay(PollInterval, context.CancellationToken).ConfigureAwait(false);
-            rotation = (await client.SendAsync(HttpMethod.Get, path, null, context.CancellationToken).ConfigureAwait(false))!.Value;
+            rotation = await RotationRequests.GetAsync(client, deviceId, sequence, context.CancellationToken).ConfigureAwait(false);
         }
 
         return rotation;

@@ -1,13 +1,18 @@
+using System;
+using System.Threading;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Host.Platform;
 using M2M.Device.Core.Platform;
 using M2M.Device.Core.Storage;
 
-namespace M2M.Gateway.Tests.Support;
+namespace M2M.Device.Core.Host.App;
 
 /// <summary>
-/// The device application of the host build with its two loops on their own threads, as on the board;
-/// stopped and joined on dispose (once).
+/// The device application of the host build with its two loops on their own threads, as
+/// <see cref="DeviceApplication.Run"/> runs them on the board: the session manager's loop, and the
+/// collection loop stepping <see cref="DeviceApplication.Tick"/>. Stopped and joined on dispose (once),
+/// which also disposes the connections the application was composed with. The gateway's end-to-end
+/// tests and <c>m2m sim</c> run devices with it.
 /// </summary>
 public sealed class RunningDevice : IDisposable
 {
@@ -16,11 +21,14 @@ public sealed class RunningDevice : IDisposable
     private readonly Thread _collector;
     private volatile bool _stopping;
 
+    /// <summary>Starts both loops of <paramref name="app"/>, which must have started (<see cref="DeviceApplication.Start"/>).</summary>
     public RunningDevice(DeviceApplication app, HostConnections connections)
     {
+        ArgumentNullException.ThrowIfNull(app);
         App = app;
         _connections = connections;
-        _session = new Thread(app.Session!.Run) { IsBackground = true };
+        var session = app.Session ?? throw new ArgumentException("The application has not started.", nameof(app));
+        _session = new Thread(session.Run) { IsBackground = true };
         _collector = new Thread(() =>
         {
             while (!_stopping)
@@ -34,6 +42,7 @@ public sealed class RunningDevice : IDisposable
         _collector.Start();
     }
 
+    /// <summary>The running application.</summary>
     public DeviceApplication App { get; }
 
     /// <summary>Writes <paramref name="credential"/> (both slots) and <paramref name="config"/> to the drive folder <paramref name="drive"/>, as provisioning a board does.</summary>
@@ -62,6 +71,7 @@ public sealed class RunningDevice : IDisposable
         return new RunningDevice(app, connections);
     }
 
+    /// <summary>Stops both loops (as a power cut does: what the outbox held is gone) and disposes the connections.</summary>
     public void Dispose()
     {
         if (_stopping)
@@ -75,14 +85,4 @@ public sealed class RunningDevice : IDisposable
         _collector.Join(TimeSpan.FromSeconds(10));
         _connections.Dispose();
     }
-}
-
-/// <summary>A restart that only counts: the test decides what a restart does (nothing, or a new boot).</summary>
-public sealed class CountingRestart : IDeviceRestart
-{
-    private int _restarts;
-
-    public int Restarts => Volatile.Read(ref _restarts);
-
-    public void Restart() => Interlocked.Increment(ref _restarts);
 }
