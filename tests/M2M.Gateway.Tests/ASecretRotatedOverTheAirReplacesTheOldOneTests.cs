@@ -126,26 +126,14 @@ public sealed class ASecretRotatedOverTheAirReplacesTheOldOneTests : IAsyncLifet
     {
         using var metadataClient = new HttpClient { BaseAddress = _gateway.Process.BaseAddress };
         var metadata = JsonDocument.Parse(await metadataClient.GetStringAsync(new Uri("/.well-known/oauth-authorization-server", UriKind.Relative))).RootElement;
-        var files = new HostFileStore(_drive);
         var credential = new DeviceCredential(DeviceId, secret.ToArray(), metadata.GetProperty("token_endpoint").GetString()!, "127.0.0.1", _gateway.MqttPort)
         {
             CaCertificatePem = await File.ReadAllTextAsync(Path.Combine(_gateway.DataDirectory, GatewayCertificate.CaFileName)),
             MqttTls = false,
         };
-        new CredentialStore(files).Provision(credential);
-        files.WriteAll(DeviceConfig.FileName, new DeviceConfig { TelemetryIntervalSeconds = 1 }.Format());
+        RunningDevice.Provision(_drive, credential, new DeviceConfig { TelemetryIntervalSeconds = 1 });
     }
 
     // One boot of the board: a new application over the same drive, as after a power cycle.
-    private RunningDevice Boot(IDeviceRestart restart)
-    {
-        var files = new HostFileStore(_drive);
-        var hmac = new HostHmacSha256();
-        var random = new HostRandom();
-        var connections = new HostConnections(hmac, random, TimeSpan.FromSeconds(10));
-        var platform = new DevicePlatform(files, new HostClock(), random, hmac, new HostNetworkLink(), null, new HostDeviceStatus(), connections) { Restart = restart };
-        var app = new DeviceApplication(platform);
-        Assert.True(app.Start(), app.LastError);
-        return new RunningDevice(app, connections);
-    }
+    private RunningDevice Boot(IDeviceRestart restart) => RunningDevice.Boot(_drive, restart);
 }

@@ -3,9 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Host.App;
-using M2M.Device.Core.Host.Platform;
 using M2M.Device.Core.Platform;
-using M2M.Device.Core.Storage;
 using M2M.Gateway.Https;
 using M2M.Gateway.Tests.Support;
 using M2M.Testing;
@@ -106,7 +104,6 @@ public sealed class EachBuiltInCommandReachesTheDeviceAndItsSignedAnswerIsRecord
     {
         using var metadataClient = new HttpClient { BaseAddress = _gateway.Process.BaseAddress };
         var metadata = JsonDocument.Parse(await metadataClient.GetStringAsync(new Uri("/.well-known/oauth-authorization-server", UriKind.Relative))).RootElement;
-        var files = new HostFileStore(_drive);
         var credential = new DeviceCredential(DeviceId, secret, metadata.GetProperty("token_endpoint").GetString()!, "127.0.0.1", _gateway.MqttPort)
         {
             CaCertificatePem = await File.ReadAllTextAsync(Path.Combine(_gateway.DataDirectory, GatewayCertificate.CaFileName)),
@@ -114,15 +111,7 @@ public sealed class EachBuiltInCommandReachesTheDeviceAndItsSignedAnswerIsRecord
             // HTTPS to the token endpoint, trusting the development CA; MQTT on the plain loopback port.
             MqttTls = false,
         };
-        new CredentialStore(files).Provision(credential);
-        var config = new DeviceConfig { TelemetryIntervalSeconds = 3600 };
-        files.WriteAll(DeviceConfig.FileName, config.Format());
-        var hmac = new HostHmacSha256();
-        var random = new HostRandom();
-        var connections = new HostConnections(hmac, random, TimeSpan.FromSeconds(10));
-        var platform = new DevicePlatform(files, new HostClock(), random, hmac, new HostNetworkLink(), null, new HostDeviceStatus(), connections) { Restart = restart };
-        var app = new DeviceApplication(platform);
-        Assert.True(app.Start(), app.LastError);
-        return new RunningDevice(app, connections);
+        RunningDevice.Provision(_drive, credential, new DeviceConfig { TelemetryIntervalSeconds = 3600 });
+        return RunningDevice.Boot(_drive, restart);
     }
 }

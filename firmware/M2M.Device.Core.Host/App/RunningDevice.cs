@@ -2,6 +2,8 @@ using System;
 using System.Threading;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Host.Platform;
+using M2M.Device.Core.Platform;
+using M2M.Device.Core.Storage;
 
 namespace M2M.Device.Core.Host.App;
 
@@ -42,6 +44,32 @@ public sealed class RunningDevice : IDisposable
 
     /// <summary>The running application.</summary>
     public DeviceApplication App { get; }
+
+    /// <summary>Writes <paramref name="credential"/> (both slots) and <paramref name="config"/> to the drive folder <paramref name="drive"/>, as provisioning a board does.</summary>
+    public static void Provision(string drive, DeviceCredential credential, DeviceConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var files = new HostFileStore(drive);
+        new CredentialStore(files).Provision(credential);
+        files.WriteAll(DeviceConfig.FileName, config.Format());
+    }
+
+    /// <summary>One boot of the board: a new application over the drive folder <paramref name="drive"/>, as after a power cycle; <paramref name="restart"/> decides what its restart does.</summary>
+    public static RunningDevice Boot(string drive, IDeviceRestart restart)
+    {
+        var hmac = new HostHmacSha256();
+        var random = new HostRandom();
+        var connections = new HostConnections(hmac, random, TimeSpan.FromSeconds(10));
+        var platform = new DevicePlatform(new HostFileStore(drive), new HostClock(), random, hmac, new HostNetworkLink(), null, new HostDeviceStatus(), connections) { Restart = restart };
+        var app = new DeviceApplication(platform);
+        if (!app.Start())
+        {
+            connections.Dispose();
+            throw new InvalidOperationException("The device application did not start: " + app.LastError);
+        }
+
+        return new RunningDevice(app, connections);
+    }
 
     /// <summary>Stops both loops (as a power cut does: what the outbox held is gone) and disposes the connections.</summary>
     public void Dispose()

@@ -22,4 +22,9 @@ public static class AccessRequirementExtensions
     public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, AccessAction action, string operation)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AccessRequirement(action, operation));
+
+    /// <summary>The endpoint performs <paramref name="requirement"/> (declared once, e.g. in <c>Admin/AdminOperations</c>).</summary>
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, AccessRequirement requirement)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(requirement);
 }

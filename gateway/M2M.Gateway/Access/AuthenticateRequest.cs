@@ -9,11 +9,11 @@ namespace M2M.Gateway.Access;
 /// <see cref="IPrincipalSource"/> accepts, the answer is 401 with <c>WWW-Authenticate: Bearer</c>
 /// (RFC 6750 section 3; <c>error="invalid_token"</c> when a credential was presented), and a presented
 /// wrong credential is audited. Then the endpoint's <see cref="AccessRequirement"/> is judged by
-/// <see cref="AccessPolicy"/> (role and shared-resource rules; the handler judges the resource's
-/// tenant): 403 with the policy's reason code when refused, also audited. An endpoint without a
-/// requirement is refused to everyone.
+/// <see cref="AdmitPrincipal"/> (role and shared-resource rules, then the expression policies; the
+/// handler judges the resource's tenant): 403 with the reason code when refused, also audited. An
+/// endpoint without a requirement is refused to everyone.
 /// </summary>
-internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources, AccessPolicy policy, JudgeByPolicies policies, IAuditLog audit) : IEndpointFilter
+internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources, AdmitPrincipal admit, IAuditLog audit) : IEndpointFilter
 {
     /// <summary>The problem code of an endpoint that declares no access requirement.</summary>
     public const string NoAccessRule = "no_access_rule";
@@ -45,6 +45,17 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
         return result.Principal is { } now && now.Id == before.Id && now.Tenant == before.Tenant && now.Roles.SequenceEqual(before.Roles);
     }
 
+    /// <summary>
+    /// Makes <paramref name="principal"/>, admitted by <see cref="AdmitPrincipal"/>, the one the admin
+    /// API's handlers act for in <paramref name="context"/>: how the console runs those handlers for its
+    /// session (one code path per action), its session standing for the bearer credential.
+    /// </summary>
+    public static void ActAs(HttpContext context, AccessPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[PrincipalItem] = principal;
+    }
+
     /// <summary>The audit actor of the request: its principal's id.</summary>
     public static string Actor(HttpContext context) => Principal(context).Id;
 
@@ -73,23 +84,11 @@ internal sealed class AuthenticateRequest(IEnumerable<IPrincipalSource> sources,
         http.Items[PrincipalItem] = principal;
         http.Items[CredentialItem] = (source!, presented!);
         var requirement = http.GetEndpoint()?.Metadata.GetMetadata<AccessRequirement>();
-        var decision = requirement == null ? new AccessDecision(NoAccessRule) : policy.Decide(principal, requirement.Action);
-        string? refusingPolicy = null;
-        if (decision.IsAllowed && await policies.DecideAsync(http, principal, requirement!.Operation).ConfigureAwait(false) is { Allowed: false } verdict)
+        if (await admit.AdmitAsync(principal, requirement, AccessTarget.Of(http), http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted).ConfigureAwait(false) is { } refusal)
         {
-            // After the built-in rules (docs/policies.md): a policy only refuses what they allow.
-            refusingPolicy = verdict.Policy;
-            decision = policy.DeniedByPolicy(requirement.Action);
-        }
-
-        if (!decision.IsAllowed)
-        {
-            audit.Record(new AuditEvent("access.denied", principal.Id, null, decision.Reason, http.Connection.RemoteIpAddress?.ToString(),
-                refusingPolicy == null ? requirement?.Action.ToString() : $"{requirement!.Operation} policy:{refusingPolicy}", principal.Tenant));
-
             // RFC 6750 section 3.1: insufficient_scope is the bearer scheme's word for "authenticated, but not allowed".
             http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"{realm}\", error=\"insufficient_scope\"";
-            return AccessProblems.Forbidden(decision.Reason, refusingPolicy);
+            return AccessProblems.Forbidden(refusal);
         }
 
         return await next(context).ConfigureAwait(false);
@@ -124,8 +123,14 @@ public static class AccessProblems
     public const string Title = "Forbidden";
 
     /// <summary>403 with the policy's reason as the problem code.</summary>
-    public static IResult Forbidden(string reason, string? policy = null) => AdminProblems.Problem(StatusCodes.Status403Forbidden, reason, Title,
-        policy == null ? Detail(reason) : $"Refused by the expression policy '{policy}' (docs/policies.md).");
+    public static IResult Forbidden(string reason) => Forbidden(new AccessRefusal(reason));
+
+    /// <summary>403 for <paramref name="refusal"/>: its reason as the problem code, the refusing expression policy (and its description) in the detail.</summary>
+    public static IResult Forbidden(AccessRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return AdminProblems.Problem(StatusCodes.Status403Forbidden, refusal.Reason, Title, refusal.Detail);
+    }
 
     /// <summary>The detail of the 403 for <paramref name="reason"/> (the admin API's and the console's).</summary>
     public static string Detail(string reason) => reason switch

@@ -6,22 +6,23 @@ namespace M2M.Gateway.Access;
 /// <summary>
 /// The expression policies (docs/policies.md) on the admin and consumer APIs, judged by
 /// <see cref="AuthenticateRequest"/> once the built-in rules of <see cref="AccessPolicy"/> allowed the
-/// request. The target is read from the route: the device of <c>/devices/{id}</c>, the key of
+/// request (and by the console's actions, judged as the admin API request that does the same,
+/// <see cref="AccessTarget"/>). The target is read from the route: the device of <c>/devices/{id}</c>, the key of
 /// <c>/keys/{id}</c>, the tenant of <c>/tenants/{tenant}</c>. A target that is absent or outside the
 /// principal's tenant is left to the handler, whose built-in tenant rule answers it (404 or 403) as
 /// without policies: a policy never reveals another tenant's device by a 403.
 /// </summary>
-internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys)
+public sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys)
 {
-    public async ValueTask<PolicyDecision> DecideAsync(HttpContext http, AccessPrincipal principal, string operation)
+    public async ValueTask<PolicyDecision> DecideAsync(AccessPrincipal principal, string operation, AccessTarget target, CancellationToken cancellationToken)
     {
         if (!policies.AnyFor(operation))
         {
             return PolicyDecision.Allow;
         }
 
-        var target = await ResolveAsync(http, principal, operation).ConfigureAwait(false);
-        if (target == null)
+        var resolved = await ResolveAsync(target, principal, operation, cancellationToken).ConfigureAwait(false);
+        if (resolved == null)
         {
             return PolicyDecision.Allow;
         }
@@ -29,13 +30,13 @@ internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegist
         var request = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["action"] = operation,
-            ["method"] = http.Request.Method,
-            ["path"] = http.Request.Path.Value ?? string.Empty,
-            ["tenant"] = target.Value.Tenant ?? string.Empty,
-            ["device"] = target.Value.Device.TryGetValue("id", out var device) ? device : string.Empty,
-            ["key"] = target.Value.Key ?? string.Empty,
+            ["method"] = target.Method,
+            ["path"] = target.Path,
+            ["tenant"] = resolved.Value.Tenant ?? string.Empty,
+            ["device"] = resolved.Value.Device.TryGetValue("id", out var device) ? device : string.Empty,
+            ["key"] = resolved.Value.Key ?? string.Empty,
         };
-        return policies.Decide(new PolicyRequest(operation, Variables(principal), target.Value.Device, request, principal.Claims ?? Empty));
+        return policies.Decide(new PolicyRequest(operation, Variables(principal), resolved.Value.Device, request, principal.Claims ?? Empty));
     }
 
     /// <summary>The principal as the <c>principal</c> variable: <c>kind</c>, <c>id</c>, <c>tenant</c> ("" when global), <c>roles</c>.</summary>
@@ -49,23 +50,22 @@ internal sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegist
 
     private static readonly Dictionary<string, object?> Empty = new(StringComparer.Ordinal);
 
-    private async ValueTask<(string? Tenant, IReadOnlyDictionary<string, object?> Device, string? Key)?> ResolveAsync(HttpContext http, AccessPrincipal principal, string operation)
+    private async ValueTask<(string? Tenant, IReadOnlyDictionary<string, object?> Device, string? Key)?> ResolveAsync(AccessTarget target, AccessPrincipal principal, string operation, CancellationToken cancellationToken)
     {
-        var route = http.Request.RouteValues;
-        if (route.TryGetValue("tenant", out var tenantValue) && tenantValue is string tenant)
+        if (target.Tenant is { } tenant)
         {
             return principal.Sees(tenant) ? (tenant, Empty, null) : null;
         }
 
-        if (route.TryGetValue("id", out var idValue) && idValue is string id)
+        if (target.Id is { } id)
         {
             if (operation.StartsWith("keys.", StringComparison.Ordinal))
             {
-                var key = await keys.FindAsync(id, http.RequestAborted).ConfigureAwait(false);
+                var key = await keys.FindAsync(id, cancellationToken).ConfigureAwait(false);
                 return key != null && (principal.IsGlobal || key.Tenant != null) && principal.Sees(key.Tenant) ? (key.Tenant, Empty, key.Id) : null;
             }
 
-            var found = await registry.FindAsync(id, http.RequestAborted).ConfigureAwait(false);
+            var found = await registry.FindAsync(id, cancellationToken).ConfigureAwait(false);
             return found != null && principal.Sees(found.Tenant) ? (found.Tenant, DeviceVariables(found), null) : null;
         }
 

@@ -25,6 +25,7 @@ public static class AdminApiExtensions
         services.TryAddSingleton<AccessPolicy>();
         services.TryAddSingleton<Policies.ExpressionPolicies>();
         services.TryAddSingleton<JudgeByPolicies>();
+        services.TryAddSingleton<AdmitPrincipal>();
         services.TryAddSingleton<AuditLogReader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, ApiKeyPrincipals>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrincipalSource, AccessTokenPrincipals>());

@@ -23,7 +23,7 @@ internal static partial class AdminCommandEndpoints
             .Produces<CommandResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAccess(AccessAction.ManageDevices, "commands.queue")
+            .RequireAccess(AdminOperations.QueueCommand)
             .WithName("QueueCommand").WithSummary("Queues a signed command for a device; it is delivered when the device is connected.");
         devices.MapGet("/{id}/commands", ListAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -35,7 +35,15 @@ internal static partial class AdminCommandEndpoints
             .WithName("ShowCommand").WithSummary("Shows one command and the device's answer.");
     }
 
-    private static async Task<IResult> QueueAsync(string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, CommandService commands, IOptions<CommandOptions> options, IAuditLog audit)
+    private static async Task<IResult> QueueAsync(string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, CommandService commands, IOptions<CommandOptions> options, IAuditLog audit) =>
+        await QueueCommandAsync(id, await ReadBodyAsync(context.Request).ConfigureAwait(false), context, registry, policy, commands, options.Value, audit).ConfigureAwait(false);
+
+    /// <summary>
+    /// Queues the command <paramref name="body"/> (or answers the body's <c>invalid_body</c> problem)
+    /// for the request's principal: the one code of <c>POST /admin/v1/devices/{id}/commands</c>, which
+    /// the console runs too.
+    /// </summary>
+    internal static async Task<IResult> QueueCommandAsync(string id, (QueueCommandRequest? Body, (string Code, string Detail)? Problem) body, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, CommandService commands, CommandOptions options, IAuditLog audit)
     {
         var device = await AdminDeviceEndpoints.FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
         if (device == null)
@@ -44,7 +52,7 @@ internal static partial class AdminCommandEndpoints
             return AdminProblems.NotFound(id);
         }
 
-        var (request, arguments, ttl, problem) = await ReadAsync(context.Request, id, options.Value).ConfigureAwait(false);
+        var (request, arguments, ttl, problem) = body.Problem is { } invalid ? (body.Body, null, default, invalid) : Check(body.Body, id, options);
         if (problem != null)
         {
             AdminDeviceEndpoints.Audit(audit, context, "command.queue", id, device.Tenant, problem.Value.Code);
@@ -87,23 +95,25 @@ internal static partial class AdminCommandEndpoints
             : Results.Ok(CommandResponse.From(entry));
     }
 
-    private static async Task<(QueueCommandRequest? Request, string? Arguments, TimeSpan TimeToLive, (string Code, string Detail)? Problem)> ReadAsync(HttpRequest request, string deviceId, CommandOptions options)
+    private static async Task<(QueueCommandRequest? Body, (string Code, string Detail)? Problem)> ReadBodyAsync(HttpRequest request)
     {
         if (!request.HasJsonContentType() || request.ContentLength > MaxBodyBytes)
         {
-            return (null, null, default, (AdminProblems.InvalidBody, $"The body must be JSON (Content-Type: application/json) of at most {MaxBodyBytes} bytes."));
+            return (null, (AdminProblems.InvalidBody, $"The body must be JSON (Content-Type: application/json) of at most {MaxBodyBytes} bytes."));
         }
 
-        QueueCommandRequest? body;
         try
         {
-            body = await request.ReadFromJsonAsync<QueueCommandRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return (await request.ReadFromJsonAsync<QueueCommandRequest>(request.HttpContext.RequestAborted).ConfigureAwait(false), null);
         }
         catch (JsonException)
         {
-            return (null, null, default, (AdminProblems.InvalidBody, "The body is not a JSON object {\"name\",\"arguments\":{...},\"ttlSeconds\"} with string argument values."));
+            return (null, (AdminProblems.InvalidBody, "The body is not a JSON object {\"name\",\"arguments\":{...},\"ttlSeconds\"} with string argument values."));
         }
+    }
 
+    private static (QueueCommandRequest? Request, string? Arguments, TimeSpan TimeToLive, (string Code, string Detail)? Problem) Check(QueueCommandRequest? body, string deviceId, CommandOptions options)
+    {
         if (body?.Name == null || !CommandName().IsMatch(body.Name))
         {
             return (body, null, default, (AdminProblems.InvalidCommand, "A command name is 1 to 32 characters from a-z, 0-9 and '-' (docs/protocol.md section 11.2)."));

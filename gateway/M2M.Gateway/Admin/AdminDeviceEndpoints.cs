@@ -25,7 +25,7 @@ internal static class AdminDeviceEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAccess(AccessAction.ManageDevices, "devices.add")
+            .RequireAccess(AdminOperations.AddDevice)
             .WithName(AddDeviceName).WithSummary("Registers a device and returns its secret, once.");
         devices.MapGet("/", ListAsync)
             .RequireAccess(AccessAction.ReadDevices, "devices.list")
@@ -36,27 +36,31 @@ internal static class AdminDeviceEndpoints
             .WithName("ShowDevice").WithSummary("Shows one device, without its secret.");
         devices.MapPost("/{id}/disable", (string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit) =>
                 SetEnabledAsync(id, false, context, registry, policy, audit))
-            .RequireAccess(AccessAction.ManageDevices, "devices.disable")
+            .RequireAccess(AdminOperations.DisableDevice)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DisableDevice").WithSummary("Disables a device: its tokens are refused and its sessions cut.");
         devices.MapPost("/{id}/enable", (string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit) =>
                 SetEnabledAsync(id, true, context, registry, policy, audit))
-            .RequireAccess(AccessAction.ManageDevices, "devices.enable")
+            .RequireAccess(AdminOperations.EnableDevice)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("EnableDevice").WithSummary("Enables a disabled device.");
         devices.MapPost("/{id}/rotate", RotateAsync)
-            .RequireAccess(AccessAction.ManageDevices, "devices.rotate")
+            .RequireAccess(AdminOperations.RotateDevice)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RotateDevice").WithSummary("Replaces the device's secret (a new credential generation) and returns it, once.");
         devices.MapDelete("/{id}", DeleteAsync)
-            .RequireAccess(AccessAction.ManageDevices, "devices.delete")
+            .RequireAccess(AdminOperations.DeleteDevice)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteDevice").WithSummary("Deletes a device.");
     }
 
-    private static async Task<IResult> AddAsync(HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
+    private static async Task<IResult> AddAsync(HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit) =>
+        await AddDeviceAsync(await ReadAddRequestAsync(context.Request).ConfigureAwait(false), context, registry, policy, audit).ConfigureAwait(false);
+
+    /// <summary>Registers the device of <paramref name="body"/> (or answers its problem) for the request's principal: the one code of <c>POST /admin/v1/devices</c>, which the console runs too.</summary>
+    internal static async Task<IResult> AddDeviceAsync((AddDeviceRequest? Request, (string Code, string Detail)? Problem) body, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
     {
-        var (request, problem) = await ReadAddRequestAsync(context.Request).ConfigureAwait(false);
+        var (request, problem) = body;
         if (problem != null)
         {
             Audit(audit, context, "device.add", request?.Id, null, problem.Value.Code);
@@ -98,7 +102,8 @@ internal static class AdminDeviceEndpoints
         return device == null ? AdminProblems.NotFound(id) : Results.Ok(DeviceResponse.From(device));
     }
 
-    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
+    /// <summary>Enables or disables the device for the request's principal (the console runs it too).</summary>
+    internal static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
     {
         var action = enabled ? "device.enable" : "device.disable";
         var found = await FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
@@ -118,16 +123,23 @@ internal static class AdminDeviceEndpoints
         // With {"overTheAir":true} the device and the gateway agree the secret (docs/protocol.md section 12).
         if (context.Request.HasJsonContentType())
         {
-            return await AdminRotationEndpoints.StartAsync(id, context, registry, policy, audit).ConfigureAwait(false);
+            return await AdminRotationEndpoints.StartAsync(id, await AdminRotationEndpoints.ReadAsync<RotateRequest>(context).ConfigureAwait(false), context, registry, policy, audit).ConfigureAwait(false);
         }
 
+        return await RotateSecretAsync(id, context, registry, policy, audit).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the device's secret by a new one, returned once (rotation by re-provisioning), for the request's principal.</summary>
+    internal static async Task<IResult> RotateSecretAsync(string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
+    {
         var found = await FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
         var credential = found == null ? null : await registry.RotateSecretAsync(id, context.RequestAborted).ConfigureAwait(false);
         Audit(audit, context, "device.rotate", id, found?.Tenant, credential == null ? AdminProblems.DeviceNotFound : "ok");
         return credential == null ? AdminProblems.NotFound(id) : Results.Ok(DeviceResponse.WithSecret(credential));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, IDeviceRegistry registry, HttpContext context, AccessPolicy policy, IAuditLog audit)
+    /// <summary>Deletes the device for the request's principal (the console runs it too).</summary>
+    internal static async Task<IResult> DeleteAsync(string id, IDeviceRegistry registry, HttpContext context, AccessPolicy policy, IAuditLog audit)
     {
         var found = await FindAsync(id, AccessAction.ManageDevices, registry, context, policy).ConfigureAwait(false);
         var result = found == null ? RegistryResult.NotFound : await registry.DeleteAsync(id, context.RequestAborted).ConfigureAwait(false);

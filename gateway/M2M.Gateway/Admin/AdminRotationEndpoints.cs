@@ -39,8 +39,8 @@ internal static class AdminRotationEndpoints
             .WithName("SetRotationSchedule").WithSummary("Sets or clears the device's periodic over-the-air rotation.");
     }
 
-    /// <summary><c>POST /admin/v1/devices/{id}/rotate</c> with a JSON body (the route is mapped with the device actions).</summary>
-    internal static async Task<IResult> StartAsync(string id, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
+    /// <summary><c>POST /admin/v1/devices/{id}/rotate</c> with a JSON body <paramref name="body"/> (null: unreadable; the route is mapped with the device actions); the console runs it too.</summary>
+    internal static async Task<IResult> StartAsync(string id, RotateRequest? body, HttpContext context, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit)
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<RotationOptions>>().Value;
@@ -51,7 +51,6 @@ internal static class AdminRotationEndpoints
             return AdminProblems.NotFound(id);
         }
 
-        var body = await ReadAsync<RotateRequest>(context).ConfigureAwait(false);
         var maxSeconds = (long)options.MaxTimeout.TotalSeconds;
         if (body is not { OverTheAir: true } || body.TimeoutSeconds is <= 0 || body.TimeoutSeconds > maxSeconds)
         {
@@ -134,7 +133,7 @@ internal static class AdminRotationEndpoints
         return found ? Results.Ok(new RotationScheduleResponse(id, body.EverySeconds)) : AdminProblems.NotFound(id);
     }
 
-    private static async Task<T?> ReadAsync<T>(HttpContext context)
+    internal static async Task<T?> ReadAsync<T>(HttpContext context)
         where T : class
     {
         if (!context.Request.HasJsonContentType() || context.Request.ContentLength > MaxBodyBytes)

@@ -31,7 +31,7 @@ internal static class AdminSinkEndpoints
             .WithName("ListDeadLetters").WithSummary("Lists a sink's dead letters, oldest first, a page at a time (after, limit).");
         sinks.MapPost("/{sink}/dead-letters/redeliver", RedeliverAsync)
             .Produces<RedeliverResponse>(StatusCodes.Status202Accepted)
-            .RequireAccess(AccessAction.ManageSinks, "sinks.redeliver")
+            .RequireAccess(AdminOperations.RedeliverDeadLetters)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("RedeliverDeadLetters").WithSummary("Queues a sink's dead letters (all, or the ids in the body) for redelivery; the sink delivers them next.");
@@ -60,7 +60,11 @@ internal static class AdminSinkEndpoints
         return Results.Ok(new DeadLetterPage(sink, journal.CountDeadLetters(sink), page, letters.Count > size ? page[^1].Id : null));
     }
 
-    private static async Task<IResult> RedeliverAsync(string sink, HttpContext context, IServiceProvider services, IAuditLog audit)
+    private static async Task<IResult> RedeliverAsync(string sink, HttpContext context, IServiceProvider services, IAuditLog audit) =>
+        Redeliver(sink, await ReadIdsAsync(context.Request).ConfigureAwait(false), context, services, audit);
+
+    /// <summary>Queues the dead letters <paramref name="body"/> names (all when it names none) for the request's principal; the console runs it too.</summary>
+    internal static IResult Redeliver(string sink, (IReadOnlyList<long>? Ids, string? Problem) body, HttpContext context, IServiceProvider services, IAuditLog audit)
     {
         var status = Find(services, sink);
         if (status == null)
@@ -69,7 +73,7 @@ internal static class AdminSinkEndpoints
             return SinkNotFound(sink);
         }
 
-        var (ids, problem) = await ReadIdsAsync(context.Request).ConfigureAwait(false);
+        var (ids, problem) = body;
         if (problem != null)
         {
             Audit(audit, context, "sink.redeliver", sink, AdminProblems.InvalidBody);

@@ -123,6 +123,20 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         SqliteConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// The committed replay mark of <paramref name="deviceId"/>'s newest credential generation that
+    /// has one, or null before its first accepted message: durable, unlike the ingress's counters.
+    /// </summary>
+    public ReplayMark? ReadMark(string deviceId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT generation, epoch, seq FROM marks WHERE device_id = $device ORDER BY generation DESC LIMIT 1";
+        command.Parameters.AddWithValue("$device", deviceId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ReplayMark(reader.GetInt64(0), (uint)reader.GetInt64(1), (uint)reader.GetInt64(2)) : null;
+    }
+
     private void LoadWindows(SqliteConnection connection)
     {
         using var marks = connection.CreateCommand();

@@ -78,7 +78,7 @@ public sealed partial class ExpressionPolicies
             _metrics.PolicyDecision(verdict.Policy, verdict.Decision);
             if (verdict.Decision != Allowed)
             {
-                return new PolicyDecision(false, verdict.Policy);
+                return new PolicyDecision(false, verdict.Policy, _policies.First(p => p.Name == verdict.Policy).Description);
             }
         }
 

@@ -28,7 +28,8 @@ public sealed record PolicyVerdict(string Policy, string Decision);
 /// <summary>The verdict of the expression policies: allowed, or refused by the policy named.</summary>
 /// <param name="Allowed">True when every applicable policy held.</param>
 /// <param name="Policy">The first policy that refused (false, or an evaluation error), else null.</param>
-public sealed record PolicyDecision(bool Allowed, string? Policy)
+/// <param name="Description">That policy's description (its reason, for people), if it has one.</param>
+public sealed record PolicyDecision(bool Allowed, string? Policy, string? Description = null)
 {
     public static readonly PolicyDecision Allow = new(true, null);
 }

@@ -27,6 +27,9 @@ public sealed class ConsoleGateway : IAsyncDisposable
 
     public int MqttTlsPort => Api.MqttTlsPort;
 
+    /// <summary>The plain MQTT port on loopback.</summary>
+    public int MqttPort => Api.MqttPort;
+
     /// <summary>The first admin key (role admin).</summary>
     public string AdminKey => Api.AdminKey;
 
@@ -39,13 +42,14 @@ public sealed class ConsoleGateway : IAsyncDisposable
     /// <summary>The development CA the gateway's certificates chain to (devices trust it).</summary>
     public string CaPem => File.ReadAllText(Path.Combine(Process.DataDirectory, "m2m-dev-ca.pem"));
 
-    public static async Task<ConsoleGateway> StartAsync()
+    /// <summary>Starts the gateway, with <paramref name="arguments"/> added to its command line (configuration such as <c>--Gateway:Policies:0:Name</c>).</summary>
+    public static async Task<ConsoleGateway> StartAsync(params string[] arguments)
     {
         var https = new Uri($"https://127.0.0.1:{LoopbackPort.Free()}");
         var api = await AdminGateway.StartAsync(new GatewayProcess.Launch
         {
             Urls = [new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), https],
-            Arguments = ["--Gateway:Relay:File:Enabled", "false"],
+            Arguments = ["--Gateway:Relay:File:Enabled", "false", .. arguments],
         }).ConfigureAwait(false);
         return new ConsoleGateway(api, https);
     }

@@ -7,9 +7,12 @@ public abstract class ConsoleTest : IAsyncLifetime
 
     protected ConsoleBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Configuration the test's gateway starts with, on its command line (none by default).</summary>
+    protected virtual string[] GatewayArguments => [];
+
     public async Task InitializeAsync()
     {
-        Gateway = await ConsoleGateway.StartAsync();
+        Gateway = await ConsoleGateway.StartAsync(GatewayArguments);
         Browser = await ConsoleBrowser.StartAsync();
     }
 

@@ -1,6 +1,6 @@
-// The M2M gateway console's only script: copy buttons and a device's live view (Server-Sent Events
-// and one small SVG line chart per numeric field). No library: the pages work without it, it adds
-// the live parts.
+// The M2M gateway console's only script: copy buttons, a device's live view (Server-Sent Events
+// and one small SVG line chart per numeric field) and the progress of its commands and rotations.
+// No library: the pages work without it, it adds the live parts.
 "use strict";
 
 (function () {
@@ -26,6 +26,32 @@
       }
     });
   }
+
+  // Commands and rotations in progress: the page fetches itself every 2 s and takes their tables
+  // from it until every command is answered and every rotation finished.
+  const work = document.getElementById("work");
+  function follow() {
+    if (!work || work.dataset.follow !== "true") {
+      return;
+    }
+
+    setTimeout(async () => {
+      try {
+        const response = await fetch(location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        if (response.ok) {
+          const next = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("work");
+          if (next) {
+            work.innerHTML = next.innerHTML;
+            work.dataset.follow = next.dataset.follow;
+          }
+        }
+      } catch {
+        // The gateway is restarting or the network dropped: try again at the next tick.
+      }
+      follow();
+    }, 2000);
+  }
+  follow();
 
   const live = document.querySelector("[data-live]");
   if (!live) {

@@ -1,91 +1,58 @@
 using M2M.Gateway.Access;
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Commands;
 using M2M.Gateway.OperatorConsole.SignIn;
 using M2M.Gateway.Registry;
+using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.OperatorConsole.Devices;
 
 /// <summary>
-/// The device actions of the console, done as the admin API does them (Admin/AdminDeviceEndpoints):
-/// the access gate first (<see cref="ConsoleAccess"/>: a key whose roles may not manage devices gets
-/// 403 <c>missing_role</c>), then another tenant's device answered as absent (404), the same registry
-/// calls, the same audit actions and outcomes ("ok" or the admin API's problem code) with the
-/// session's key id as actor and the device's tenant. The registry's change event then ends the
-/// device's sessions exactly as after an API call.
+/// The device actions of the console, each done by the admin API's own handler (Admin/AdminDeviceEndpoints,
+/// AdminCommandEndpoints, AdminRotationEndpoints) through <see cref="ConsoleAccess"/>: admitted as the API
+/// request that does the same thing (its role rule and expression policies), then the same tenant
+/// scoping (another tenant's device answered as absent, 404), registry calls, audit actions and
+/// outcomes, with the session's key id as actor. There is no second implementation of an action here.
 /// </summary>
-public sealed class DeviceActions(IDeviceRegistry registry, ConsoleAccess access, IAuditLog audit)
+public sealed class DeviceActions(ConsoleAccess access, IDeviceRegistry registry, AccessPolicy policy, IAuditLog audit, CommandService commands, IOptions<CommandOptions> commandOptions)
 {
-    /// <summary>Registers a device; the credential (with its secret, once) or the problem.</summary>
-    public async Task<(DeviceCredential? Credential, ConsoleProblem? Problem)> AddAsync(ConsoleActor actor, string? id, string? tenant, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    private const string Devices = "/admin/v1/devices";
+
+    /// <summary>Registers a device (<c>POST /admin/v1/devices</c>); the answer's value is a <see cref="DeviceResponse"/> with the secret, once.</summary>
+    public Task<ConsoleOutcome> AddAsync(HttpContext context, string? id, string? tenant, IReadOnlyList<string> roles)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        ArgumentNullException.ThrowIfNull(roles);
-        if (access.Refusal(actor, AccessAction.ManageDevices) is { } refused)
-        {
-            return (null, refused);
-        }
-
-        if (new AddDeviceRequest(id, tenant, roles).Problem() is var (code, detail))
-        {
-            Record("device.add", actor, id, null, code);
-            return (null, new ConsoleProblem(StatusCodes.Status400BadRequest, code, "Invalid device", detail));
-        }
-
-        if (!access.Permits(actor, AccessAction.ManageDevices, tenant!))
-        {
-            Record("device.add", actor, id, tenant, AccessPolicy.OtherTenant);
-            return (null, ConsoleProblem.Forbidden(AccessPolicy.OtherTenant));
-        }
-
-        var credential = await registry.AddAsync(id!, tenant!, roles, cancellationToken).ConfigureAwait(false);
-        if (credential == null)
-        {
-            Record("device.add", actor, id, tenant, AdminProblems.DeviceExists);
-            return (null, new ConsoleProblem(StatusCodes.Status409Conflict, AdminProblems.DeviceExists, "Device exists", $"A device '{id}' is already registered."));
-        }
-
-        Record("device.add", actor, id, tenant, "ok");
-        return (credential, null);
+        var request = new AddDeviceRequest(id, tenant, roles);
+        return access.RunAsync(context, AdminOperations.AddDevice, new AccessTarget(HttpMethods.Post, Devices), () =>
+            AdminDeviceEndpoints.AddDeviceAsync((request, request.Problem()), context, registry, policy, audit));
     }
 
-    /// <summary>Enables or disables a device; null when done, else the problem.</summary>
-    public Task<ConsoleProblem?> SetEnabledAsync(ConsoleActor actor, string id, bool enabled, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, id, enabled ? "device.enable" : "device.disable", async () => await registry.SetEnabledAsync(id, enabled, cancellationToken).ConfigureAwait(false) == RegistryResult.Ok, cancellationToken);
+    /// <summary>Enables or disables a device (<c>POST .../{id}/enable</c>, <c>.../disable</c>).</summary>
+    public Task<ConsoleOutcome> SetEnabledAsync(HttpContext context, string id, bool enabled) =>
+        access.RunAsync(context, enabled ? AdminOperations.EnableDevice : AdminOperations.DisableDevice, Target(HttpMethods.Post, id, enabled ? "/enable" : "/disable"), () =>
+            AdminDeviceEndpoints.SetEnabledAsync(id, enabled, context, registry, policy, audit));
 
-    /// <summary>Rotates a device's secret; the new credential (its secret shown once) or the problem.</summary>
-    public async Task<(DeviceCredential? Credential, ConsoleProblem? Problem)> RotateAsync(ConsoleActor actor, string id, CancellationToken cancellationToken)
-    {
-        DeviceCredential? credential = null;
-        var problem = await ChangeAsync(
-            actor,
-            id,
-            "device.rotate",
-            async () => (credential = await registry.RotateSecretAsync(id, cancellationToken).ConfigureAwait(false)) != null,
-            cancellationToken).ConfigureAwait(false);
-        return (credential, problem);
-    }
+    /// <summary>Replaces a device's secret (<c>POST .../{id}/rotate</c> without a body); the value is a <see cref="DeviceResponse"/> with the new secret, once.</summary>
+    public Task<ConsoleOutcome> RotateAsync(HttpContext context, string id) =>
+        access.RunAsync(context, AdminOperations.RotateDevice, Target(HttpMethods.Post, id, "/rotate"), () =>
+            AdminDeviceEndpoints.RotateSecretAsync(id, context, registry, policy, audit));
 
-    /// <summary>Deletes a device; null when done, else the problem.</summary>
-    public Task<ConsoleProblem?> DeleteAsync(ConsoleActor actor, string id, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, id, "device.delete", async () => await registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false) == RegistryResult.Ok, cancellationToken);
+    /// <summary>Starts an over-the-air rotation (<c>POST .../{id}/rotate</c> with <c>{"overTheAir":true}</c>); the value is a <see cref="RotationResponse"/>.</summary>
+    public Task<ConsoleOutcome> RotateOverTheAirAsync(HttpContext context, string id, long? timeoutSeconds) =>
+        access.RunAsync(context, AdminOperations.RotateDevice, Target(HttpMethods.Post, id, "/rotate"), () =>
+            AdminRotationEndpoints.StartAsync(id, new RotateRequest(true, timeoutSeconds), context, registry, policy, audit));
 
-    /// <summary>The gate, then the device within the actor's tenant, then <paramref name="change"/> (false: the device vanished meanwhile).</summary>
-    private async Task<ConsoleProblem?> ChangeAsync(ConsoleActor actor, string id, string action, Func<Task<bool>> change, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (access.Refusal(actor, AccessAction.ManageDevices) is { } refused)
-        {
-            return refused;
-        }
+    /// <summary>Queues a command (<c>POST .../{id}/commands</c>); the value is a <see cref="CommandResponse"/>.</summary>
+    public Task<ConsoleOutcome> QueueCommandAsync(HttpContext context, string id, string name, Dictionary<string, string> arguments) =>
+        access.RunAsync(context, AdminOperations.QueueCommand, Target(HttpMethods.Post, id, "/commands"), () =>
+            AdminCommandEndpoints.QueueCommandAsync(id, (new QueueCommandRequest(name, arguments, null), null), context, registry, policy, commands, commandOptions.Value, audit));
 
-        var device = DeviceNames.IsValidDeviceId(id) ? await registry.FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
-        var found = device != null && access.Permits(actor, AccessAction.ManageDevices, device.Tenant) && await change().ConfigureAwait(false);
-        Record(action, actor, id, found ? device!.Tenant : null, found ? "ok" : AdminProblems.DeviceNotFound);
-        return found ? null : ConsoleProblem.DeviceNotFound(id);
-    }
+    /// <summary>Deletes a device (<c>DELETE /admin/v1/devices/{id}</c>).</summary>
+    public Task<ConsoleOutcome> DeleteAsync(HttpContext context, string id) =>
+        access.RunAsync(context, AdminOperations.DeleteDevice, Target(HttpMethods.Delete, id, string.Empty), () =>
+            AdminDeviceEndpoints.DeleteAsync(id, registry, context, policy, audit));
 
-    private void Record(string action, ConsoleActor actor, string? id, string? tenant, string outcome) =>
-        audit.Record(new AuditEvent(action, actor.Principal.Id, DeviceNames.IsValidDeviceId(id) ? id : null, outcome, actor.Remote,
-            Tenant: DeviceNames.IsValidTenant(tenant) ? tenant : null));
+    // The expression policies see the admin API's method and path (docs/policies.md, request.method and request.path).
+    private static AccessTarget Target(string method, string id, string suffix) =>
+        new(method, $"{Devices}/{Uri.EscapeDataString(id)}{suffix}", id);
 }

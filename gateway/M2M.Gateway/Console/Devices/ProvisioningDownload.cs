@@ -23,6 +23,14 @@ public sealed class ProvisioningDownload(GatewayIssuer issuer, IOptions<MqttIngr
     /// <summary>The zip's name for <paramref name="deviceId"/>.</summary>
     public static string FileName(string deviceId) => deviceId + "-provisioning.zip";
 
+    /// <summary>The secret of <paramref name="issued"/> (the admin API's answer to an add or a rotation) with its provisioning files, to show once.</summary>
+    public SecretOnce Show(Admin.DeviceResponse issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        var secret = System.Buffers.Text.Base64Url.DecodeFromChars(issued.Secret ?? throw new ArgumentException("The answer carries no secret.", nameof(issued)));
+        return new SecretOnce(issued.Id, issued.Secret, DataUrl(issued.Id, secret));
+    }
+
     /// <summary>The zip as a <c>data:</c> address, or null when the gateway has no MQTT listener a device could use.</summary>
     public string? DataUrl(string deviceId, ReadOnlySpan<byte> secret)
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using M2M.Gateway.Access;
 using M2M.Gateway.OperatorConsole.SignIn;
 using Microsoft.AspNetCore.Mvc;
@@ -32,16 +31,15 @@ public sealed class RegisterModel(DeviceActions actions, ProvisioningDownload do
     public async Task<IActionResult> OnPostAsync()
     {
         var roles = (Roles ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var (credential, problem) = await actions.AddAsync(
-            ConsoleActor.Of(HttpContext), DeviceId?.Trim(), Tenant?.Trim(), roles, HttpContext.RequestAborted).ConfigureAwait(false);
-        if (problem != null)
+        var outcome = await actions.AddAsync(HttpContext, DeviceId?.Trim(), Tenant?.Trim(), roles).ConfigureAwait(false);
+        if (outcome.Problem is { } problem)
         {
             Problem = problem;
             Response.StatusCode = problem.Status;
             return Page();
         }
 
-        Created = new SecretOnce(credential!.Device.DeviceId, Base64Url.EncodeToString(credential.Secret.Span), download.DataUrl(credential.Device.DeviceId, credential.Secret.Span));
+        Created = download.Show((Admin.DeviceResponse)outcome.Value!);
         return Page();
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using M2M.Gateway.Access;
 using M2M.Gateway.Activity;
+using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
-using M2M.Gateway.Journal;
 using M2M.Gateway.Keys;
 using M2M.Gateway.OperatorConsole.SignIn;
 using M2M.Gateway.Relay;
@@ -46,24 +46,14 @@ public sealed class GatewayModel(DeviceActivity activity, IServiceProvider servi
     public void OnGet() => Load();
 
     /// <summary>Queues every dead letter of <paramref name="sink"/> for redelivery, as <c>POST /admin/v1/sinks/{sink}/dead-letters/redeliver</c> without a body does.</summary>
-    public IActionResult OnPostRedeliver(string sink)
+    public async Task<IActionResult> OnPostRedeliverAsync(string sink)
     {
-        var actor = ConsoleActor.Of(HttpContext);
-        if (access.Refusal(actor, AccessAction.ManageSinks) is { } refused)
+        var outcome = await access.RunAsync(HttpContext, AdminOperations.RedeliverDeadLetters, new AccessTarget(HttpMethods.Post, $"/admin/v1/sinks/{Uri.EscapeDataString(sink)}/dead-letters/redeliver"), () =>
+            Task.FromResult(AdminSinkEndpoints.Redeliver(sink, (null, null), HttpContext, services, audit))).ConfigureAwait(false);
+        Problem = outcome.Problem;
+        if (outcome.Value is RedeliverResponse done)
         {
-            Problem = refused;
-        }
-        else if (services.GetService<RelayStatus>()?.Find(sink) is not { } status)
-        {
-            audit.Record(new AuditEvent("sink.redeliver", actor.Principal.Id, null, Admin.AdminProblems.SinkNotFound, actor.Remote));
-            Problem = new ConsoleProblem(StatusCodes.Status404NotFound, Admin.AdminProblems.SinkNotFound, "Sink not found", $"No sink '{sink}' is enabled.");
-        }
-        else
-        {
-            var queued = services.GetRequiredService<TelemetryJournal>().QueueRedelivery(sink, null);
-            status.RequestRedelivery();
-            audit.Record(new AuditEvent("sink.redeliver", actor.Principal.Id, null, "ok", actor.Remote, sink));
-            Done = string.Create(CultureInfo.InvariantCulture, $"{queued.Count} dead letters of {sink} queued for redelivery.");
+            Done = string.Create(CultureInfo.InvariantCulture, $"{done.Queued.Count} dead letters of {sink} queued for redelivery.");
         }
 
         Load();
