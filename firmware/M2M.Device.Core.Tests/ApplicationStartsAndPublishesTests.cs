@@ -38,7 +38,10 @@ namespace M2M.Device.Core.Tests
 
             var connect = connections.Transport.LastConnect();
             Assert.AreEqual(ProtocolTestVectors.DeviceId, connect.ClientId);
-            Assert.AreEqual(connections.Tokens.AccessToken, connect.Password);
+            Assert.AreEqual("token-1", connect.Password);
+
+            // Presented at CONNECT, then forgotten (docs/architecture.md, "Device memory budget").
+            Assert.IsNull(connections.Tokens.AccessToken);
 
             var published = connections.Transport.LastPublished();
             Assert.AreEqual(ProtocolV1.TelemetryTopic(ProtocolTestVectors.DeviceId), published.Topic);

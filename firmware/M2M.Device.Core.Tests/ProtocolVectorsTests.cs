@@ -72,6 +72,12 @@ namespace M2M.Device.Core.Tests
             Assert.IsNull(Base64Url.Decode("ab+/"));
             Assert.IsNull(Base64Url.Decode("ab=="));
             Assert.AreEqual("00ff10", Hex.Encode(Base64Url.Decode("AP8Q")!));
+
+            // The bits of the last character beyond the data must be zero (RFC 4648 section 3.5).
+            Assert.IsNull(Base64Url.Decode("AB"));
+            Assert.IsNull(Base64Url.Decode("AAB"));
+            Assert.AreEqual("00", Hex.Encode(Base64Url.Decode("AA")!));
+            Assert.AreEqual("0001", Hex.Encode(Base64Url.Decode("AAE")!));
         }
 
         private static void CheckMessageVector(string topic, uint epoch, uint sequence, long timestamp, string contentType, string payloadHex, string encodedHex, string signature)

@@ -303,7 +303,7 @@ namespace M2M.Device.Core.Tests
         }
 
         [TestMethod]
-        public void ASessionTakenOverWaitsWithoutDroppingTheToken()
+        public void ASessionTakenOverWaitsWithoutInvalidatingTheToken()
         {
             var rig = new SessionRig();
             rig.Connect();
@@ -318,7 +318,10 @@ namespace M2M.Device.Core.Tests
 
             rig.AssertState(SessionState.Connected);
             Assert.AreEqual(0, rig.Tokens.Invalidations);
-            Assert.AreEqual("token-1", rig.Transport.LastConnect().Password);
+
+            // Not refused, only forgotten after each CONNECT (memory budget): the reconnect takes a new one.
+            Assert.AreEqual(2, rig.Tokens.Releases);
+            Assert.AreEqual("token-2", rig.Transport.LastConnect().Password);
         }
 
         [TestMethod]

@@ -47,7 +47,9 @@ namespace M2M.Device.Core.Tests
 
             rig.AssertState(SessionState.Connected);
             Assert.AreEqual(2, rig.Transport.Connects.Count);
-            Assert.AreEqual("token-1", rig.Transport.LastConnect().Password);
+
+            // The first token was forgotten after its CONNECT: the reconnect presents a new one.
+            Assert.AreEqual("token-2", rig.Transport.LastConnect().Password);
             AssertResent(rig, 3, new SignedMessage[] { first, second, third });
             AcknowledgeFrom(rig, 3);
             Assert.AreEqual(0, rig.Outbox.Count);

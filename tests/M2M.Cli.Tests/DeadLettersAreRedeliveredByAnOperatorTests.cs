@@ -43,7 +43,7 @@ public sealed class DeadLettersAreRedeliveredByAnOperatorTests : IAsyncLifetime
         // Every acknowledged record reached the file sink; the webhook, down, dead-lettered each.
         var sinks = await Eventually.ValueAsync(async () => Json(await RunAsync("sink", "list", "--json")),
             s => s.EnumerateArray().All(sink => sink.GetProperty("lag").GetInt64() == 0), "both sinks to pass every record");
-        var acknowledged = FileIds();
+        var acknowledged = _gateway.FileSinkIds();
         Assert.NotEmpty(acknowledged);
         Assert.Equal(acknowledged.Count, Sink(sinks, "webhook").GetProperty("deadLetters").GetInt64());
         Assert.Equal(0, Sink(sinks, "file").GetProperty("deadLetters").GetInt64());
@@ -77,7 +77,7 @@ public sealed class DeadLettersAreRedeliveredByAnOperatorTests : IAsyncLifetime
         // A sentinel: telemetry published after the redelivery reaches the webhook live; up to it,
         // each acknowledged record arrived once, raw deliveries included.
         await SimulateAsync("after");
-        var all = FileIds();
+        var all = _gateway.FileSinkIds();
         await Eventually.TrueAsync(() => all.All(_webhook.Deliveries.Select(d => d.Id).Contains), "every acknowledged record to reach the webhook");
         Assert.Equal(all.Order(), _webhook.Deliveries.Select(d => d.Id!).Order());
         Assert.Equal(0, Sink(Json(await RunAsync("sink", "list", "--json")), "webhook").GetProperty("deadLetters").GetInt64());
@@ -97,8 +97,7 @@ public sealed class DeadLettersAreRedeliveredByAnOperatorTests : IAsyncLifetime
         Assert.Contains("(sink_not_found)", result.Error, StringComparison.Ordinal);
     }
 
-    private Task<CliResult> RunAsync(params string[] arguments) =>
-        M2mProcess.RunAsync(["--gateway", _gateway.Process.BaseAddress.ToString(), "--admin-key-file", Path.Combine(_gateway.DataDirectory, AdminGateway.KeyFileName), .. arguments]);
+    private Task<CliResult> RunAsync(params string[] arguments) => M2mProcess.RunAgainstAsync(_gateway, null, arguments);
 
     private async Task SimulateAsync(string tenant)
     {
@@ -107,8 +106,6 @@ public sealed class DeadLettersAreRedeliveredByAnOperatorTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    private List<string> FileIds() =>
-        [.. File.ReadAllLines(Path.Combine(_gateway.DataDirectory, "telemetry.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 
     private async Task<long> DeadLetterGaugeAsync()
     {

@@ -52,7 +52,7 @@ public sealed class SinkCredentialsAreStoredWithTheCliAndNeverShownTests : IAsyn
         Assert.Contains("Credential hook-token stored (encrypted)", set.Output, StringComparison.Ordinal);
 
         await SimulateAsync();
-        var acknowledged = FileIds();
+        var acknowledged = _gateway.FileSinkIds();
         Assert.NotEmpty(acknowledged);
         var failing = await Eventually.ValueAsync(async () => Webhook(await RunAsync(null, "sink", "list", "--json")),
             s => s.GetProperty("state").GetString() == "failing", "the webhook sink to fail on the refused credential");
@@ -88,8 +88,7 @@ public sealed class SinkCredentialsAreStoredWithTheCliAndNeverShownTests : IAsyn
             _gateway.AuditLines().Select(l => l.GetProperty("action").GetString()).Where(a => a!.StartsWith("sink.credential", StringComparison.Ordinal)));
     }
 
-    private Task<CliResult> RunAsync(string? input, params string[] arguments) =>
-        M2mProcess.RunWithInputAsync(null, input, ["--gateway", _gateway.Process.BaseAddress.ToString(), "--admin-key-file", Path.Combine(_gateway.DataDirectory, AdminGateway.KeyFileName), .. arguments]);
+    private Task<CliResult> RunAsync(string? input, params string[] arguments) => M2mProcess.RunAgainstAsync(_gateway, input, arguments);
 
     private async Task SimulateAsync()
     {
@@ -98,8 +97,6 @@ public sealed class SinkCredentialsAreStoredWithTheCliAndNeverShownTests : IAsyn
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    private List<string> FileIds() =>
-        [.. File.ReadAllLines(Path.Combine(_gateway.DataDirectory, "telemetry.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 
     private static JsonElement Webhook(CliResult result) =>
         JsonDocument.Parse(result.Output).RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "webhook");

@@ -120,7 +120,7 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
 
         public bool RefreshIfDue()
         {
-            if (State == TokenState.Valid && clock.UptimeMilliseconds < NextRefreshUptime)
+            if (State == TokenState.Valid && AccessToken != null && clock.UptimeMilliseconds < NextRefreshUptime)
             {
                 return false;
             }
@@ -131,6 +131,9 @@ public sealed class DeviceCoreTelemetryIsAcceptedByTheGatewayTests : IAsyncLifet
             State = TokenState.Valid;
             return true;
         }
+
+        // As the token client: the text forgotten after its CONNECT, the next refresh mints a new one.
+        public void Release() => AccessToken = null!;
 
         public void Invalidate() => State = TokenState.None;
     }

@@ -67,5 +67,13 @@ public sealed class RotationVectorsTests
         Assert.Equal(ProofFailure.MalformedAnswer, malformed);
         Assert.Null(RotationExchange.Verify(DeviceId, Sequence, Secret, Hex("gateway_private_hex"), "device_key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\nproof=" + proof, out var lowOrder));
         Assert.Equal(ProofFailure.LowOrderKey, lowOrder);
+
+        // The same key with a stray bit in its last character (protocol section 1: canonical only;
+        // .NET's Base64Url decoder refuses it, Convert.FromBase64String would not).
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var key = CommandArgumentText.Parse(detail)["device_key"];
+        var stray = key[..^1] + Alphabet[Alphabet.IndexOf(key[^1], StringComparison.Ordinal) | 1];
+        Assert.Null(RotationExchange.Verify(DeviceId, Sequence, Secret, Hex("gateway_private_hex"), detail.Replace(key, stray, StringComparison.Ordinal), out var nonCanonical));
+        Assert.Equal(ProofFailure.MalformedAnswer, nonCanonical);
     }
 }

@@ -51,7 +51,7 @@ namespace M2M.Device.Core.Tests.Fakes
         public bool RefreshIfDue()
         {
             var now = _clock.UptimeMilliseconds;
-            if (State == TokenState.Valid && now < ExpiresAtUptime)
+            if (State == TokenState.Valid && AccessToken != null && now < ExpiresAtUptime)
             {
                 return false;
             }
@@ -78,6 +78,14 @@ namespace M2M.Device.Core.Tests.Fakes
             LastError = Outcome == Refuse ? "invalid_client" : "network";
             NextRefreshUptime = now + RetryMilliseconds;
             return false;
+        }
+
+        public int Releases { get; private set; }
+
+        public void Release()
+        {
+            Releases++;
+            AccessToken = null!;
         }
 
         public void Invalidate()

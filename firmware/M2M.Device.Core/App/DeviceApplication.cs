@@ -360,6 +360,10 @@ namespace M2M.Device.Core.App
             options.InflightWindow = config.InflightWindow;
             _session = new SessionManager(credential.DeviceId, transport, tokens, renewal, _outbox, _clock, _platform.TimeSync, _platform.Random, options);
 
+            // Both clients hold the CA as the certificate objects their TLS needs; the text itself is not
+            // kept (memory budget, docs/architecture.md). A rotation takes it from the drive.
+            credential.CaCertificatePem = string.Empty;
+
             // Commands from the gateway (protocol section 11), authenticated under K_cmd.
             _commands = new CommandProcessor(new CommandCodec(credential.DeviceId, keys.CommandKey, _platform.Hmac), new CommandJournal(_platform.Files), new BuiltInCommands(this), _clock);
             _session.SetCommandProcessor(_commands);
@@ -465,11 +469,20 @@ namespace M2M.Device.Core.App
                 return new CommandResult(CommandResult.InvalidArguments, "reason=" + BuiltInCommands.GatewayKeyArgument);
             }
 
-            var next = _credential.WithSecret(exchange.NewSecret!);
+            DeviceCredential? stored = null;
+            DeviceCredential? next = null;
             try
             {
-                // The other slot, one generation higher: in force at the next boot, on probation until
-                // the gateway grants a token under it (docs/device-credential.md section 4).
+                // The record in force, read again for what is not held in memory (the CA text); the other
+                // slot gets it with S', one generation higher: in force at the next boot, on probation
+                // until the gateway grants a token under it (docs/device-credential.md section 4).
+                stored = _credentials.Load();
+                if (stored == null)
+                {
+                    return Failed("credential_not_written");
+                }
+
+                next = stored.WithSecret(exchange.NewSecret!);
                 _credentials.Rotate(next);
             }
             catch (Exception)
@@ -478,7 +491,19 @@ namespace M2M.Device.Core.App
             }
             finally
             {
-                next.Clear();
+                if (next != null)
+                {
+                    next.Clear();
+                }
+                else
+                {
+                    Array.Clear(exchange.NewSecret!, 0, exchange.NewSecret!.Length);
+                }
+
+                if (stored != null)
+                {
+                    stored.Clear();
+                }
             }
 
             // The device restarts into S' once its answer has had time to leave (section 12.5).

@@ -40,11 +40,13 @@ namespace M2M.Device.Core.Crypto
 
         /// <summary>
         /// Decodes unpadded base64url. Returns null (never throws) when the text is not canonical
-        /// base64url: a wrong alphabet, a length of 1 mod 4, or padding characters.
+        /// base64url: a wrong alphabet, a length of 1 mod 4, padding characters, or a last character
+        /// whose bits beyond the data are not zero (RFC 4648 section 3.5), so one byte string has
+        /// exactly one accepted text.
         /// </summary>
         public static byte[]? Decode(string? text)
         {
-            if (text == null || text.Length % 4 == 1)
+            if (text == null || text.Length % 4 == 1 || !UnusedBitsAreZero(text))
             {
                 return null;
             }
@@ -82,6 +84,28 @@ namespace M2M.Device.Core.Crypto
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// The last character of a text of length 2 or 3 mod 4 carries 4 or 2 bits that are not
+        /// data; canonical text has them zero. Characters outside the alphabet are left to the caller.
+        /// </summary>
+        private static bool UnusedBitsAreZero(string text)
+        {
+            var unusedMask = text.Length % 4 == 2 ? 0x0F : text.Length % 4 == 3 ? 0x03 : 0;
+            if (unusedMask == 0)
+            {
+                return true;
+            }
+
+            var c = text[text.Length - 1];
+            var value = c >= 'A' && c <= 'Z' ? c - 'A'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '-' ? 62
+                : c == '_' ? 63
+                : 0;
+            return (value & unusedMask) == 0;
         }
     }
 }

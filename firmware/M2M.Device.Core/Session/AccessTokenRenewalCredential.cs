@@ -10,7 +10,9 @@ namespace M2M.Device.Core.Session
     public sealed class AccessTokenRenewalCredential : IRenewalCredential
     {
         private readonly ITokenSource _tokens;
-        private string? _lastPublished;
+        // The expiry of the token last presented (at CONNECT or in-band), not the token itself: the
+        // token source forgets a presented token (ITokenSource.Release), and so does this.
+        private long _presentedExpiresAt;
 
         public AccessTokenRenewalCredential(ITokenSource tokens)
         {
@@ -24,12 +26,12 @@ namespace M2M.Device.Core.Session
             var token = _tokens.AccessToken;
 
             // Only a token newer than the one already presented extends the deadline.
-            if (_tokens.State != TokenState.Valid || token == null || token == _lastPublished)
+            if (_tokens.State != TokenState.Valid || token == null || _tokens.ExpiresAtUptime == _presentedExpiresAt)
             {
                 return null;
             }
 
-            _lastPublished = token;
+            _presentedExpiresAt = _tokens.ExpiresAtUptime;
             return token;
         }
 
@@ -43,7 +45,7 @@ namespace M2M.Device.Core.Session
         public void SessionOpened(string accessToken)
         {
             // Renewal waits for a token newer than the one the session was opened with.
-            _lastPublished = accessToken;
+            _presentedExpiresAt = _tokens.ExpiresAtUptime;
         }
     }
 }

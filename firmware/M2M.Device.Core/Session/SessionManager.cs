@@ -341,6 +341,10 @@ namespace M2M.Device.Core.Session
                 ScheduleRenewal(now);
                 _renewal.SessionOpened(token);
 
+                // The token has done its work: the gateway checks it at CONNECT only (section 5.1), a
+                // reconnect gets a new one (memory budget, docs/architecture.md).
+                _tokens.Release();
+
                 // Section 11: commands arrive on the command topic of this session only (Clean Start).
                 if (_commands != null)
                 {
@@ -441,6 +445,9 @@ namespace M2M.Device.Core.Session
             }
 
             _renewalPacketId = packetId;
+
+            // An access token published for renewal is not needed any more (an assertion never was held).
+            _tokens.Release();
             return true;
         }
 

@@ -44,6 +44,15 @@ namespace M2M.Device.Core.Tokens
         /// </summary>
         bool RefreshIfDue();
 
+        /// <summary>
+        /// Forgets the token's text once it has been presented (the CONNECT that used it, an in-band
+        /// renewal): the device holds no access token longer than needed (docs/architecture.md, "Device
+        /// memory budget"). <see cref="State"/>, <see cref="ExpiresAtUptime"/> and
+        /// <see cref="NextRefreshUptime"/> stay as they were; <see cref="AccessToken"/> is null, and the
+        /// next <see cref="RefreshIfDue"/> requests a new token at once.
+        /// </summary>
+        void Release();
+
         /// <summary>Forgets the token so the next <see cref="RefreshIfDue"/> requests one (e.g. CONNACK 0x86/0x87).</summary>
         void Invalidate();
 

@@ -82,12 +82,22 @@ namespace M2M.Device.Core.Tokens
         {
             lock (_lock)
             {
-                if (_clock.UptimeMilliseconds < NextRefreshUptime)
+                // A released token (presented, then forgotten) is replaced when asked for: due now.
+                if (_clock.UptimeMilliseconds < NextRefreshUptime && !(State == TokenState.Valid && _token == null))
                 {
                     return false;
                 }
 
                 return Refresh(true);
+            }
+        }
+
+        /// <inheritdoc />
+        public void Release()
+        {
+            lock (_lock)
+            {
+                _token = null;
             }
         }
 

@@ -15,7 +15,7 @@ public sealed class CliGatewayFixture : IAsyncLifetime
 
     /// <summary>Runs m2m against this gateway with its admin key file.</summary>
     public Task<CliResult> RunAsync(params string[] arguments) =>
-        M2mProcess.RunAsync(["--gateway", Url, "--admin-key-file", KeyFile, .. arguments]);
+        M2mProcess.RunAgainstAsync(Gateway, null, arguments);
 
     public async Task InitializeAsync() => _gateway = await AdminGateway.StartAsync();
 

@@ -56,4 +56,8 @@ public static class M2mProcess
     }
 
     public static Task<CliResult> RunAsync(params string[] arguments) => RunAsync(null, arguments);
+
+    /// <summary>Runs <c>m2m</c> against <paramref name="gateway"/> with its admin key file, <paramref name="input"/> on standard input.</summary>
+    public static Task<CliResult> RunAgainstAsync(M2M.Gateway.Tests.Support.AdminGateway gateway, string? input, params string[] arguments) =>
+        RunWithInputAsync(null, input, ["--gateway", gateway.Process.BaseAddress.ToString(), "--admin-key-file", Path.Combine(gateway.DataDirectory, M2M.Gateway.Tests.Support.AdminGateway.KeyFileName), .. arguments]);
 }

@@ -104,6 +104,10 @@ public sealed class AdminGateway : IAsyncDisposable
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 
+    /// <summary>The ids of the events the file sink (on by default) holds, in file order.</summary>
+    public IReadOnlyList<string> FileSinkIds() =>
+        [.. File.ReadAllLines(Path.Combine(DataDirectory, "telemetry.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
