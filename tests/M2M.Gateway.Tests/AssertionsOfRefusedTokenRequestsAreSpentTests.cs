@@ -18,7 +18,7 @@ public class AssertionsOfRefusedTokenRequestsAreSpentTests(BadInputGateway fixtu
         ["wrong grant type"] = ("unsupported_grant_type", (f, a) => f.PostAsync([("grant_type", "password"), .. TokenGateway.Form(a).Skip(1)])),
         ["repeated parameter"] = ("repeated_parameter", (f, a) => f.PostAsync([.. TokenGateway.Form(a), ("grant_type", "client_credentials")])),
         ["scope"] = ("invalid_scope", (f, a) => f.PostAsync([.. TokenGateway.Form(a), ("scope", "admin")])),
-        ["Authorization header as well"] = ("unsupported_client_authentication", (f, a) => PostWithBasicAsync(f, a)),
+        ["Authorization header as well"] = ("multiple_client_authentication", (f, a) => PostWithBasicAsync(f, a)),
         ["client_id of another device"] = ("client_id_mismatch", (f, a) => f.PostAsync([.. TokenGateway.Form(a), ("client_id", "sensor-0002")])),
     };
 

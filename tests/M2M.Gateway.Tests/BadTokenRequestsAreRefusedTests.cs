@@ -30,7 +30,33 @@ public sealed class BadInputGateway : IAsyncLifetime
         Other = (await Gateway.Registry.AddAsync("sensor-0002", "acme", [], default))!;
         Disabled = (await Gateway.Registry.AddAsync("sensor-off", "acme", [], default))!;
         await Gateway.Registry.SetEnabledAsync("sensor-off", false, default);
+        var clients = Gateway.Service<M2M.Gateway.Access.ServiceClientStore>();
+        ClientSecret = (await clients.CreateAsync(ClientId, "billing", ["viewer"], "acme", null, default))!.Secret;
+        RevokedSecret = (await clients.CreateAsync(RevokedId, "old", ["viewer"], "acme", null, default))!.Secret;
+        await clients.RevokeAsync(RevokedId, default);
+        ExpiredSecret = (await clients.CreateAsync(ExpiredId, "gone", ["viewer"], null, null, default))!.Secret;
+        await clients.ExpireAsync(ExpiredId, DateTimeOffset.UtcNow, default);
         Client = Gateway.Client();
+    }
+
+    /// <summary>An active service client, a revoked one and an expired one, with their secrets.</summary>
+    public const string ClientId = "billing-exporter";
+    public const string RevokedId = "retired-exporter";
+    public const string ExpiredId = "expired-exporter";
+
+    public string ClientSecret { get; private set; } = null!;
+
+    public string RevokedSecret { get; private set; } = null!;
+
+    public string ExpiredSecret { get; private set; } = null!;
+
+    /// <summary>A token request with <c>Authorization: Basic {credentials}</c> and these parameters besides grant_type.</summary>
+    public async Task<HttpResponseMessage> PostBasicAsync(string credentials, params (string Name, string Value)[] parameters)
+    {
+        using var content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), .. parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/oauth2/token", UriKind.Relative)) { Content = content };
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic " + credentials);
+        return await Client.SendAsync(request);
     }
 
     public async Task DisposeAsync()
@@ -76,6 +102,7 @@ public sealed class BadInputGateway : IAsyncLifetime
 public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFixture<BadInputGateway>
 {
     private const string FormType = "application/x-www-form-urlencoded";
+    private const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private static readonly Dictionary<string, (HttpStatusCode Status, string Error, string Reason, Func<BadInputGateway, Task<HttpResponseMessage>> Send)> Cases = new()
     {
@@ -93,7 +120,30 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         ["missing client_assertion"] = (HttpStatusCode.BadRequest, "invalid_request", "missing_parameter", f => f.PostAsync([.. TokenGateway.Form(f.Sign(f.Claims())).Take(2)])),
         ["no client authentication"] = (HttpStatusCode.Unauthorized, "invalid_client", "no_client_authentication", f => f.PostAsync(("grant_type", "client_credentials"))),
         ["wrong client_assertion_type"] = (HttpStatusCode.Unauthorized, "invalid_client", "unsupported_assertion_type", f => f.PostAsync(("grant_type", "client_credentials"), ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:saml2-bearer"), ("client_assertion", f.Sign(f.Claims())))),
-        ["client_secret_basic"] = (HttpStatusCode.Unauthorized, "invalid_client", "unsupported_client_authentication", f => f.PostRawAsync("grant_type=client_credentials"u8.ToArray(), FormType, authorization: new AuthenticationHeaderValue("Basic", Convert.ToBase64String("sensor-0001:secret"u8)))),
+        ["Bearer authorization header"] = (HttpStatusCode.Unauthorized, "invalid_client", "unsupported_client_authentication", f => f.PostRawAsync("grant_type=client_credentials"u8.ToArray(), FormType, authorization: new AuthenticationHeaderValue("Bearer", "m2m_key_x"))),
+
+        // Service clients' secrets (RFC 6749 sections 2.3.1 and 4.4, docs/tokens.md "Service clients").
+        ["Basic credentials not base64"] = (HttpStatusCode.BadRequest, "invalid_request", "malformed_authorization", f => f.PostBasicAsync("not base64!")),
+        ["Basic credentials without a colon"] = (HttpStatusCode.BadRequest, "invalid_request", "malformed_authorization", f => f.PostBasicAsync(Convert.ToBase64String("billing-exporter"u8))),
+        ["Basic credentials without a secret"] = (HttpStatusCode.BadRequest, "invalid_request", "malformed_authorization", f => f.PostBasicAsync(Convert.ToBase64String("billing-exporter:"u8))),
+        ["Basic and client_secret (Basic)"] = (HttpStatusCode.BadRequest, "invalid_request", "multiple_client_authentication", f => f.PostBasicAsync(Basic(BadInputGateway.ClientId, f.ClientSecret), ("client_secret", f.ClientSecret))),
+        ["Basic and a client assertion (Basic)"] = (HttpStatusCode.BadRequest, "invalid_request", "multiple_client_authentication", f => f.PostBasicAsync(Basic(BadInputGateway.ClientId, f.ClientSecret), ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", f.Sign(f.Claims())))),
+        ["client_secret and a client assertion"] = (HttpStatusCode.BadRequest, "invalid_request", "multiple_client_authentication", f => f.PostAsync([.. TokenGateway.Form(f.Sign(f.Claims())), ("client_id", BadInputGateway.ClientId), ("client_secret", f.ClientSecret)])),
+        ["client_secret without client_id"] = (HttpStatusCode.BadRequest, "invalid_request", "missing_parameter", f => f.PostAsync(("grant_type", "client_credentials"), ("client_secret", f.ClientSecret))),
+        ["Basic client id differs from client_id (Basic)"] = (HttpStatusCode.Unauthorized, "invalid_client", "client_id_mismatch", f => f.PostBasicAsync(Basic(BadInputGateway.ClientId, f.ClientSecret), ("client_id", "other-client"))),
+        ["unknown client (Basic)"] = (HttpStatusCode.Unauthorized, "invalid_client", "unknown_client", f => f.PostBasicAsync(Basic("nobody-here", f.ClientSecret))),
+        ["wrong client secret (Basic)"] = (HttpStatusCode.Unauthorized, "invalid_client", "bad_client_secret", f => f.PostBasicAsync(Basic(BadInputGateway.ClientId, "m2m_secret_" + new string('A', 43)))),
+        ["another client's secret"] = (HttpStatusCode.Unauthorized, "invalid_client", "bad_client_secret", f => f.PostAsync(("grant_type", "client_credentials"), ("client_id", BadInputGateway.ClientId), ("client_secret", f.RevokedSecret))),
+        ["an API key as client secret"] = (HttpStatusCode.Unauthorized, "invalid_client", "bad_client_secret", f => f.PostAsync(("grant_type", "client_credentials"), ("client_id", BadInputGateway.ClientId), ("client_secret", "m2m_key_" + new string('A', 43)))),
+        ["revoked client"] = (HttpStatusCode.Unauthorized, "invalid_client", "client_revoked", f => f.PostAsync(("grant_type", "client_credentials"), ("client_id", BadInputGateway.RevokedId), ("client_secret", f.RevokedSecret))),
+        ["expired client (Basic)"] = (HttpStatusCode.Unauthorized, "invalid_client", "client_expired", f => f.PostBasicAsync(Basic(BadInputGateway.ExpiredId, f.ExpiredSecret))),
+        ["client secret with a scope"] = (HttpStatusCode.BadRequest, "invalid_scope", "invalid_scope", f => f.PostAsync(("grant_type", "client_credentials"), ("client_id", BadInputGateway.ClientId), ("client_secret", f.ClientSecret), ("scope", "admin"))),
+
+        // Federation assertions (RFC 7523 sections 2.1 and 3.1; the real provider's in ServicesExchangeAJwtOfATrustedFederationSourceTests).
+        ["jwt-bearer without assertion"] = (HttpStatusCode.BadRequest, "invalid_request", "missing_parameter", f => f.PostAsync(("grant_type", JwtBearer))),
+        ["jwt-bearer with a client secret"] = (HttpStatusCode.Unauthorized, "invalid_client", "unsupported_client_authentication", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", f.Sign(f.Claims())), ("client_id", BadInputGateway.ClientId), ("client_secret", f.ClientSecret))),
+        ["jwt-bearer not a JWT"] = (HttpStatusCode.BadRequest, "invalid_grant", "assertion_malformed", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", "not-a-jwt"))),
+        ["jwt-bearer of no federation source"] = (HttpStatusCode.BadRequest, "invalid_grant", "assertion_unknown_issuer", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", f.Sign(f.Claims())))),
         ["oversized body"] = (HttpStatusCode.RequestEntityTooLarge, "invalid_request", "body_too_large", f => f.PostRawAsync(Pad(Form(f, f.Sign(f.Claims()))), FormType)),
         ["oversized chunked body"] = (HttpStatusCode.RequestEntityTooLarge, "invalid_request", "body_too_large", f => f.PostRawAsync(Pad(Form(f, f.Sign(f.Claims()))), FormType, chunked: true)),
 
@@ -157,7 +207,8 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
         Assert.False(json.RootElement.TryGetProperty("access_token", out _));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        Assert.Equal(name == "client_secret_basic", response.Headers.WwwAuthenticate.Any(h => h.Scheme == "Basic"));
+        // RFC 6749 section 5.2: a 401 to a client that authenticated with Basic names the scheme.
+        Assert.Equal(status == HttpStatusCode.Unauthorized && name.EndsWith("(Basic)", StringComparison.Ordinal), response.Headers.WwwAuthenticate.Any(h => h.Scheme == "Basic"));
         var audited = fixture.Gateway.Audit.Events.Skip(auditedBefore).Where(e => e.Action == "token.refused").ToList();
         // The exact check that failed is in the audit log (and the metrics), never in the answer.
         Assert.Equal(reason, Assert.Single(audited).Outcome);
@@ -186,6 +237,10 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
     private static byte[] Pad(byte[] form) => [.. form, .. "&padding="u8, .. Enumerable.Repeat((byte)'x', 9000)];
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>client_secret_basic's credentials (RFC 6749 section 2.3.1): each part form-urlencoded, then base64.</summary>
+    private static string Basic(string clientId, string secret) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(secret)));
 
     private static Dictionary<string, object> Times(Dictionary<string, object> claims, long iatOffset, long expOffset) =>
         With(With(claims, "iat", Now() + iatOffset), "exp", Now() + iatOffset + expOffset);

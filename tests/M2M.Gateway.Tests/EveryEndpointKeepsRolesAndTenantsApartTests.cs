@@ -82,6 +82,11 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         new("POST", "/admin/v1/keys/{id}/rotate", "ManageKeys", Kind.Resource, "key"),
         new("POST", "/admin/v1/keys/{id}/expire", "ManageKeys", Kind.Resource, "key"),
         new("POST", "/admin/v1/keys/{id}/revoke", "ManageKeys", Kind.Resource, "key"),
+        new("POST", "/admin/v1/clients", "ManageKeys", Kind.Create),
+        new("GET", "/admin/v1/clients", "ReadKeys", Kind.List, Tenants: body => body.EnumerateArray().Select(k => k.GetProperty("tenant").GetString())),
+        new("GET", "/admin/v1/clients/{id}", "ReadKeys", Kind.Resource, "client"),
+        new("POST", "/admin/v1/clients/{id}/rotate", "ManageKeys", Kind.Resource, "client"),
+        new("POST", "/admin/v1/clients/{id}/revoke", "ManageKeys", Kind.Resource, "client"),
         new("GET", "/admin/v1/audit", "ReadAudit", Kind.List,
             Tenants: body => body.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("event").TryGetProperty("tenant", out var t) ? t.GetString() : null)),
         new("GET", "/admin/v1/policies", "ReadPolicies", Kind.Shared),
@@ -112,6 +117,7 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
         // Resources of the principal's own tenant, so that a scoped list is never trivially empty.
         await _gateway.AddDeviceAsync("own-device", Own);
         await _gateway.CreateKeyAsync("own key", ["viewer"], Own);
+        await ServiceClients.CreateClientAsync(_gateway.Client, "own-client", ViewerRole, Own);
 
         var failures = new List<string>();
         foreach (var role in Grants.Keys)
@@ -173,7 +179,7 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
                     : tenants.Contains(Other) ? null : $"a global list lacks {Other}: [{string.Join(", ", tenants.Distinct())}]";
             case Kind.Resource when tenant != null:
                 var after = await SnapshotAsync(target.Show!);
-                return status == 404 && code is "device_not_found" or "key_not_found"
+                return status == 404 && code is "device_not_found" or "key_not_found" or "client_not_found"
                     ? after == before ? null : $"the other tenant's resource changed: {before} -> {after}"
                     : Expect(false, "404 *_not_found", status, code);
             case Kind.Resource:
@@ -230,12 +236,17 @@ public sealed class EveryEndpointKeepsRolesAndTenantsApartTests : IAsyncLifetime
             case "key":
                 var (keyId, _) = await _gateway.CreateKeyAsync($"other key {n}", ["viewer"], Other);
                 return (row.Route.Replace("{id}", keyId, StringComparison.Ordinal), null, $"/admin/v1/keys/{keyId}");
+            case "client":
+                var clientId = $"other-client-{n:D4}";
+                await ServiceClients.CreateClientAsync(_gateway.Client, clientId, ViewerRole, Other);
+                return (row.Route.Replace("{id}", clientId, StringComparison.Ordinal), null, $"/admin/v1/clients/{clientId}");
         }
 
         HttpContent? body = row.Route switch
         {
             "/admin/v1/devices" when row.Method == "POST" => JsonContent.Create(new { id = $"new-{n:D4}", tenant = Other }),
             "/admin/v1/keys" when row.Method == "POST" => JsonContent.Create(new { name = $"new {n}", roles = ViewerRole, tenant = Other }),
+            "/admin/v1/clients" when row.Method == "POST" => JsonContent.Create(new { id = $"new-client-{n:D4}", roles = ViewerRole, tenant = Other }),
             "/admin/v1/sinks/credentials/{name}" when row.Method == "PUT" => JsonContent.Create(new { value = "probe-secret" }),
             _ => null,
         };

@@ -71,8 +71,8 @@ public class IssuedTokensValidateAgainstThePublishedJwksTests(IssuedTokenGateway
         var issuer = metadata.GetProperty("issuer").GetString()!;
 
         Assert.Equal(issuer + "/oauth2/token", metadata.GetProperty("token_endpoint").GetString());
-        Assert.Equal(["client_credentials"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["client_secret_jwt"], metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["client_secret_jwt", "client_secret_basic", "client_secret_post"], metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["HS256"], metadata.GetProperty("token_endpoint_auth_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
 
         // RFC 7009 and RFC 7662, as RFC 8414 section 2 names them.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M2M.Cli.Clients;
 using M2M.Cli.Common;
 using M2M.Cli.Devices;
 using M2M.Cli.Keys;
@@ -23,6 +24,7 @@ public static class CliApp
         device.Subcommands.Add(FlashCommand.Create());
         root.Subcommands.Add(device);
         root.Subcommands.Add(KeyCommands.Build());
+        root.Subcommands.Add(ClientCommands.Build());
         root.Subcommands.Add(Policies.PolicyCommands.Build());
         root.Subcommands.Add(TokenCommands.Build());
         root.Subcommands.Add(SinkCommands.Build());

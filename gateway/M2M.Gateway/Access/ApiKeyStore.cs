@@ -17,6 +17,8 @@ namespace M2M.Gateway.Access;
 /// <param name="ExpiresAt">From when it is refused, if set.</param>
 /// <param name="RevokedAt">When it was revoked, if it was.</param>
 /// <param name="LastUsedAt">When it last authenticated a request, if ever.</param>
+/// <param name="Generation">1 at creation, +1 at every rotation: a service client's tokens name it (<c>m2m_gen</c>).</param>
+/// <remarks>A service client (<see cref="ServiceClientStore"/>) is stored, and described, as one too.</remarks>
 public sealed record ApiKey(
     string Id,
     string Name,
@@ -26,7 +28,8 @@ public sealed record ApiKey(
     DateTimeOffset SecretSince,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    DateTimeOffset? LastUsedAt)
+    DateTimeOffset? LastUsedAt,
+    long Generation = 1)
 {
     /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c> at <paramref name="now"/>.</summary>
     public string State(DateTimeOffset now) => RevokedAt != null ? "revoked" : ExpiresAt <= now ? "expired" : "active";
@@ -42,7 +45,7 @@ public sealed record NewApiKey(ApiKey Key, string Secret);
 
 /// <summary>The outcome of authenticating a presented key: the key, or the stable reason it is refused.</summary>
 /// <param name="Key">The active key, or null.</param>
-/// <param name="Reason"><c>ok</c>, <c>invalid_key</c>, <c>expired_key</c> or <c>revoked_key</c>.</param>
+/// <param name="Reason"><c>ok</c>, <c>invalid_key</c>, <c>expired_key</c> or <c>revoked_key</c> (for a service client: <c>unknown_client</c>, <c>bad_client_secret</c>, <c>client_expired</c>, <c>client_revoked</c>).</param>
 public readonly record struct KeyAuthentication(ApiKey? Key, string Reason);
 
 /// <summary>The outcome of a change to a key.</summary>
@@ -54,6 +57,9 @@ public enum KeyChange
     /// <summary>No key with that id (or not within the caller's tenant).</summary>
     NotFound,
 
+    /// <summary>The id is taken (service clients choose theirs; a revoked one keeps it for the audit trail).</summary>
+    Exists,
+
     /// <summary>The key is revoked: nothing more can be done with it.</summary>
     Revoked,
 
@@ -62,52 +68,55 @@ public enum KeyChange
 }
 
 /// <summary>
-/// API keys for people and machines, in the <c>admin_keys</c> table of <c>registry.db</c>. A key is
-/// 32 random bytes, so a single SHA-256 suffices as its stored form (no password stretching is needed
-/// for a value that cannot be guessed); only the hash and the key's description are kept. Last use is
-/// coalesced (<see cref="LastSeenWriter"/>): a key used a thousand times a second is written once.
+/// Secrets the gateway hands out and recognises by their hash, in the <c>admin_keys</c> table of
+/// <c>registry.db</c>: API keys (<see cref="ApiKeyStore"/>) and service clients' secrets
+/// (<see cref="ServiceClientStore"/>), one row each, told apart by <c>kind</c>. A secret is 32 random
+/// bytes, so a single SHA-256 suffices as its stored form (no password stretching is needed for a
+/// value that cannot be guessed); only the hash and the description are kept. Last use is coalesced
+/// (<see cref="LastSeenWriter"/>): a key used a thousand times a second is written once.
 /// </summary>
-public sealed class ApiKeyStore : IAsyncDisposable
+public abstract class HashedCredentialStore : IAsyncDisposable
 {
-    /// <summary>Every key starts with this, so secret scanners and people can recognise one.</summary>
-    public const string Prefix = "m2m_key_";
+    private const string Columns = "id, name, roles, tenant, created_at, secret_since, expires_at, revoked_at, last_used_at, generation";
 
-    /// <summary>The prefix of the first key of gateways before API keys had roles; such keys still authenticate.</summary>
-    public const string BootstrapPrefix = "m2m_admin_";
-
-    /// <summary>The longest name.</summary>
-    public const int MaxName = 128;
-
-    private const string Columns = "id, name, roles, tenant, created_at, secret_since, expires_at, revoked_at, last_used_at";
-
-    // Active global admin keys other than $id, at $now: the guard of revocation and expiry.
+    // Active global admin keys other than $id, at $now: the guard of revocation and expiry. Only API
+    // keys count: a service client is not how an operator gets back in.
     private const string OtherAdmins =
-        "SELECT count(*) FROM admin_keys WHERE id <> $id AND tenant IS NULL AND revoked_at IS NULL "
+        "SELECT count(*) FROM admin_keys WHERE kind = 'key' AND id <> $id AND tenant IS NULL AND revoked_at IS NULL "
         + "AND (expires_at IS NULL OR expires_at > $now) AND EXISTS (SELECT 1 FROM json_each(admin_keys.roles) WHERE value = 'admin');";
 
     private readonly RegistryDatabase _database;
     private readonly TimeProvider _time;
     private readonly LastSeenWriter _lastUsed;
+    private readonly string _kind;
+    private readonly string _prefix;
 
-    public ApiKeyStore(RegistryDatabase database, TimeProvider time, ILogger<ApiKeyStore> logger)
+    /// <param name="database">The registry.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where a failed last-use write is reported.</param>
+    /// <param name="kind">The rows' <c>kind</c>: <c>key</c> or <c>client</c>.</param>
+    /// <param name="prefix">How each secret begins, so that secret scanners and people can recognise one.</param>
+    protected HashedCredentialStore(RegistryDatabase database, TimeProvider time, ILogger logger, string kind, string prefix)
     {
         _database = database;
         _time = time;
+        _kind = kind;
+        _prefix = prefix;
         _lastUsed = new LastSeenWriter(database, "UPDATE admin_keys SET last_used_at = max(coalesce(last_used_at, 0), $seen) WHERE id = $id;", time, logger);
     }
 
-    /// <summary>Creates a key and stores its hash; the secret is returned once.</summary>
-    public async Task<NewApiKey> CreateAsync(string name, IReadOnlyList<string> roles, string? tenant, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    /// <summary>Stores a new record with a fresh secret; the secret is returned once. Null when <paramref name="id"/> is taken.</summary>
+    protected async Task<NewApiKey?> InsertAsync(string id, string name, IReadOnlyList<string> roles, string? tenant, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var now = Now();
-        var key = new ApiKey("ak-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, roles.ToArray(), tenant, now, now, expiresAt, null, null);
+        var key = new ApiKey(id, name, roles.ToArray(), tenant, now, now, expiresAt, null, null);
         var secret = NewSecret();
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO admin_keys (id, hash, name, roles, tenant, created_at, secret_since, expires_at) "
-                + "VALUES ($id, $hash, $name, $roles, $tenant, $now, $now, $expires);";
+            command.CommandText = "INSERT INTO admin_keys (id, hash, name, roles, tenant, created_at, secret_since, expires_at, kind) "
+                + "VALUES ($id, $hash, $name, $roles, $tenant, $now, $now, $expires, $kind) ON CONFLICT (id) DO NOTHING;";
             command.Parameters.AddWithValue("$id", key.Id);
             command.Parameters.AddWithValue("$hash", Hash(secret));
             command.Parameters.AddWithValue("$name", name);
@@ -115,79 +124,79 @@ public sealed class ApiKeyStore : IAsyncDisposable
             command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$expires", (object?)expiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Parameters.AddWithValue("$kind", _kind);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? new NewApiKey(key, secret) : null;
         }
-
-        return new NewApiKey(key, secret);
     }
 
-    /// <summary>The number of keys, whatever their state.</summary>
+    /// <summary>The number of records of this kind, whatever their state.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM admin_keys;";
+            command.CommandText = "SELECT count(*) FROM admin_keys WHERE kind = $kind;";
+            command.Parameters.AddWithValue("$kind", _kind);
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 
-    /// <summary>Every key (revoked and expired ones included) within <paramref name="tenant"/>'s scope (every key for null), ordered by creation.</summary>
+    /// <summary>Every record (revoked and expired ones included) within <paramref name="tenant"/>'s scope (every one for null), ordered by creation.</summary>
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenant, CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE $tenant IS NULL OR tenant = $tenant ORDER BY created_at, id;";
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE kind = $kind AND ($tenant IS NULL OR tenant = $tenant) ORDER BY created_at, id;";
+            command.Parameters.AddWithValue("$kind", _kind);
             command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
             return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The key <paramref name="id"/>, or null.</summary>
+    /// <summary>The record <paramref name="id"/> of this kind, or null.</summary>
     public async Task<ApiKey?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id;";
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id AND kind = $kind;";
             command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$kind", _kind);
             return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         }
     }
 
     /// <summary>
-    /// The key <paramref name="presented"/> if it is an active one, its use recorded; otherwise the
-    /// reason it is refused.
+    /// The record whose secret is <paramref name="presented"/> (and whose id is <paramref name="id"/>
+    /// when given) if it is active, its use recorded; otherwise the reason it is refused: the
+    /// <paramref name="reasons"/> for unknown, revoked and expired.
     /// </summary>
-    public async Task<KeyAuthentication> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    protected async Task<KeyAuthentication> AuthenticateAsync(string presented, string? id, (string Unknown, string Revoked, string Expired) reasons, CancellationToken cancellationToken)
     {
-        if (!IsKeyShaped(presented))
-        {
-            return new KeyAuthentication(null, "invalid_key");
-        }
-
-        // Looking up by the hash of a high-entropy key reveals nothing through timing: an attacker
+        // Looking up by the hash of a high-entropy secret reveals nothing through timing: an attacker
         // cannot choose inputs whose hashes approach a stored one.
         ApiKey? key;
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE hash = $hash;";
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE hash = $hash AND kind = $kind AND ($id IS NULL OR id = $id);";
             command.Parameters.AddWithValue("$hash", Hash(presented));
+            command.Parameters.AddWithValue("$kind", _kind);
+            command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
             key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         }
 
         var now = Now();
         var reason = key?.State(now) switch
         {
-            null => "invalid_key",
-            "revoked" => "revoked_key",
-            "expired" => "expired_key",
+            null => reasons.Unknown,
+            "revoked" => reasons.Revoked,
+            "expired" => reasons.Expired,
             _ => "ok",
         };
         if (reason != "ok")
@@ -195,37 +204,43 @@ public sealed class ApiKeyStore : IAsyncDisposable
             return new KeyAuthentication(null, reason);
         }
 
-        _lastUsed.Record(key!.Id, now.ToUnixTimeMilliseconds());
+        RecordUse(key!.Id, now);
         return new KeyAuthentication(key with { LastUsedAt = now }, reason);
     }
 
-    /// <summary>True when <paramref name="presented"/> looks like one of this gateway's API keys (by its prefix).</summary>
-    public static bool IsKeyShaped(string presented) =>
-        presented.Length <= 128 && (presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.StartsWith(BootstrapPrefix, StringComparison.Ordinal));
+    /// <summary>Notes that the record <paramref name="id"/> authenticated something at <paramref name="now"/>.</summary>
+    protected void RecordUse(string id, DateTimeOffset now) => _lastUsed.Record(id, now.ToUnixTimeMilliseconds());
 
-    /// <summary>Replaces the key's secret (the old one stops working at once) and returns the new one, once.</summary>
+    /// <summary>True when <paramref name="presented"/> begins as this store's secrets do and is not longer than one.</summary>
+    protected bool HasPrefix(string presented) => presented.Length <= 128 && presented.StartsWith(_prefix, StringComparison.Ordinal);
+
+    /// <summary>Replaces the secret (the old one stops working at once; the generation grows) and returns the new one, once.</summary>
     public async Task<(KeyChange Change, NewApiKey? Rotated)> RotateAsync(string id, CancellationToken cancellationToken)
     {
         var secret = NewSecret();
-        var change = await ChangeAsync(id, false, "UPDATE admin_keys SET hash = $hash, secret_since = $now WHERE id = $id;",
+        var change = await ChangeAsync(id, false, "UPDATE admin_keys SET hash = $hash, secret_since = $now, generation = generation + 1 WHERE id = $id;",
             command => command.Parameters.AddWithValue("$hash", Hash(secret)), cancellationToken).ConfigureAwait(false);
         var key = change == KeyChange.Done ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
         return (change, key == null ? null : new NewApiKey(key, secret));
     }
 
     /// <summary>
-    /// Sets the key's expiry (now or later); refused for the last active global admin key, since it
-    /// would lock every operator out at that time.
+    /// Sets the expiry (now or later); refused for the last active global admin key, since it would
+    /// lock every operator out at that time.
     /// </summary>
     public Task<KeyChange> ExpireAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
         ChangeAsync(id, true, "UPDATE admin_keys SET expires_at = $at WHERE id = $id;",
             command => command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds()), cancellationToken);
 
-    /// <summary>Revokes the key for good; refused when it would leave no active global admin key.</summary>
+    /// <summary>Revokes for good (the row stays for the audit trail); refused when it would leave no active global admin key.</summary>
     public Task<KeyChange> RevokeAsync(string id, CancellationToken cancellationToken) =>
         ChangeAsync(id, true, "UPDATE admin_keys SET revoked_at = $now WHERE id = $id;", _ => { }, cancellationToken);
 
-    public ValueTask DisposeAsync() => _lastUsed.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return _lastUsed.DisposeAsync();
+    }
 
     // One transaction that takes the write lock first (BEGIN IMMEDIATE), so two revocations of the
     // last two admin keys cannot both see the other one still active.
@@ -238,8 +253,9 @@ public sealed class ApiKeyStore : IAsyncDisposable
             using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id;";
+            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id AND kind = $kind;";
             command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$kind", _kind);
             command.Parameters.AddWithValue("$now", now);
             var key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             if (key == null)
@@ -252,7 +268,7 @@ public sealed class ApiKeyStore : IAsyncDisposable
                 return KeyChange.Revoked;
             }
 
-            if (disables && key.State(Time(now)) == "active" && key.Tenant == null && key.Roles.Contains(AccessRoles.Admin))
+            if (disables && _kind == "key" && key.State(Time(now)) == "active" && key.Tenant == null && key.Roles.Contains(AccessRoles.Admin))
             {
                 command.CommandText = OtherAdmins;
                 if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
@@ -286,17 +302,48 @@ public sealed class ApiKeyStore : IAsyncDisposable
                 Time(reader.GetInt64(5)),
                 reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : Time(reader.GetInt64(7)),
-                lastUsed == 0 ? null : Time(lastUsed)));
+                lastUsed == 0 ? null : Time(lastUsed),
+                reader.GetInt64(9)));
         }
 
         return keys;
     }
 
-    private DateTimeOffset Now() => _time.GetUtcNow();
+    /// <summary>The store's clock, now.</summary>
+    protected DateTimeOffset Now() => _time.GetUtcNow();
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 
-    private static string NewSecret() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    private string NewSecret() => _prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
+
+/// <summary>API keys for people and machines (docs/admin-api.md, "API keys"): bearer credentials of the admin and consumer APIs.</summary>
+public sealed class ApiKeyStore(RegistryDatabase database, TimeProvider time, ILogger<ApiKeyStore> logger)
+    : HashedCredentialStore(database, time, logger, "key", Prefix)
+{
+    /// <summary>Every key starts with this, so secret scanners and people can recognise one.</summary>
+    public const string Prefix = "m2m_key_";
+
+    /// <summary>The prefix of the first key of gateways before API keys had roles; such keys still authenticate.</summary>
+    public const string BootstrapPrefix = "m2m_admin_";
+
+    /// <summary>The longest name.</summary>
+    public const int MaxName = 128;
+
+    /// <summary>Creates a key and stores its hash; the secret is returned once.</summary>
+    public async Task<NewApiKey> CreateAsync(string name, IReadOnlyList<string> roles, string? tenant, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
+        (await InsertAsync("ak-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, roles, tenant, expiresAt, cancellationToken).ConfigureAwait(false))
+        ?? throw new InvalidOperationException("A random key id repeated itself.");
+
+    /// <summary>The key <paramref name="presented"/> if it is an active one, its use recorded; otherwise the reason it is refused.</summary>
+    public Task<KeyAuthentication> AuthenticateAsync(string presented, CancellationToken cancellationToken) =>
+        IsKeyShaped(presented)
+            ? AuthenticateAsync(presented, null, ("invalid_key", "revoked_key", "expired_key"), cancellationToken)
+            : Task.FromResult(new KeyAuthentication(null, "invalid_key"));
+
+    /// <summary>True when <paramref name="presented"/> looks like one of this gateway's API keys (by its prefix).</summary>
+    public static bool IsKeyShaped(string presented) =>
+        presented.Length <= 128 && (presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.StartsWith(BootstrapPrefix, StringComparison.Ordinal));
 }

@@ -8,11 +8,11 @@ namespace M2M.Gateway.Access;
 /// <see cref="AuthenticateRequest"/> once the built-in rules of <see cref="AccessPolicy"/> allowed the
 /// request (and by the console's actions, judged as the admin API request that does the same,
 /// <see cref="AccessTarget"/>). The target is read from the route: the device of <c>/devices/{id}</c>, the key of
-/// <c>/keys/{id}</c>, the tenant of <c>/tenants/{tenant}</c>. A target that is absent or outside the
+/// <c>/keys/{id}</c>, the service client of <c>/clients/{id}</c>, the tenant of <c>/tenants/{tenant}</c>. A target that is absent or outside the
 /// principal's tenant is left to the handler, whose built-in tenant rule answers it (404 or 403) as
 /// without policies: a policy never reveals another tenant's device by a 403.
 /// </summary>
-public sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys)
+public sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry registry, ApiKeyStore keys, ServiceClientStore clients)
 {
     public async ValueTask<PolicyDecision> DecideAsync(AccessPrincipal principal, string operation, AccessTarget target, CancellationToken cancellationToken)
     {
@@ -59,9 +59,11 @@ public sealed class JudgeByPolicies(ExpressionPolicies policies, IDeviceRegistry
 
         if (target.Id is { } id)
         {
-            if (operation.StartsWith("keys.", StringComparison.Ordinal))
+            HashedCredentialStore? store = operation.StartsWith("keys.", StringComparison.Ordinal) ? keys
+                : operation.StartsWith("clients.", StringComparison.Ordinal) ? clients : null;
+            if (store != null)
             {
-                var key = await keys.FindAsync(id, cancellationToken).ConfigureAwait(false);
+                var key = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
                 return key != null && (principal.IsGlobal || key.Tenant != null) && principal.Sees(key.Tenant) ? (key.Tenant, Empty, key.Id) : null;
             }
 

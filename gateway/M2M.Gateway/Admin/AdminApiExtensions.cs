@@ -21,6 +21,8 @@ public static class AdminApiExtensions
         services.AddAuditLog();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
         services.TryAddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<ServiceClientStore>();
+        services.TryAddSingleton<BindAccessToken>();
         services.TryAddSingleton<Metrics.GatewayMetrics>();
         services.TryAddSingleton<AccessPolicy>();
         services.TryAddSingleton<Policies.ExpressionPolicies>();
@@ -42,6 +44,7 @@ public static class AdminApiExtensions
         [AdminDeviceEndpoints.AddDeviceName] = (typeof(AddDeviceRequest), true),
         [AdminKeyEndpoints.CreateKeyName] = (typeof(CreateKeyRequest), true),
         [AdminKeyEndpoints.ExpireKeyName] = (typeof(ExpireKeyRequest), false),
+        [AdminClientEndpoints.CreateClientName] = (typeof(CreateClientRequest), true),
     };
 
     private static async Task DescribeAddBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -75,6 +78,7 @@ public static class AdminApiExtensions
         AdminSinkEndpoints.Map(sinks);
         AdminSinkCredentialEndpoints.Map(sinks);
         AdminKeyEndpoints.Map(Group(endpoints, "/admin/v1/keys", "API keys"));
+        AdminClientEndpoints.Map(Group(endpoints, "/admin/v1/clients", "Service clients"));
         AdminAuditEndpoints.Map(Group(endpoints, "/admin/v1/audit", "Audit"));
         AdminPolicyEndpoints.Map(Group(endpoints, "/admin/v1/policies", "Policies"));
         return endpoints;

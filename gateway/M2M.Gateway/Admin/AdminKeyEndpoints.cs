@@ -1,6 +1,5 @@
 using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
-using M2M.Gateway.Registry;
 
 namespace M2M.Gateway.Admin;
 
@@ -17,6 +16,8 @@ internal static class AdminKeyEndpoints
     /// <summary>The names of the operations whose body the handler reads itself (described in the OpenAPI document by <see cref="AdminApiExtensions"/>).</summary>
     public const string CreateKeyName = "CreateKey";
     public const string ExpireKeyName = "ExpireKey";
+
+    private static readonly CredentialKind Kind = new("key", "API key", AdminProblems.KeyNotFound, AdminProblems.KeyRevoked);
 
     public static void Map(RouteGroupBuilder keys)
     {
@@ -61,7 +62,7 @@ internal static class AdminKeyEndpoints
         var principal = AuthenticateRequest.Principal(context);
         var (request, invalid) = await AdminBodies.ReadAsync<CreateKeyRequest>(context.Request, MaxBodyBytes, "{\"name\",\"roles\",\"tenant\",\"expiresAt\"}").ConfigureAwait(false);
         var tenant = request?.Tenant ?? principal.Tenant;
-        var problem = request == null ? (AdminProblems.InvalidBody, invalid!) : Validate(request, tenant, time.GetUtcNow());
+        var problem = request == null ? (AdminProblems.InvalidBody, invalid!) : AdminCredentials.Validate(Kind, request.Name, request.Roles, tenant, request.ExpiresAt, time.GetUtcNow());
         if (problem != null)
         {
             Audit(audit, context, "key.create", null, null, problem.Value.Code);
@@ -100,7 +101,7 @@ internal static class AdminKeyEndpoints
     {
         var key = await FindAsync(id, AccessAction.ManageKeys, context, store, policy).ConfigureAwait(false);
         var (change, rotated) = key == null ? (KeyChange.NotFound, null) : await store.RotateAsync(id, context.RequestAborted).ConfigureAwait(false);
-        return Answer("key.rotate", id, key, change, context, audit, () => KeyResponse.From(rotated!.Key, time.GetUtcNow(), rotated.Secret));
+        return Answer("rotate", id, key, change, context, audit, () => KeyResponse.From(rotated!.Key, time.GetUtcNow(), rotated.Secret));
     }
 
     private static async Task<IResult> ExpireAsync(string id, HttpContext context, ApiKeyStore store, AccessPolicy policy, TimeProvider time, IAuditLog audit)
@@ -121,79 +122,27 @@ internal static class AdminKeyEndpoints
         }
 
         var change = key == null ? KeyChange.NotFound : await store.ExpireAsync(id, at, context.RequestAborted).ConfigureAwait(false);
-        return await AnswerWithKeyAsync("key.expire", id, key, change, context, store, time, audit).ConfigureAwait(false);
+        return await AnswerWithKeyAsync("expire", id, key, change, context, store, time, audit).ConfigureAwait(false);
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext context, ApiKeyStore store, AccessPolicy policy, TimeProvider time, IAuditLog audit)
     {
         var key = await FindAsync(id, AccessAction.ManageKeys, context, store, policy).ConfigureAwait(false);
         var change = key == null ? KeyChange.NotFound : await store.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false);
-        return await AnswerWithKeyAsync("key.revoke", id, key, change, context, store, time, audit).ConfigureAwait(false);
+        return await AnswerWithKeyAsync("revoke", id, key, change, context, store, time, audit).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> AnswerWithKeyAsync(string action, string id, ApiKey? key, KeyChange change, HttpContext context, ApiKeyStore store, TimeProvider time, IAuditLog audit)
-    {
-        var changed = change == KeyChange.Done ? await store.FindAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
-        return Answer(action, id, key, change, context, audit, () => KeyResponse.From(changed!, time.GetUtcNow()));
-    }
+    private static Task<IResult> AnswerWithKeyAsync(string action, string id, ApiKey? key, KeyChange change, HttpContext context, ApiKeyStore store, TimeProvider time, IAuditLog audit) =>
+        AdminCredentials.AnswerWithRecordAsync(Kind, action, id, key, change, context, store, audit, changed => KeyResponse.From(changed, time.GetUtcNow()));
 
-    private static IResult Answer(string action, string id, ApiKey? key, KeyChange change, HttpContext context, IAuditLog audit, Func<KeyResponse> body)
-    {
-        var (result, outcome) = change switch
-        {
-            KeyChange.Done => (Results.Ok(body()), "ok"),
-            KeyChange.Revoked => (AdminProblems.Problem(StatusCodes.Status409Conflict, AdminProblems.KeyRevoked, "Key revoked", $"The API key '{id}' is revoked; create a new one."), AdminProblems.KeyRevoked),
-            KeyChange.LastAdminKey => (AdminProblems.Problem(StatusCodes.Status409Conflict, AdminProblems.LastAdminKey, "Last admin key",
-                $"'{id}' is the last active global admin key: create another global admin key first (m2m key create --role admin), or nobody could manage the gateway."), AdminProblems.LastAdminKey),
-            _ => (NotFound(id), AdminProblems.KeyNotFound),
-        };
-        Audit(audit, context, action, id, key?.Tenant, outcome);
-        return result;
-    }
+    private static IResult Answer(string action, string id, ApiKey? key, KeyChange change, HttpContext context, IAuditLog audit, Func<KeyResponse> body) =>
+        AdminCredentials.Answer(Kind, action, id, key, change, context, audit, body);
 
-    /// <summary>The key, when it exists and the principal may do <paramref name="action"/> on it; null otherwise (answered 404 alike).</summary>
-    private static async Task<ApiKey?> FindAsync(string id, AccessAction action, HttpContext context, ApiKeyStore store, AccessPolicy policy)
-    {
-        var key = await store.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var principal = AuthenticateRequest.Principal(context);
-        if (key == null)
-        {
-            return null;
-        }
+    private static Task<ApiKey?> FindAsync(string id, AccessAction action, HttpContext context, ApiKeyStore store, AccessPolicy policy) =>
+        AdminCredentials.FindAsync(store, id, action, context, policy);
 
-        var decision = action == AccessAction.ManageKeys ? policy.MayManageKey(principal, key.Tenant) : policy.Decide(principal, action, key.Tenant);
-
-        // A tenant-scoped principal does not see global keys either.
-        return decision.IsAllowed && (principal.IsGlobal || key.Tenant != null) ? key : null;
-    }
-
-    private static (string Code, string Detail)? Validate(CreateKeyRequest request, string? tenant, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > ApiKeyStore.MaxName || request.Name.Any(char.IsControl))
-        {
-            return (AdminProblems.InvalidName, $"A key's name is 1 to {ApiKeyStore.MaxName} characters without control characters.");
-        }
-
-        if (request.Roles is not { Count: > 0 } roles || roles.Distinct(StringComparer.Ordinal).Count() != roles.Count || !roles.All(AccessRoles.IsKnown))
-        {
-            return (AdminProblems.InvalidRoles, $"A key has one or more distinct roles among: {string.Join(", ", AccessRoles.All)}.");
-        }
-
-        if (tenant != null && !DeviceNames.IsValidTenant(tenant))
-        {
-            return (AdminProblems.InvalidTenant, "A tenant is 1 to 64 characters from a-z, A-Z, 0-9, '.', '_' and '-'.");
-        }
-
-        return request.ExpiresAt <= now
-            ? (AdminProblems.InvalidExpiry, "expiresAt is in the past; omit it for a key that does not expire.")
-            : null;
-    }
-
-    private static IResult NotFound(string id) =>
-        AdminProblems.Problem(StatusCodes.Status404NotFound, AdminProblems.KeyNotFound, "Key not found", $"No API key '{id}' is known.");
+    private static IResult NotFound(string id) => AdminCredentials.NotFound(Kind, id);
 
     private static void Audit(IAuditLog audit, HttpContext context, string action, string? keyId, string? tenant, string outcome) =>
-        audit.Record(new AuditEvent(action, AuthenticateRequest.Actor(context), null, outcome, context.Connection.RemoteIpAddress?.ToString(),
-            keyId != null && keyId.Length <= 64 && keyId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? keyId : null,
-            DeviceNames.IsValidTenant(tenant) ? tenant : null));
+        AdminCredentials.Audit(audit, context, action, keyId, tenant, outcome);
 }

@@ -21,6 +21,10 @@ public static class AdminProblems
     public const string KeyNotFound = "key_not_found";
     public const string KeyRevoked = "key_revoked";
     public const string LastAdminKey = "last_admin_key";
+    public const string InvalidClientId = "invalid_client_id";
+    public const string ClientNotFound = "client_not_found";
+    public const string ClientRevoked = "client_revoked";
+    public const string ClientExists = "client_exists";
     public const string InvalidPage = "invalid_page";
     public const string InvalidCommand = "invalid_command";
     public const string InvalidArguments = "invalid_arguments";

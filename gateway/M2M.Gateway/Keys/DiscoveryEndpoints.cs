@@ -59,10 +59,11 @@ public static class DiscoveryEndpoints
             issuer.Issuer,
             issuer.TokenEndpoint,
             issuer.Issuer + JwksPath,
-            // RFC 6749 section 4.4 only; devices authenticate with an RFC 7523 HS256 assertion,
-            // which RFC 8414 names client_secret_jwt (OpenID Connect Core section 9).
-            ["client_credentials"],
-            ["client_secret_jwt"],
+            // RFC 6749 section 4.4: devices authenticate with an RFC 7523 HS256 assertion, which RFC
+            // 8414 names client_secret_jwt (OpenID Connect Core section 9); service clients with their
+            // secret (RFC 6749 section 2.3.1), or exchange a federation source's JWT (RFC 7523 section 2.1).
+            ["client_credentials", ValidateTokenRequest.JwtBearerGrant],
+            ["client_secret_jwt", "client_secret_basic", "client_secret_post"],
             ["HS256"],
             // No authorization endpoint, so no response types.
             [],

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace M2M.Gateway.Registry;
 
 /// <summary>
-/// The SQLite file <c>registry.db</c> in the data folder: devices and API keys. Its schema
+/// The SQLite file <c>registry.db</c> in the data folder: devices, API keys and service clients. Its schema
 /// version is SQLite's <c>PRAGMA user_version</c>; <see cref="Migrations"/> takes any older file
 /// forward, one step per version, each in its own transaction, and a file written by a newer gateway
 /// is refused rather than misread.
@@ -115,6 +115,15 @@ public sealed class RegistryDatabase
         ) STRICT;
         CREATE INDEX secret_rotations_active ON secret_rotations (state, deadline);
         ALTER TABLE devices ADD COLUMN rotate_every_s INTEGER NULL;
+        """,
+
+        // 7: service clients (docs/tokens.md, "Service clients"), stored as API keys are: the same
+        // table, the same SHA-256 of a random secret, told apart by kind ('key' or 'client'). A
+        // client's id is the OAuth client id its owner chose. generation grows at every rotation of
+        // the secret: the gateway's tokens name it (m2m_gen), so a rotation ends every earlier token.
+        """
+        ALTER TABLE admin_keys ADD COLUMN kind TEXT NOT NULL DEFAULT 'key';
+        ALTER TABLE admin_keys ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
         """,
     ];
 

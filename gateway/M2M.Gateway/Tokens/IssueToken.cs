@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using M2M.Gateway.Access;
 using M2M.Gateway.Keys;
 using M2M.Gateway.Registry;
 using Microsoft.Extensions.Options;
@@ -25,10 +26,42 @@ public sealed class IssueToken(SigningKeyRing keys, GatewayIssuer issuer, IOptio
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly TimeSpan _lifetime = options.Value.AccessTokenLifetime;
 
+    /// <summary>A device's token: <c>sub</c> and <c>client_id</c> its id, its tenant and roles (informational), its credential generation.</summary>
     public IssuedToken Run(RegisteredDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Create(device.DeviceId, device.DeviceId, device.Tenant, device.Roles, device.CredentialGeneration);
+    }
+
+    /// <summary>
+    /// A service client's token (docs/tokens.md, "Service clients"): <c>sub</c>
+    /// <see cref="ServiceClientStore.SubjectPrefix"/> + its id (never a device id, which holds no
+    /// colon), <c>client_id</c> its id, the tenant it acts in (absent when global) and the roles it
+    /// holds, and the generation of its secret: a rotation or revocation of the client ends the token.
+    /// </summary>
+    public IssuedToken Run(ApiKey client, string? tenant, IReadOnlyList<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Create(ServiceClientStore.SubjectPrefix + client.Id, client.Id, tenant, roles, client.Generation);
+    }
+
+    private IssuedToken Create(string subject, string clientId, string? tenant, IReadOnlyList<string> roles, long generation)
     {
         var now = time.GetUtcNow();
         var key = keys.Current;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["client_id"] = clientId,
+            ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            ["roles"] = roles.ToArray(),
+            [GenerationClaim] = generation,
+        };
+        if (tenant != null)
+        {
+            claims["tenant"] = tenant;
+        }
+
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer.Issuer,
@@ -38,15 +71,7 @@ public sealed class IssueToken(SigningKeyRing keys, GatewayIssuer issuer, IOptio
             Expires = (now + _lifetime).UtcDateTime,
             TokenType = "at+jwt",
             SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.EcdsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = device.DeviceId,
-                ["client_id"] = device.DeviceId,
-                ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
-                ["tenant"] = device.Tenant,
-                ["roles"] = device.Roles.ToArray(),
-                [GenerationClaim] = device.CredentialGeneration,
-            },
+            Claims = claims,
         });
         return new IssuedToken(token, (long)_lifetime.TotalSeconds);
     }

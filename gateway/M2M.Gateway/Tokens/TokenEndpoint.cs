@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Registry;
 using M2M.Gateway.Tokens.Assertion;
+using M2M.Gateway.Tokens.Federation;
+using M2M.Gateway.Tokens.ServiceClients;
 
 namespace M2M.Gateway.Tokens;
 
@@ -22,10 +25,12 @@ public sealed record TokenError(
 internal sealed partial class TokenJson : JsonSerializerContext;
 
 /// <summary>
-/// POST /oauth2/token (docs/protocol.md section 3; RFC 6749 section 4.4, RFC 7523 section 2.2). The
-/// stages, in order: ValidateRequest, LimitClientRate, the assertion stages of
-/// <see cref="ClientAssertionValidator"/> (ReadAssertion, FindDevice, VerifyAssertion, ConsumeJti,
-/// CheckAssertionClaims), IssueToken. A request refused before the assertion stages still spends
+/// POST /oauth2/token (docs/protocol.md section 3; RFC 6749 section 4.4, RFC 7523 sections 2.1 and
+/// 2.2). The stages, in order: ValidateRequest, LimitClientRate, then by grant: for a device the
+/// assertion stages of <see cref="ClientAssertionValidator"/> (ReadAssertion, FindDevice,
+/// VerifyAssertion, ConsumeJti, CheckAssertionClaims); for a service client's secret
+/// <see cref="AuthenticateServiceClient"/>; for a federation assertion
+/// <see cref="ValidateFederatedAssertion"/> then <see cref="AuthenticateServiceClient"/>; and IssueToken. A request refused before the assertion stages still spends
 /// every assertion it carried whose signature verifies (SpendAssertions). Each outcome is counted by
 /// its reason (<c>m2m_token_requests_total</c>); each refusal goes to the audit log without the assertion.
 /// </summary>
@@ -43,6 +48,8 @@ public static partial class TokenEndpoint
         ValidateTokenRequest validateRequest,
         TokenRateLimits rateLimits,
         ClientAssertionValidator assertions,
+        AuthenticateServiceClient serviceClients,
+        ValidateFederatedAssertion federation,
         IssueToken issueToken,
         IDeviceRegistry registry,
         TimeProvider time,
@@ -70,6 +77,12 @@ public static partial class TokenEndpoint
             return;
         }
 
+        if (request.Grant != TokenGrant.DeviceAssertion)
+        {
+            await IssueToServiceClientAsync(http, request, serviceClients, federation, issueToken, metrics, audit).ConfigureAwait(false);
+            return;
+        }
+
         var context = new AssertionContext(request.Assertion, request.ClientId, time.GetUtcNow());
         var refused = await assertions.RunAsync(context, cancellationToken).ConfigureAwait(false);
         if (refused != null)
@@ -82,6 +95,50 @@ public static partial class TokenEndpoint
         var token = issueToken.Run(device);
         await TouchAsync(registry, device.DeviceId, context.Now, loggers, cancellationToken).ConfigureAwait(false);
         metrics.TokenRequest("ok");
+        NoStore(http.Response);
+        await http.Response.WriteAsJsonAsync(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresIn), TokenJson.Default.TokenResponse, contentType: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A service client's request (docs/tokens.md, "Service clients" and "Federation"): its secret, or
+    /// a federation assertion (ValidateFederatedAssertion) naming it, then AuthenticateServiceClient,
+    /// then IssueToken with the client's tenant and roles. Each token issued is audited.
+    /// </summary>
+    private static async Task IssueToServiceClientAsync(HttpContext http, TokenRequest request, AuthenticateServiceClient serviceClients, ValidateFederatedAssertion federation,
+        IssueToken issueToken, GatewayMetrics metrics, IAuditLog audit)
+    {
+        var cancellationToken = http.RequestAborted;
+        AuthenticatedServiceClient? client;
+        TokenReason? refused;
+        string? clientId = request.ClientId;
+        string? source = null;
+        if (request.Grant == TokenGrant.ClientSecret)
+        {
+            (client, refused) = await serviceClients.BySecretAsync(request.ClientId!, request.Secret!, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var (grant, invalid) = await federation.RunAsync(request.Assertion, cancellationToken).ConfigureAwait(false);
+            (client, refused) = (null, invalid);
+            if (grant != null)
+            {
+                (clientId, source) = (grant.ClientId, "federation:" + grant.Source);
+                (client, refused) = request.ClientId != null && !string.Equals(request.ClientId, grant.ClientId, StringComparison.Ordinal)
+                    ? (null, TokenReason.InvalidGrant("client_id_mismatch"))
+                    : await serviceClients.ByGrantAsync(grant, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (client == null)
+        {
+            await RefuseAsync(http, refused!, null, null, metrics, audit, clientId).ConfigureAwait(false);
+            return;
+        }
+
+        var token = issueToken.Run(client.Client, client.Tenant, client.Roles);
+        metrics.TokenRequest("ok");
+        audit.Record(new AuditEvent("token.issue", ServiceClientStore.SubjectPrefix + client.Client.Id, null, "ok", http.Connection.RemoteIpAddress?.ToString(),
+            source ?? "secret", client.Tenant));
         NoStore(http.Response);
         await http.Response.WriteAsJsonAsync(new TokenResponse(token.AccessToken, "Bearer", token.ExpiresIn), TokenJson.Default.TokenResponse, contentType: null, cancellationToken).ConfigureAwait(false);
     }
@@ -105,11 +162,15 @@ public static partial class TokenEndpoint
     }
 
     /// <summary>Answers a refusal (RFC 6749 section 5.2), counts it and writes it to the audit log.</summary>
-    internal static Task RefuseAsync(HttpContext http, TokenReason reason, string? deviceId, TimeSpan? retryAfter, GatewayMetrics metrics, IAuditLog audit)
+    internal static Task RefuseAsync(HttpContext http, TokenReason reason, string? deviceId, TimeSpan? retryAfter, GatewayMetrics metrics, IAuditLog audit, string? clientId = null)
     {
         var remote = http.Connection.RemoteIpAddress?.ToString();
         metrics.TokenRequest(reason.Label);
-        audit.Record(new AuditEvent("token.refused", deviceId != null ? "device:" + deviceId : remote ?? "unknown", deviceId, reason.Label, remote));
+
+        // A service client is named only when its id has the form of one (the id sent is the sender's choice).
+        var client = ServiceClientStore.IsValidClientId(clientId) ? clientId : null;
+        var actor = deviceId != null ? "device:" + deviceId : client != null ? ServiceClientStore.SubjectPrefix + client : remote ?? "unknown";
+        audit.Record(new AuditEvent("token.refused", actor, deviceId, reason.Label, remote, client));
         return WriteErrorAsync(http, reason, retryAfter);
     }
 

@@ -20,11 +20,12 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     public static readonly TokenReason MalformedBody = BadRequest("malformed_body", "the body is not a valid form");
     public static readonly TokenReason RepeatedParameter = BadRequest("repeated_parameter", "a parameter appears more than once");
     public static readonly TokenReason MissingParameter = BadRequest("missing_parameter", "a required parameter is missing");
-    public static readonly TokenReason UnsupportedGrantType = new("unsupported_grant_type", StatusCodes.Status400BadRequest, "unsupported_grant_type", "only client_credentials is supported");
+    public static readonly TokenReason UnsupportedGrantType = new("unsupported_grant_type", StatusCodes.Status400BadRequest, "unsupported_grant_type", "the grants are client_credentials and urn:ietf:params:oauth:grant-type:jwt-bearer");
     public static readonly TokenReason InvalidScope = new("invalid_scope", StatusCodes.Status400BadRequest, "invalid_scope", "no scopes are defined");
     public static readonly TokenReason NoClientAuthentication = Client("no_client_authentication");
     public static readonly TokenReason UnsupportedClientAuthentication = Client("unsupported_client_authentication");
     public static readonly TokenReason UnsupportedAssertionType = Client("unsupported_assertion_type");
+    public static readonly TokenReason MalformedAuthorization = BadRequest("malformed_authorization", "the Authorization header is not Basic client credentials (RFC 6749 section 2.3.1)");
     public static readonly TokenReason RateLimited = new("rate_limited", StatusCodes.Status429TooManyRequests, "temporarily_unavailable", "too many requests");
 
     // ReadAssertion (RFC 7515, RFC 7519, RFC 7523 section 3).
@@ -46,6 +47,21 @@ public sealed record TokenReason(string Label, int Status, string Error, string 
     public static readonly TokenReason JtiReused = Client("jti_reused");
     public static readonly TokenReason RegistryUnavailable = Unavailable503("registry_unavailable");
     public static readonly TokenReason JtiStoreUnavailable = Unavailable503("jti_store_unavailable");
+
+    // AuthenticateServiceClient (RFC 6749 sections 2.3.1 and 4.4, docs/tokens.md "Service clients").
+    public static readonly TokenReason UnknownClient = Client("unknown_client");
+    public static readonly TokenReason BadClientSecret = Client("bad_client_secret");
+    public static readonly TokenReason ClientRevoked = Client("client_revoked");
+    public static readonly TokenReason ClientExpired = Client("client_expired");
+
+    // ExchangeFederatedAssertion (RFC 7523 sections 2.1 and 3.1, docs/tokens.md "Federation").
+    public static readonly TokenReason FederationUnavailable = Unavailable503("federation_unavailable");
+
+    /// <summary>
+    /// A refused federation assertion: RFC 7523 section 3.1 answers every invalid grant assertion with
+    /// 400 <c>invalid_grant</c>; the label (<c>assertion_</c> + why) says which check failed.
+    /// </summary>
+    public static TokenReason InvalidGrant(string reason) => new("assertion_" + reason, StatusCodes.Status400BadRequest, "invalid_grant", "the assertion was refused");
 
     // Revocation and introspection (RFC 7009 section 2.2.1, RFC 7662 section 2.3, RFC 6750 section 3.1).
     public static readonly TokenReason MultipleClientAuthentication = BadRequest("multiple_client_authentication", "use one client authentication method per request");

@@ -5,6 +5,8 @@ using M2M.Gateway.Keys;
 using M2M.Gateway.Relay;
 using M2M.Gateway.Secrets;
 using M2M.Gateway.Tokens.Assertion;
+using M2M.Gateway.Tokens.Federation;
+using M2M.Gateway.Tokens.ServiceClients;
 using M2M.Gateway.Tokens.Revocation;
 using M2M.Gateway.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -72,6 +74,13 @@ public static class TokenServiceExtensions
         services.AddSingleton<ValidateTokenRequest>();
         services.AddSingleton<TokenRateLimits>();
         services.AddSingleton<IssueToken>();
+
+        // Service clients and federation (docs/tokens.md): stored as API keys are, in registry.db.
+        services.TryAddSingleton<ServiceClientStore>();
+        services.AddSingleton<AuthenticateServiceClient>();
+        services.AddSingleton<ValidateFederatedAssertion>();
+        services.AddHttpClient(ValidateFederatedAssertion.HttpClientName);
+        services.TryAddSingleton<BindAccessToken>();
         services.AddRateLimiter(limiter => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
             .Configure<IOptions<TokenOptions>>((limiter, tokens) => TokenRateLimits.AddAddressPolicy(limiter, tokens.Value));
@@ -95,8 +104,9 @@ public static class TokenServiceExtensions
     /// <summary>Maps the token, revocation and introspection endpoints, the JWKS and the metadata documents.</summary>
     public static WebApplication MapTokenService(this WebApplication app)
     {
-        // Built now, so that a trusted issuer that cannot work stops the start, not the first CONNECT.
+        // Built now, so that a trusted issuer or federation source that cannot work stops the start, not the first request.
         app.Services.GetRequiredService<TrustedIssuers>();
+        app.Services.GetRequiredService<ValidateFederatedAssertion>();
         app.UseRateLimiter();
         app.MapTokenEndpoint();
         app.MapTokenRevocation();

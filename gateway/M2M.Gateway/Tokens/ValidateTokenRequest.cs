@@ -4,8 +4,25 @@ using Microsoft.Extensions.Primitives;
 
 namespace M2M.Gateway.Tokens;
 
-/// <summary>The parameters of a well-formed token request (docs/protocol.md section 3.1).</summary>
-public sealed record TokenRequest(string Assertion, string? ClientId);
+/// <summary>How a token request authenticates its client (or, for federation, its grant).</summary>
+public enum TokenGrant
+{
+    /// <summary>A device: client credentials with a JWT client assertion under K_auth (docs/protocol.md section 3.1, RFC 7523 section 2.2).</summary>
+    DeviceAssertion,
+
+    /// <summary>A service client: client credentials with its client secret, Basic or in the body (RFC 6749 sections 2.3.1, 4.4).</summary>
+    ClientSecret,
+
+    /// <summary>A service client by a federation source's JWT as the grant (RFC 7523 section 2.1).</summary>
+    JwtBearer,
+}
+
+/// <summary>A well-formed token request (docs/protocol.md section 3.1, docs/tokens.md "Service clients").</summary>
+/// <param name="Grant">Which of the three it is.</param>
+/// <param name="Assertion">The client assertion (device) or the grant's assertion (federation); empty for a client secret.</param>
+/// <param name="ClientId">The <c>client_id</c> sent (required with a client secret), or null.</param>
+/// <param name="Secret">The client secret (<see cref="TokenGrant.ClientSecret"/> only).</param>
+public sealed record TokenRequest(TokenGrant Grant, string Assertion, string? ClientId, string? Secret = null);
 
 /// <summary>
 /// What <see cref="ValidateTokenRequest"/> found: the request, or the reason it is refused; and the
@@ -16,7 +33,8 @@ public sealed record TokenRequestValidation(TokenRequest? Request, TokenReason? 
 
 /// <summary>
 /// The first stage of the token endpoint: the HTTP request itself (RFC 6749 sections 2.3.1, 3.2,
-/// 4.4.2 and 5.2, RFC 7523 section 2.2). The form is read by <see cref="ReadOAuthForm"/>.
+/// 4.4.2 and 5.2, RFC 7523 sections 2.1 and 2.2), and which grant and client authentication it uses.
+/// The form is read by <see cref="ReadOAuthForm"/>.
 /// </summary>
 public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
 {
@@ -26,6 +44,9 @@ public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
     /// <summary>RFC 7523 section 2.2.</summary>
     public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+    /// <summary>RFC 7523 section 2.1: a JWT as the authorization grant.</summary>
+    public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
     /// <summary>
     /// At most this many distinct assertions of one refused request are spent (the query string's
     /// first): a client that leaked its assertion sent it once or twice, and each spent one costs a
@@ -34,6 +55,8 @@ public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
     public const int MaxSeenAssertions = 4;
 
     private const string AssertionParameter = "client_assertion";
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, true);
 
     /// <summary>The request's parameters, or the reason it is refused, with the assertions seen.</summary>
     public async Task<TokenRequestValidation> RunAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -73,29 +96,57 @@ public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
             return (null, TokenReason.RepeatedParameter);
         }
 
-        // RFC 6749 section 2.3: one authentication method per request; this endpoint takes client
-        // assertions only (client_secret_basic is for external identity providers, section 3.5).
-        if (request.Headers.Authorization.Count > 0)
-        {
-            return (null, TokenReason.UnsupportedClientAuthentication);
-        }
-
         var grantType = Value(form, "grant_type");
-        var assertionType = Value(form, "client_assertion_type");
-        var assertion = Value(form, AssertionParameter);
         if (grantType == null)
         {
             return (null, TokenReason.MissingParameter);
         }
 
-        if (!string.Equals(grantType, ClientCredentialsGrant, StringComparison.Ordinal))
+        if (!string.Equals(grantType, ClientCredentialsGrant, StringComparison.Ordinal) && !string.Equals(grantType, JwtBearerGrant, StringComparison.Ordinal))
         {
             return (null, TokenReason.UnsupportedGrantType);
         }
 
+        // The gateway defines no scopes (RFC 6749 section 3.3): a token's reach is its client's roles.
         if (Value(form, "scope") != null)
         {
             return (null, TokenReason.InvalidScope);
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        var secret = Value(form, "client_secret");
+        var assertionType = Value(form, "client_assertion_type");
+        var assertion = Value(form, AssertionParameter);
+        var clientId = Value(form, "client_id");
+        var methods = (authorization.Length > 0 ? 1 : 0) + (secret != null ? 1 : 0) + (assertionType != null || assertion != null ? 1 : 0);
+
+        if (string.Equals(grantType, JwtBearerGrant, StringComparison.Ordinal))
+        {
+            // RFC 7523 section 3.1: client authentication is optional with this grant; the assertion
+            // names the service client (its federation mapping), so no other credential is taken.
+            if (methods > 0)
+            {
+                return (null, TokenReason.UnsupportedClientAuthentication);
+            }
+
+            return Value(form, "assertion") is { } grant ? (new TokenRequest(TokenGrant.JwtBearer, grant, clientId), null) : (null, TokenReason.MissingParameter);
+        }
+
+        // RFC 6749 section 2.3: one authentication method per request.
+        if (methods > 1)
+        {
+            return (null, TokenReason.MultipleClientAuthentication);
+        }
+
+        if (authorization.Length > 0)
+        {
+            return ReadBasic(authorization, clientId);
+        }
+
+        if (secret != null)
+        {
+            // client_secret_post (RFC 6749 section 2.3.1): client_id and client_secret in the body.
+            return clientId == null ? (null, TokenReason.MissingParameter) : (new TokenRequest(TokenGrant.ClientSecret, string.Empty, clientId, secret), null);
         }
 
         if (assertionType == null && assertion == null)
@@ -110,7 +161,46 @@ public sealed class ValidateTokenRequest(ReadOAuthForm readForm)
 
         return assertionType == null || assertion == null
             ? (null, TokenReason.MissingParameter)
-            : (new TokenRequest(assertion, Value(form, "client_id")), null);
+            : (new TokenRequest(TokenGrant.DeviceAssertion, assertion, clientId), null);
+    }
+
+    /// <summary>
+    /// client_secret_basic (RFC 6749 section 2.3.1, RFC 7617): <c>Basic base64(urlencode(id) ":"
+    /// urlencode(secret))</c>. Another scheme is not a client authentication of this endpoint; a
+    /// <c>client_id</c> in the body as well must name the same client.
+    /// </summary>
+    private static (TokenRequest? Request, TokenReason? Reason) ReadBasic(string authorization, string? bodyClientId)
+    {
+        const string Scheme = "Basic ";
+        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, TokenReason.UnsupportedClientAuthentication);
+        }
+
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(Convert.FromBase64String(authorization[Scheme.Length..].Trim()));
+        }
+        catch (Exception exception) when (exception is FormatException or System.Text.DecoderFallbackException)
+        {
+            return (null, TokenReason.MalformedAuthorization);
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == decoded.Length - 1)
+        {
+            return (null, TokenReason.MalformedAuthorization);
+        }
+
+        var clientId = Uri.UnescapeDataString(decoded[..colon].Replace('+', ' '));
+        var secret = Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' '));
+        if (bodyClientId != null && !string.Equals(bodyClientId, clientId, StringComparison.Ordinal))
+        {
+            return (null, TokenReason.ClientIdMismatch);
+        }
+
+        return (new TokenRequest(TokenGrant.ClientSecret, string.Empty, clientId, secret), null);
     }
 
     /// <summary>Adds the distinct non-empty <c>client_assertion</c> values of <paramref name="parameters"/>, up to <see cref="MaxSeenAssertions"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using M2M.Gateway.Access;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Policies;
 using M2M.Gateway.Tokens;
@@ -50,7 +51,16 @@ public sealed partial class AccessTokenValidator(
     private AcceptedIssuer? _own;
     private readonly TimeSpan _skew = options.Value.ClockSkew;
 
+    /// <summary>The reason a service client's token gets where a device's is expected.</summary>
+    public const string ServiceTokenReason = "service_token";
+
     public async ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var validation = await ValidateBearerAsync(token, cancellationToken).ConfigureAwait(false);
+        return validation.ServiceClientId == null ? validation : Invalid(ServiceTokenReason);
+    }
+
+    public async ValueTask<CredentialValidation> ValidateBearerAsync(string token, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try
@@ -154,29 +164,9 @@ public sealed partial class AccessTokenValidator(
         using var parsed = payload;
         var root = payload.RootElement;
 
-        // exp and nbf are NumericDates (RFC 7519 section 4.1.4, 4.1.5). One that is not a number of
-        // seconds within what a date holds (years 1-9999) is malformed, never an exception; the skew
-        // moves "now", not the claim, so an exp at the end of year 9999 cannot overflow.
-        var now = time.GetUtcNow();
-        switch (ReadTime(root, "exp", out var expiresAt))
+        if (CheckLifetime(root, time.GetUtcNow(), _skew, out var expiresAt) is { } outOfTime)
         {
-            case TimeClaim.Absent:
-                return Invalid("missing_exp");
-            case TimeClaim.Invalid:
-                return Invalid("malformed_token");
-        }
-
-        if (expiresAt <= now - _skew)
-        {
-            return Invalid("expired");
-        }
-
-        switch (ReadTime(root, "nbf", out var notBefore))
-        {
-            case TimeClaim.Invalid:
-                return Invalid("malformed_token");
-            case TimeClaim.Time when notBefore > now + _skew:
-                return Invalid("not_yet_valid");
+            return Invalid(outOfTime);
         }
 
         var deviceId = ClaimPath.Text(root, issuer.DeviceIdClaim);
@@ -215,7 +205,17 @@ public sealed partial class AccessTokenValidator(
                 return Invalid("missing_jti");
             }
 
-            return revocations.IsRevoked(tokenId) ? Invalid(Revoked) : CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt, tokenId) with { Claims = CelValues.Map(root) };
+            if (revocations.IsRevoked(tokenId))
+            {
+                return Invalid(Revoked);
+            }
+
+            // A service client's token (docs/tokens.md, "Service clients"): its sub is client:{id},
+            // which no device id can be; its tenant (absent: every tenant) and roles are as issued.
+            return deviceId.StartsWith(ServiceClientStore.SubjectPrefix, StringComparison.Ordinal)
+                ? CredentialValidation.ServiceToken(deviceId[ServiceClientStore.SubjectPrefix.Length..], ClaimPath.Text(root, "tenant"), ClaimPath.Strings(root, "roles"),
+                    value, issuedAt, expiresAt, tokenId) with { Claims = CelValues.Map(root) }
+                : CredentialValidation.OwnToken(deviceId, value, issuedAt, expiresAt, tokenId) with { Claims = CelValues.Map(root) };
         }
 
         // A configured tenant claim must be there (the ingress compares it with the registry's); a
@@ -228,6 +228,38 @@ public sealed partial class AccessTokenValidator(
 
         var roles = issuer.RolesClaim == null ? null : ClaimPath.Strings(root, issuer.RolesClaim);
         return CredentialValidation.ExternalToken(deviceId, tenant, roles, issuedAt, expiresAt, issuer.Issuer) with { Claims = CelValues.Map(root) };
+    }
+
+    /// <summary>
+    /// Null when the token's lifetime includes <paramref name="now"/> (<c>exp</c> required, <c>nbf</c>
+    /// optional, each with <paramref name="skew"/>); otherwise <c>missing_exp</c>, <c>malformed_token</c>,
+    /// <c>expired</c> or <c>not_yet_valid</c>. Also used for federation assertions, so every JWT the
+    /// gateway accepts is timed by the injected clock the same way.
+    /// </summary>
+    internal static string? CheckLifetime(JsonElement root, DateTimeOffset now, TimeSpan skew, out DateTimeOffset expiresAt)
+    {
+        // exp and nbf are NumericDates (RFC 7519 section 4.1.4, 4.1.5). One that is not a number of
+        // seconds within what a date holds (years 1-9999) is malformed, never an exception; the skew
+        // moves "now", not the claim, so an exp at the end of year 9999 cannot overflow.
+        switch (ReadTime(root, "exp", out expiresAt))
+        {
+            case TimeClaim.Absent:
+                return "missing_exp";
+            case TimeClaim.Invalid:
+                return "malformed_token";
+        }
+
+        if (expiresAt <= now - skew)
+        {
+            return "expired";
+        }
+
+        return ReadTime(root, "nbf", out var notBefore) switch
+        {
+            TimeClaim.Invalid => "malformed_token",
+            TimeClaim.Time when notBefore > now + skew => "not_yet_valid",
+            _ => null,
+        };
     }
 
     private enum TimeClaim

@@ -7,7 +7,8 @@ namespace M2M.Gateway.Validation;
 /// claim of exactly that name, or else a path into nested objects separated by dots, as identity
 /// providers nest them (Keycloak's <c>realm_access.roles</c>, <c>resource_access.{client}.roles</c>).
 /// The exact name wins so that claim names holding dots (URLs, <c>https://example.com/roles</c>)
-/// still work.
+/// still work, and a segment may hold dots too (<c>kubernetes.io.namespace</c> reads
+/// <c>{"kubernetes.io":{"namespace":...}}</c>).
 /// </summary>
 public static class ClaimPath
 {
@@ -25,18 +26,19 @@ public static class ClaimPath
             return true;
         }
 
-        var current = payload;
-        foreach (var segment in claim.Split('.'))
+        // A path: the first segment is the shortest prefix (up to a dot) that names a member, whose
+        // own name may hold dots (Kubernetes' "kubernetes.io" in kubernetes.io.namespace); the rest
+        // is looked up in that member the same way.
+        for (var dot = claim.IndexOf('.', StringComparison.Ordinal); dot > 0 && dot < claim.Length - 1; dot = claim.IndexOf('.', dot + 1))
         {
-            if (segment.Length == 0 || current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out current))
+            if (payload.TryGetProperty(claim[..dot], out var member) && TryFind(member, claim[(dot + 1)..], out value))
             {
-                value = default;
-                return false;
+                return true;
             }
         }
 
-        value = current;
-        return true;
+        value = default;
+        return false;
     }
 
     /// <summary>A claim that is a non-empty JSON string; a number or an object is not taken for one.</summary>

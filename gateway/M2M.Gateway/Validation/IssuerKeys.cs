@@ -29,18 +29,62 @@ public sealed class OwnIssuerKeys(SigningKeyRing ring) : IIssuerKeys
 /// whose requested refreshes run in the background (Microsoft.IdentityModel 8): the token that named
 /// the new key would be refused once. Times come from the injected clock.
 /// </summary>
-public sealed partial class RemoteIssuerKeys(TrustedIssuerOptions options, HttpClient client, TimeProvider time, ILogger logger) : IIssuerKeys, IDisposable
+public sealed partial class RemoteIssuerKeys : IIssuerKeys, IDisposable
 {
-    private readonly string _address = options.MetadataAddress ?? options.Authority.TrimEnd('/') + "/.well-known/openid-configuration";
-    private readonly HttpDocumentRetriever _retriever = new(client) { RequireHttps = options.RequireHttps };
+    private readonly string _address;
+    private readonly Func<CancellationToken, Task<OpenIdConnectConfiguration>> _fetch;
+    private readonly TimeSpan _refreshInterval;
+    private readonly TimeSpan _automaticRefreshInterval;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private OpenIdConnectConfiguration? _current;
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
 
+    /// <summary>A trusted issuer's keys, through its metadata.</summary>
+    public RemoteIssuerKeys(TrustedIssuerOptions options, HttpClient client, TimeProvider time, ILogger logger)
+        : this(Metadata(options.MetadataAddress ?? options.Authority.TrimEnd('/') + "/.well-known/openid-configuration", client, options.RequireHttps),
+              options.RefreshInterval, options.AutomaticRefreshInterval, time, logger)
+    {
+    }
+
+    /// <summary>
+    /// Keys from <paramref name="source"/>: where they come from (for the logs) and how to fetch them,
+    /// as a configuration whose <c>SigningKeys</c> hold them (<see cref="Metadata"/>, <see cref="JwkSet"/>).
+    /// </summary>
+    public RemoteIssuerKeys((string Address, Func<CancellationToken, Task<OpenIdConnectConfiguration>> Fetch) source, TimeSpan refreshInterval, TimeSpan automaticRefreshInterval, TimeProvider time, ILogger logger)
+    {
+        (_address, _fetch) = source;
+        _refreshInterval = refreshInterval;
+        _automaticRefreshInterval = automaticRefreshInterval;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A discovery document (OpenID Connect Discovery or RFC 8414) and the JWKS its <c>jwks_uri</c> names, by <see cref="OpenIdConnectConfigurationRetriever"/>.</summary>
+    public static (string, Func<CancellationToken, Task<OpenIdConnectConfiguration>>) Metadata(string address, HttpClient client, bool requireHttps)
+    {
+        var retriever = new HttpDocumentRetriever(client) { RequireHttps = requireHttps };
+        return (address, cancellationToken => OpenIdConnectConfigurationRetriever.GetAsync(address, retriever, cancellationToken));
+    }
+
+    /// <summary>A JWK Set (RFC 7517 section 5) read by <paramref name="read"/> (from a URL or a file), parsed by <see cref="JsonWebKeySet"/>.</summary>
+    public static (string, Func<CancellationToken, Task<OpenIdConnectConfiguration>>) JwkSet(string address, Func<CancellationToken, Task<string>> read) =>
+        (address, async cancellationToken =>
+        {
+            var configuration = new OpenIdConnectConfiguration();
+            foreach (var key in new JsonWebKeySet(await read(cancellationToken).ConfigureAwait(false)).GetSigningKeys())
+            {
+                configuration.SigningKeys.Add(key);
+            }
+
+            return configuration;
+        });
+
     public async ValueTask<IEnumerable<SecurityKey>> GetKeysAsync(string? keyId, CancellationToken cancellationToken)
     {
         var current = _current;
-        if (current == null || Due(options.AutomaticRefreshInterval) || (keyId != null && !Knows(current, keyId) && Due(options.RefreshInterval)))
+        if (current == null || Due(_automaticRefreshInterval) || (keyId != null && !Knows(current, keyId) && Due(_refreshInterval)))
         {
             current = await FetchAsync(keyId, cancellationToken).ConfigureAwait(false);
         }
@@ -57,7 +101,7 @@ public sealed partial class RemoteIssuerKeys(TrustedIssuerOptions options, HttpC
 
     public void Dispose() => _gate.Dispose();
 
-    private bool Due(TimeSpan interval) => time.GetUtcNow() - _lastAttempt >= interval;
+    private bool Due(TimeSpan interval) => _time.GetUtcNow() - _lastAttempt >= interval;
 
     private static bool Knows(OpenIdConnectConfiguration configuration, string keyId) =>
         configuration.SigningKeys.Any(k => string.Equals(k.KeyId, keyId, StringComparison.Ordinal));
@@ -68,15 +112,15 @@ public sealed partial class RemoteIssuerKeys(TrustedIssuerOptions options, HttpC
         try
         {
             // Another caller may have fetched while this one waited.
-            if (_current != null && (keyId == null || Knows(_current, keyId)) && !Due(options.AutomaticRefreshInterval))
+            if (_current != null && (keyId == null || Knows(_current, keyId)) && !Due(_automaticRefreshInterval))
             {
                 return _current;
             }
 
-            _lastAttempt = time.GetUtcNow();
+            _lastAttempt = _time.GetUtcNow();
             try
             {
-                _current = await OpenIdConnectConfigurationRetriever.GetAsync(_address, _retriever, cancellationToken).ConfigureAwait(false);
+                _current = await _fetch(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (_current != null && exception is not OperationCanceledException)
             {
@@ -91,6 +135,8 @@ public sealed partial class RemoteIssuerKeys(TrustedIssuerOptions options, HttpC
         }
     }
 
+    private void LogStale(Exception exception, string address) => LogStale(_logger, exception, address);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching {Address} failed; the last keys fetched stay in use")]
-    private partial void LogStale(Exception exception, string address);
+    private static partial void LogStale(ILogger logger, Exception exception, string address);
 }

@@ -5,11 +5,22 @@ using Spectre.Console;
 
 namespace M2M.Cli.Keys;
 
-/// <summary>How API keys are shown: tables for people, the gateway's JSON for scripts.</summary>
+/// <summary>How API keys and service clients (stored and described alike) are shown: tables for people, the gateway's JSON for scripts.</summary>
 public static class KeyView
 {
     /// <summary>A table with one row per key.</summary>
-    public static void WriteList(CommandContext context, JsonElement keys)
+    public static void WriteList(CommandContext context, JsonElement keys) => WriteList(context, keys, "key(s)");
+
+    /// <summary>A table with one row per service client.</summary>
+    public static void WriteClientList(CommandContext context, JsonElement clients) => WriteList(context, clients, "client(s)");
+
+    /// <summary>One key, and the key itself when the answer carries it (create, rotate).</summary>
+    public static void WriteKey(CommandContext context, JsonElement key) => WriteOne(context, key, "key", "API key");
+
+    /// <summary>One service client, and its client secret when the answer carries it (create, rotate).</summary>
+    public static void WriteClient(CommandContext context, JsonElement client) => WriteOne(context, client, "secret", "Client secret");
+
+    private static void WriteList(CommandContext context, JsonElement keys, string unit)
     {
         var table = new Table().AddColumns("ID", "NAME", "ROLES", "TENANT", "STATE", "EXPIRES", "LAST USED");
         foreach (var key in keys.EnumerateArray())
@@ -19,11 +30,11 @@ public static class KeyView
 
         var console = context.Console;
         console.Write(table);
-        console.WriteLine($"{keys.GetArrayLength()} key(s)");
+        console.WriteLine($"{keys.GetArrayLength()} {unit}");
     }
 
-    /// <summary>One key as a two-column table, and the key itself when the answer carries it (create, rotate).</summary>
-    public static void WriteKey(CommandContext context, JsonElement key)
+    /// <summary>One key or client as a two-column table, and its secret (<paramref name="secretMember"/>) when the answer carries it.</summary>
+    private static void WriteOne(CommandContext context, JsonElement key, string secretMember, string secretName)
     {
         var table = new Table().AddColumns("FIELD", "VALUE").HideHeaders();
         table.AddRow(Cells("id", Text(key, "id")));
@@ -33,16 +44,21 @@ public static class KeyView
         table.AddRow(Cells("state", Text(key, "state")));
         table.AddRow(Cells("created", Time(key, "createdAt")));
         table.AddRow(Cells("secret since", Time(key, "secretSince")));
+        if (key.TryGetProperty("generation", out var generation))
+        {
+            table.AddRow(Cells("generation", generation.ToString()));
+        }
+
         table.AddRow(Cells("expires", Time(key, "expiresAt", "never")));
         table.AddRow(Cells("revoked", Time(key, "revokedAt", "no")));
         table.AddRow(Cells("last used", Time(key, "lastUsedAt", "never")));
         var console = context.Console;
         console.Write(table);
-        if (key.TryGetProperty("key", out var secret))
+        if (key.TryGetProperty(secretMember, out var secret))
         {
-            // The key is returned by create and rotate only; the gateway keeps only its hash.
+            // The secret is returned by create and rotate only; the gateway keeps only its hash.
             console.WriteLine();
-            console.WriteLine("API key, shown only this once (the gateway keeps only its hash); store it now:");
+            console.WriteLine($"{secretName}, shown only this once (the gateway keeps only its hash); store it now:");
             console.WriteLine();
             console.WriteLine("    " + secret.GetString());
             console.WriteLine();

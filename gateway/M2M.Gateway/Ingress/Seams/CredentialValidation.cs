@@ -68,6 +68,13 @@ public sealed record CredentialValidation(
     /// </summary>
     public IReadOnlyDictionary<string, object?>? Claims { get; init; }
 
+    /// <summary>
+    /// For a token the gateway issued to a service client (docs/tokens.md, "Service clients"): the
+    /// client's id; <see cref="DeviceId"/> is then null, <see cref="Tenant"/> and <see cref="Roles"/>
+    /// are the token's. Such a token is refused wherever a device's is expected (MQTT).
+    /// </summary>
+    public string? ServiceClientId { get; init; }
+
     /// <summary>True when <see cref="Status"/> is <see cref="CredentialStatus.Valid"/>.</summary>
     public bool Succeeded => Status == CredentialStatus.Valid;
 
@@ -78,6 +85,10 @@ public sealed record CredentialValidation(
     /// <summary>A valid access token of the gateway's own issuer, bound to the credential generation it names.</summary>
     public static CredentialValidation OwnToken(string deviceId, long credentialGeneration, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string tokenId) =>
         new(CredentialStatus.Valid, "ok", deviceId, null, null, expiresAt, credentialGeneration, issuedAt, TokenId: tokenId);
+
+    /// <summary>A valid access token the gateway issued to a service client, bound to the generation of its secret.</summary>
+    public static CredentialValidation ServiceToken(string clientId, string? tenant, IReadOnlyList<string> roles, long generation, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string tokenId) =>
+        new(CredentialStatus.Valid, "ok", null, tenant, roles, expiresAt, generation, issuedAt, TokenId: tokenId) { ServiceClientId = clientId };
 
     /// <summary>A valid access token of a trusted external issuer, bound by its <c>iat</c>.</summary>
     public static CredentialValidation ExternalToken(string deviceId, string? tenant, IReadOnlyList<string>? roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt, string issuer) =>

@@ -8,8 +8,14 @@ namespace M2M.Gateway.Ingress.Seams;
 /// </summary>
 public interface IAccessTokenValidator
 {
-    /// <summary>Validates <paramref name="token"/>; never throws for a bad token.</summary>
+    /// <summary>Validates <paramref name="token"/> as a device's; never throws for a bad token. A service client's token is refused (<c>service_token</c>).</summary>
     ValueTask<CredentialValidation> ValidateAccessTokenAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Validates <paramref name="token"/> as a bearer credential of the gateway's HTTP APIs: a device's
+    /// token, or a service client's (<see cref="CredentialValidation.ServiceClientId"/>).
+    /// </summary>
+    ValueTask<CredentialValidation> ValidateBearerAsync(string token, CancellationToken cancellationToken) => ValidateAccessTokenAsync(token, cancellationToken);
 
     /// <summary>
     /// The <c>aud</c> an in-band renewal assertion may name for a session opened with a token of the

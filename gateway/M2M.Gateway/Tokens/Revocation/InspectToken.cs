@@ -1,3 +1,4 @@
+using M2M.Gateway.Access;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Validation;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -37,7 +38,7 @@ public sealed class InspectToken(IAccessTokenValidator validator)
 {
     public async Task<TokenInspection> RunAsync(string token, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateBearerAsync(token, cancellationToken).ConfigureAwait(false);
         if (!validation.Succeeded || validation.CredentialGeneration is not { } generation || validation.TokenId is not { } tokenId)
         {
             return new TokenInspection(validation, null);
@@ -45,11 +46,13 @@ public sealed class InspectToken(IAccessTokenValidator validator)
 
         var jwt = new JsonWebToken(token);
         var tenant = jwt.TryGetPayloadValue<string>("tenant", out var t) ? t : string.Empty;
-        var clientId = jwt.TryGetPayloadValue<string>("client_id", out var c) ? c : validation.DeviceId!;
+        // A service client's token names client:{id} (docs/tokens.md, "Service clients"), never a device.
+        var subject = validation.ServiceClientId is { } service ? ServiceClientStore.SubjectPrefix + service : validation.DeviceId!;
+        var clientId = jwt.TryGetPayloadValue<string>("client_id", out var c) ? c : subject;
         var roles = jwt.Claims.Where(claim => claim.Type == "roles").Select(claim => claim.Value).ToList();
         DateTimeOffset? notBefore = jwt.TryGetPayloadValue<long>("nbf", out var nbf) ? DateTimeOffset.FromUnixTimeSeconds(nbf) : null;
         return new TokenInspection(validation, new IssuedTokenClaims(
-            tokenId, validation.DeviceId!, clientId, jwt.Issuer, [.. jwt.Audiences], tenant, roles, generation,
+            tokenId, subject, clientId, jwt.Issuer, [.. jwt.Audiences], tenant, roles, generation,
             validation.IssuedAt!.Value, notBefore, validation.ExpiresAt));
     }
 }

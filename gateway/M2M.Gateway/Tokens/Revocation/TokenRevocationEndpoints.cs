@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
+using M2M.Gateway.Access;
 using M2M.Gateway.Audit;
 using M2M.Gateway.Hosting;
-using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Validation;
@@ -39,8 +39,8 @@ internal sealed partial class IntrospectionJson : JsonSerializerContext;
 /// each parameter once, <c>token</c>), <see cref="AuthenticateTokenCaller"/> (admin principal or the
 /// device itself), <see cref="InspectToken"/>, RevokeToken (<see cref="RevokedTokens"/>).</item>
 /// <item><c>POST /oauth2/introspect</c>: ReadTokenParameters, <see cref="AuthenticateTokenCaller"/>
-/// (admin principal only), <see cref="InspectToken"/>, <see cref="BindCredential"/> (the device's
-/// current registration, as at CONNECT), DescribeToken.</item>
+/// (admin principal only), <see cref="InspectToken"/>, <see cref="BindAccessToken"/> (the device's
+/// current registration, as at CONNECT, or the service client's current state), DescribeToken.</item>
 /// </list>
 /// Each outcome is counted by its reason (<c>m2m_token_revocations_total</c>,
 /// <c>m2m_token_introspections_total</c>); revocations and refusals go to the audit log, never the token.
@@ -142,7 +142,7 @@ public static partial class TokenRevocationEndpoints
         ReadOAuthForm readForm,
         AuthenticateTokenCaller authenticate,
         InspectToken inspect,
-        IDeviceDirectory directory,
+        BindAccessToken bind,
         GatewayMetrics metrics,
         IAuditLog audit)
     {
@@ -167,14 +167,14 @@ public static partial class TokenRevocationEndpoints
         // another tenant's token to a tenant-scoped principal (it must not learn that it exists).
         if (inspection.Claims is { } claims && caller!.Principal!.Sees(claims.Tenant))
         {
-            var (device, unbound) = await BindCredential.ToCurrentAsync(directory, inspection.Validation, cancellationToken).ConfigureAwait(false);
-            if (unbound == BindCredential.RegistryUnavailable)
+            var bound = await bind.RunAsync(inspection.Validation, cancellationToken).ConfigureAwait(false);
+            if (bound.Reason == BindCredential.RegistryUnavailable)
             {
                 await RefuseAsync(http, "token.introspect", TokenReason.RegistryUnavailable, caller, metrics.TokenIntrospection, audit).ConfigureAwait(false);
                 return;
             }
 
-            if (device != null)
+            if (bound.Principal != null)
             {
                 answer = Describe(claims);
             }
@@ -197,7 +197,7 @@ public static partial class TokenRevocationEndpoints
         claims.IssuedAt.ToUnixTimeSeconds(),
         claims.NotBefore?.ToUnixTimeSeconds(),
         claims.ExpiresAt.ToUnixTimeSeconds(),
-        claims.Tenant,
+        claims.Tenant.Length == 0 ? null : claims.Tenant,
         claims.Roles,
         claims.Generation);
 
