@@ -142,7 +142,7 @@ public class BadTokenRequestsAreRefusedTests(BadInputGateway fixture) : IClassFi
         // Federation assertions (RFC 7523 sections 2.1 and 3.1; the real provider's in ServicesExchangeAJwtOfATrustedFederationSourceTests).
         ["jwt-bearer without assertion"] = (HttpStatusCode.BadRequest, "invalid_request", "missing_parameter", f => f.PostAsync(("grant_type", JwtBearer))),
         ["jwt-bearer with a client secret"] = (HttpStatusCode.Unauthorized, "invalid_client", "unsupported_client_authentication", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", f.Sign(f.Claims())), ("client_id", BadInputGateway.ClientId), ("client_secret", f.ClientSecret))),
-        ["jwt-bearer not a JWT"] = (HttpStatusCode.BadRequest, "invalid_grant", "assertion_malformed", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", "not-a-jwt"))),
+        ["jwt-bearer not a JWT"] = (HttpStatusCode.BadRequest, "invalid_grant", "assertion_malformed_token", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", "not-a-jwt"))),
         ["jwt-bearer of no federation source"] = (HttpStatusCode.BadRequest, "invalid_grant", "assertion_unknown_issuer", f => f.PostAsync(("grant_type", JwtBearer), ("assertion", f.Sign(f.Claims())))),
         ["oversized body"] = (HttpStatusCode.RequestEntityTooLarge, "invalid_request", "body_too_large", f => f.PostRawAsync(Pad(Form(f, f.Sign(f.Claims()))), FormType)),
         ["oversized chunked body"] = (HttpStatusCode.RequestEntityTooLarge, "invalid_request", "body_too_large", f => f.PostRawAsync(Pad(Form(f, f.Sign(f.Claims()))), FormType, chunked: true)),

@@ -21,28 +21,28 @@ internal static class AdminClientEndpoints
     public static void Map(RouteGroupBuilder clients)
     {
         clients.MapPost("/", CreateAsync)
-            .Produces<ClientResponse>(StatusCodes.Status201Created)
+            .Produces<KeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAccess(AccessAction.ManageKeys, "clients.create")
             .WithName(CreateClientName).WithSummary("Creates a service client with an id, roles, an optional tenant and expiry; returns its client secret, once.");
         clients.MapGet("/", ListAsync)
-            .Produces<IReadOnlyList<ClientResponse>>()
+            .Produces<IReadOnlyList<KeyResponse>>()
             .RequireAccess(AccessAction.ReadKeys, "clients.list")
             .WithName("ListClients").WithSummary("Lists the service clients (revoked and expired ones included), oldest first, without secrets.");
         clients.MapGet("/{id}", ShowAsync)
-            .Produces<ClientResponse>()
+            .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAccess(AccessAction.ReadKeys, "clients.show")
             .WithName("ShowClient").WithSummary("Shows one service client, without its secret.");
         clients.MapPost("/{id}/rotate", RotateAsync)
-            .Produces<ClientResponse>()
+            .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAccess(AccessAction.ManageKeys, "clients.rotate")
             .WithName("RotateClientSecret").WithSummary("Replaces the client secret (the old one, and every token issued before, stop working at once); returns the new one, once.");
         clients.MapPost("/{id}/revoke", RevokeAsync)
-            .Produces<ClientResponse>()
+            .Produces<KeyResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAccess(AccessAction.ManageKeys, "clients.revoke")
@@ -79,7 +79,7 @@ internal static class AdminClientEndpoints
         }
 
         AdminCredentials.Audit(audit, context, "client.create", created.Key.Id, tenant, "ok");
-        return Results.Created($"/admin/v1/clients/{created.Key.Id}", ClientResponse.From(created.Key, time.GetUtcNow(), created.Secret));
+        return Results.Created($"/admin/v1/clients/{created.Key.Id}", KeyResponse.FromClient(created.Key, time.GetUtcNow(), created.Secret));
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ServiceClientStore store, TimeProvider time, IAuditLog audit)
@@ -88,27 +88,27 @@ internal static class AdminClientEndpoints
         var clients = await store.ListAsync(principal.Tenant, context.RequestAborted).ConfigureAwait(false);
         AdminCredentials.Audit(audit, context, "client.list", null, principal.Tenant, "ok");
         var now = time.GetUtcNow();
-        return Results.Ok(clients.Select(c => ClientResponse.From(c, now)).ToList());
+        return Results.Ok(clients.Select(c => KeyResponse.FromClient(c, now)).ToList());
     }
 
     private static async Task<IResult> ShowAsync(string id, HttpContext context, ServiceClientStore store, AccessPolicy policy, TimeProvider time, IAuditLog audit)
     {
         var client = await AdminCredentials.FindAsync(store, id, AccessAction.ReadKeys, context, policy).ConfigureAwait(false);
         AdminCredentials.Audit(audit, context, "client.show", id, client?.Tenant, client == null ? Kind.NotFound : "ok");
-        return client == null ? AdminCredentials.NotFound(Kind, id) : Results.Ok(ClientResponse.From(client, time.GetUtcNow()));
+        return client == null ? AdminCredentials.NotFound(Kind, id) : Results.Ok(KeyResponse.FromClient(client, time.GetUtcNow()));
     }
 
     private static async Task<IResult> RotateAsync(string id, HttpContext context, ServiceClientStore store, AccessPolicy policy, TimeProvider time, IAuditLog audit)
     {
         var client = await AdminCredentials.FindAsync(store, id, AccessAction.ManageKeys, context, policy).ConfigureAwait(false);
         var (change, rotated) = client == null ? (KeyChange.NotFound, null) : await store.RotateAsync(id, context.RequestAborted).ConfigureAwait(false);
-        return AdminCredentials.Answer(Kind, "rotate", id, client, change, context, audit, () => ClientResponse.From(rotated!.Key, time.GetUtcNow(), rotated.Secret));
+        return AdminCredentials.Answer(Kind, "rotate", id, client, change, context, audit, () => KeyResponse.FromClient(rotated!.Key, time.GetUtcNow(), rotated.Secret));
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext context, ServiceClientStore store, AccessPolicy policy, TimeProvider time, IAuditLog audit)
     {
         var client = await AdminCredentials.FindAsync(store, id, AccessAction.ManageKeys, context, policy).ConfigureAwait(false);
         var change = client == null ? KeyChange.NotFound : await store.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false);
-        return await AdminCredentials.AnswerWithRecordAsync(Kind, "revoke", id, client, change, context, store, audit, changed => ClientResponse.From(changed, time.GetUtcNow())).ConfigureAwait(false);
+        return await AdminCredentials.AnswerWithRecordAsync(Kind, "revoke", id, client, change, context, store, audit, changed => KeyResponse.FromClient(changed, time.GetUtcNow())).ConfigureAwait(false);
     }
 }

@@ -62,17 +62,7 @@ public sealed partial class AccessTokenValidator(
 
     public async ValueTask<CredentialValidation> ValidateBearerAsync(string token, CancellationToken cancellationToken)
     {
-        JsonWebToken jwt;
-        try
-        {
-            if (token.Length > MaxTokenLength || token.Split('.').Length != 3)
-            {
-                return Invalid("malformed_token");
-            }
-
-            jwt = new JsonWebToken(token);
-        }
-        catch (ArgumentException)
+        if (Read(token) is not { } jwt)
         {
             return Invalid("malformed_token");
         }
@@ -102,27 +92,52 @@ public sealed partial class AccessTokenValidator(
             return CredentialValidation.Unavailable("issuer_unavailable");
         }
 
-        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidIssuer = issuer.Issuer,
-            ValidAudiences = issuer.Audiences,
-            // An audience that is the device id can only be judged once the device id is read (CheckClaims).
-            ValidateAudience = !issuer.DeviceIdAudience,
-            ValidAlgorithms = issuer.Algorithms,
-            ValidTypes = issuer.TokenType == null ? null : [issuer.TokenType],
-            IssuerSigningKeys = keys,
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            // Checked below against the injected clock, which the tests control.
-            ValidateLifetime = false,
-        }).ConfigureAwait(false);
+        var parameters = Parameters(jwt, issuer.Issuer, issuer.Audiences, issuer.Algorithms, keys);
+
+        // An audience that is the device id can only be judged once the device id is read (CheckClaims).
+        parameters.ValidateAudience = !issuer.DeviceIdAudience;
+        parameters.ValidTypes = issuer.TokenType == null ? null : [issuer.TokenType];
+        var result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
             return Invalid(Reason(result.Exception));
         }
 
         return CheckClaims(jwt, issuer);
+    }
+
+    /// <summary>
+    /// What Microsoft.IdentityModel checks of a token of <paramref name="issuer"/> (also of a federation
+    /// assertion): signature under one of <paramref name="keys"/> (any, when the token names no kid),
+    /// an allowed algorithm, the issuer, one of the audiences, an <c>exp</c>. The lifetime is judged
+    /// by <see cref="CheckLifetime"/> against the injected clock, which the tests control.
+    /// </summary>
+    internal static TokenValidationParameters Parameters(JsonWebToken jwt, string issuer, IEnumerable<string> audiences, IEnumerable<string> algorithms, IEnumerable<SecurityKey> keys) => new()
+    {
+        ValidIssuer = issuer,
+        ValidAudiences = audiences,
+        ValidAlgorithms = algorithms,
+        IssuerSigningKeys = keys,
+        TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = false,
+    };
+
+    /// <summary>
+    /// A JWS compact serialization of at most 16 KiB with three parts, parsed by Microsoft.IdentityModel;
+    /// null when it is not one. Also used for federation assertions.
+    /// </summary>
+    internal static JsonWebToken? Read(string token)
+    {
+        try
+        {
+            return token.Length > MaxTokenLength || token.Split('.').Length != 3 ? null : new JsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     public ValueTask<string?> RenewalAudienceAsync(string issuer, CancellationToken cancellationToken) =>
@@ -293,8 +308,8 @@ public sealed partial class AccessTokenValidator(
 
     private static CredentialValidation Invalid(string reason) => CredentialValidation.Invalid(reason);
 
-    /// <summary>Stable labels for Microsoft.IdentityModel's refusals.</summary>
-    private static string Reason(Exception? exception) => exception switch
+    /// <summary>Stable labels for Microsoft.IdentityModel's refusals (of access tokens and federation assertions alike).</summary>
+    internal static string Reason(Exception? exception) => exception switch
     {
         SecurityTokenSignatureKeyNotFoundException => "unknown_key",
         SecurityTokenInvalidSignatureException => "bad_signature",

@@ -31,9 +31,6 @@ public sealed partial class ValidateFederatedAssertion : IDisposable
     /// <summary>The named HttpClient that fetches the sources' keys.</summary>
     public const string HttpClientName = "m2m-federation";
 
-    // Bounds the parse: far above a real service-account or OIDC token.
-    private const int MaxAssertionLength = 16 * 1024;
-
     private readonly Dictionary<string, (FederationSourceOptions Options, RemoteIssuerKeys Keys)> _sources = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeProvider _time;
@@ -64,19 +61,9 @@ public sealed partial class ValidateFederatedAssertion : IDisposable
     /// <summary>The grant, or the reason the assertion is refused.</summary>
     public async Task<(FederatedGrant? Grant, TokenReason? Reason)> RunAsync(string assertion, CancellationToken cancellationToken)
     {
-        JsonWebToken jwt;
-        try
+        if (AccessTokenValidator.Read(assertion) is not { } jwt)
         {
-            if (assertion.Length > MaxAssertionLength || assertion.Split('.').Length != 3)
-            {
-                return Refused("malformed");
-            }
-
-            jwt = new JsonWebToken(assertion);
-        }
-        catch (ArgumentException)
-        {
-            return Refused("malformed");
+            return Refused("malformed_token");
         }
 
         if (string.IsNullOrEmpty(jwt.Issuer) || !_sources.TryGetValue(jwt.Issuer, out var source))
@@ -102,21 +89,11 @@ public sealed partial class ValidateFederatedAssertion : IDisposable
             return (null, TokenReason.FederationUnavailable);
         }
 
-        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidIssuer = source.Options.Issuer,
-            ValidAudiences = source.Options.AcceptedAudiences,
-            ValidAlgorithms = source.Options.Algorithms,
-            IssuerSigningKeys = keys,
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            // Checked below against the injected clock, which the tests control.
-            ValidateLifetime = false,
-        }).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(jwt, AccessTokenValidator.Parameters(jwt, source.Options.Issuer, source.Options.AcceptedAudiences, source.Options.Algorithms, keys))
+            .ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return Refused(Reason(result.Exception));
+            return Refused(AccessTokenValidator.Reason(result.Exception));
         }
 
         using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.EncodedPayload));
@@ -170,19 +147,6 @@ public sealed partial class ValidateFederatedAssertion : IDisposable
         var url = source.JwksUrl!;
         return RemoteIssuerKeys.JwkSet(url, cancellationToken => retriever.GetDocumentAsync(url, cancellationToken));
     }
-
-    /// <summary>Stable labels for Microsoft.IdentityModel's refusals.</summary>
-    private static string Reason(Exception? exception) => exception switch
-    {
-        SecurityTokenNoExpirationException => "missing_exp",
-        SecurityTokenSignatureKeyNotFoundException => "unknown_key",
-        SecurityTokenInvalidSignatureException => "bad_signature",
-        SecurityTokenInvalidAlgorithmException => "unsupported_alg",
-        SecurityTokenInvalidAudienceException => "wrong_audience",
-        SecurityTokenInvalidIssuerException => "wrong_issuer",
-        SecurityTokenMalformedException => "malformed",
-        _ => "invalid",
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keys of the federation source {Source} cannot be fetched")]
     private partial void LogKeysUnavailable(Exception exception, string source);
