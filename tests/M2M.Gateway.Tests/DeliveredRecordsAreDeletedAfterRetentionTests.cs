@@ -73,26 +73,45 @@ public sealed class DeliveredRecordsAreDeletedAfterRetentionTests
     private static Task<InProcessGateway> StartAsync(RetentionClock time) => InProcessGateway.StartAsync(TestWorld.Create(("sensor-1", "acme")), time,
         "--Gateway:Journal:Retention", Retention.ToString(), "--Gateway:Journal:RetentionInterval", RetentionInterval.ToString());
 
-    /// <summary>Moves the clock by <paramref name="advance"/> and waits until the retention run it started is over.</summary>
+    /// <summary>
+    /// Once the retention loop waits on the clock (a run an earlier advance started may still be
+    /// going: its count of waits would then change without this advance starting a run), moves the
+    /// clock by <paramref name="advance"/> and waits until the retention run it started is over.
+    /// </summary>
     private static async Task RunRetentionAsync(RetentionClock time, TimeSpan advance)
     {
-        var armed = await Eventually.ValueAsync(() => time.Armed, n => n > 0, "the retention loop to wait on the clock");
+        await Eventually.TrueAsync(() => time.Waiting, "the retention loop to wait on the clock");
+        var armed = time.Armed;
         time.Advance(advance);
         await Eventually.TrueAsync(() => time.Armed > armed, "the retention run to finish and wait again");
     }
 
-    /// <summary>A fake clock that counts the waits of one length armed on it (the retention loop's).</summary>
+    /// <summary>
+    /// A fake clock that counts the waits of one length armed on it (the retention loop's) and knows
+    /// whether the last one is still pending.
+    /// </summary>
     private sealed class RetentionClock(TimeSpan watched) : FakeTimeProvider(TestClock.Start)
     {
         private int _armed;
+        private int _waiting;
 
         public int Armed => Volatile.Read(ref _armed);
+
+        /// <summary>True while the last wait armed has not fired: the loop is between runs.</summary>
+        public bool Waiting => Volatile.Read(ref _waiting) == 1;
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             if (dueTime == watched)
             {
+                Volatile.Write(ref _waiting, 1);
                 Interlocked.Increment(ref _armed);
+                var fire = callback;
+                callback = s =>
+                {
+                    Volatile.Write(ref _waiting, 0);
+                    fire(s);
+                };
             }
 
             return base.CreateTimer(callback, state, dueTime, period);
