@@ -25,7 +25,7 @@ builder.Services.AddConsumerApi(builder.Configuration);
 builder.Services.AddTokenService(builder.Configuration);
 builder.Services.AddGatewayHttps(builder.Configuration);
 builder.Services.AddMqttIngress(builder.Configuration);
-builder.Services.AddOperatorConsole();
+builder.Services.AddOperatorConsole(builder.Configuration);
 builder.Services.AddDeviceCommands(builder.Configuration);
 builder.Services.AddSecretRotation(builder.Configuration);
 

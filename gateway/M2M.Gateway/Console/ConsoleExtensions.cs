@@ -21,8 +21,8 @@ public static class ConsoleExtensions
     /// <summary>The path every console page is under.</summary>
     public const string BasePath = "/console";
 
-    /// <summary>Adds the pages, the cookie session, the authorization policies and antiforgery.</summary>
-    public static IServiceCollection AddOperatorConsole(this IServiceCollection services)
+    /// <summary>Adds the pages, the cookie session (and the OpenID Connect sign-in when <c>Gateway:Console:Oidc</c> names a provider), the authorization policies and antiforgery.</summary>
+    public static IServiceCollection AddOperatorConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceActivity>();
@@ -36,13 +36,28 @@ public static class ConsoleExtensions
             options.RootDirectory = "/Console";
             options.Conventions.AuthorizeFolder("/", ConsolePolicies.SignedIn);
             options.Conventions.AllowAnonymousToPage("/SignIn/SignIn");
+            options.Conventions.AllowAnonymousToPage("/SignIn/SignedIn");
         });
         // The session cookie and the antiforgery tokens are protected with keys held in memory only:
         // nothing of them is written to disk (ASP.NET Core would otherwise keep them unencrypted in the
         // user's profile), and a restart of the gateway ends every console session.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddAuthentication()
+        var authentication = services.AddAuthentication()
             .AddCookie(ConsoleSession.Scheme, ConsoleSession.Configure);
+        var oidc = configuration.GetSection(ConsoleOidcOptions.Section).Get<ConsoleOidcOptions>() ?? new ConsoleOidcOptions();
+        oidc.Validate();
+        services.AddSingleton(oidc);
+        if (oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(ConsoleOidc.Scheme, options => ConsoleOidc.Configure(options, oidc));
+            services.AddOptions<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>(ConsoleOidc.Scheme)
+                .Configure<IAuditLog>((options, audit) =>
+                {
+                    options.Events.OnTokenValidated = context => ConsoleOidc.TokenValidatedAsync(context, oidc, audit);
+                    options.Events.OnRemoteFailure = ConsoleOidc.RemoteFailureAsync;
+                });
+        }
+
         services.AddSingleton<ConsoleKeys>();
         services.AddSingleton<ConsoleAccess>();
         services.AddSingleton<ConsoleSession.Validator>();

@@ -8,11 +8,13 @@ namespace M2M.Gateway.OperatorConsole;
 /// pointer to HTTPS rather than sending a session cookie or an admin key in clear. The headers keep
 /// the pages out of frames and caches and limit scripts to the console's own (CSP, W3C CSP Level 3).
 /// </summary>
-internal sealed class ConsoleTransport(RequestDelegate next)
+internal sealed class ConsoleTransport(RequestDelegate next, SignIn.ConsoleOidcOptions oidc)
 {
-    private const string ContentSecurityPolicy =
+    // form-action also governs where a form's answer redirects (CSP Level 3 section 6.4.1): the
+    // OpenID Connect sign-in form is answered with a redirect to the provider, whose origin is allowed.
+    private readonly string _contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        + $"form-action 'self'{(oidc.Enabled ? " " + new Uri(oidc.Authority!).GetLeftPart(UriPartial.Authority) : string.Empty)}; frame-ancestors 'none'; base-uri 'none'";
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -24,7 +26,7 @@ internal sealed class ConsoleTransport(RequestDelegate next)
         }
 
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = _contentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";

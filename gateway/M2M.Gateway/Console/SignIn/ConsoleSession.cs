@@ -71,6 +71,14 @@ public static class ConsoleSession
         public async Task ValidateAsync(CookieValidatePrincipalContext context)
         {
             var keyId = context.Principal?.FindFirstValue(KeyIdClaim);
+
+            // A person signed in through the provider has no key here: the session lasts its 8 hours
+            // (docs/console.md, "Signing in with OpenID Connect").
+            if (keyId != null && ConsoleOidc.IsPerson(keyId))
+            {
+                return;
+            }
+
             var now = keyId == null ? null : await keys.FindActiveAsync(keyId, context.HttpContext.RequestAborted).ConfigureAwait(false);
             var before = now == null ? null : Access(context.Principal!);
             if (now == null || before == null || now.Tenant != before.Tenant || !now.Roles.Order(StringComparer.Ordinal).SequenceEqual(before.Roles.Order(StringComparer.Ordinal)))
