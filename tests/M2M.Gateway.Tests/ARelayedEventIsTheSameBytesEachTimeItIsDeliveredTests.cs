@@ -73,7 +73,7 @@ public sealed class ARelayedEventIsTheSameBytesEachTimeItIsDeliveredTests : IDis
 
         await journal.PruneAsync(0, CancellationToken.None);
 
-        Assert.Equal(new SignedBatch(BatchSize + 1, 2 * BatchSize, journal.FindSignedBatch(0)!.Value.Signature), journal.FindSignedBatch(0));
+        Assert.Equal(new SignedBatch(BatchSize + 1, 2 * BatchSize, journal.Ledger.Find(0)!.Value.Signature), journal.Ledger.Find(0));
     }
 
     private string JournalPath => Path.Combine(_folder, "journal.db");

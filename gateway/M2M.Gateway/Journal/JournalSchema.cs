@@ -34,9 +34,13 @@ internal static class JournalSchema
         // 2: the replay window of docs/protocol.md section 8 (ReplayWindow.ToBytes) beside the mark.
         "ALTER TABLE marks ADD COLUMN recent BLOB;",
 
-        // 3: the relay's batch ledger (TelemetryJournal.KeepSignedBatch): each batch's positions and
-        // JWS as first built, so a batch built again after a restart is the same bytes.
+        // 3: the relay's batch ledger: each batch's positions and JWS as first built, so a batch
+        // built again after a restart is the same bytes (moved out by step 4).
         "CREATE TABLE relay_batches (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, signature TEXT NOT NULL);",
+
+        // 4: the ledger moved to its own file (BatchLedger, journal-batches.db): its writes waited for
+        // journal.db's write lock behind the writer's commits, and the relay fell behind its ingest.
+        "DROP TABLE relay_batches;",
     ];
 
     /// <summary>The version this gateway writes.</summary>

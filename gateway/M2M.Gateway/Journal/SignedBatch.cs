@@ -1,7 +1,7 @@
 namespace M2M.Gateway.Journal;
 
 /// <summary>
-/// A relay batch as the ledger keeps it (<see cref="TelemetryJournal.KeepSignedBatch"/>): the
+/// A relay batch as the ledger keeps it (<see cref="BatchLedger"/>): the
 /// positions it covers and the JWS it was signed with when first built.
 /// </summary>
 /// <param name="First">Its first record's position.</param>

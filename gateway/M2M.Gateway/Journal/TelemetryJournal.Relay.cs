@@ -136,50 +136,6 @@ public sealed partial class TelemetryJournal
         return records;
     }
 
-    /// <summary>
-    /// The batch of the ledger that holds position <paramref name="after"/> + 1, or else the first
-    /// one after it; null when there is none. Batches of the ledger never overlap.
-    /// </summary>
-    public SignedBatch? FindSignedBatch(long after)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT first, last, signature FROM (SELECT * FROM relay_batches WHERE first <= $next ORDER BY first DESC LIMIT 1) WHERE last >= $next
-            UNION ALL
-            SELECT first, last, signature FROM (SELECT * FROM relay_batches WHERE first > $next ORDER BY first LIMIT 1)
-            """;
-        command.Parameters.AddWithValue("$next", after + 1);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new SignedBatch(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
-    }
-
-    /// <summary>
-    /// Enters a batch into the ledger before any sink delivers it, in one transaction committed with
-    /// <c>synchronous = NORMAL</c>: it survives the gateway process being killed, the case the
-    /// ledger is for, without one more fsync per batch; after a power loss the last entries may be
-    /// gone, and their records are then signed again, in other batches, when they are delivered
-    /// again (https://sqlite.org/pragma.html#pragma_synchronous).
-    /// </summary>
-    public void KeepSignedBatch(SignedBatch batch)
-    {
-        using var connection = Open();
-        Execute(connection, "PRAGMA synchronous = NORMAL;");
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        // A batch signed anew over the end of one whose start retention deleted replaces it.
-        command.CommandText = """
-            DELETE FROM relay_batches WHERE first = (SELECT first FROM relay_batches WHERE first < $first ORDER BY first DESC LIMIT 1) AND last >= $first;
-            INSERT OR REPLACE INTO relay_batches (first, last, signature) VALUES ($first, $last, $signature);
-            """;
-        command.Parameters.AddWithValue("$first", batch.First);
-        command.Parameters.AddWithValue("$last", batch.Last);
-        command.Parameters.AddWithValue("$signature", batch.Signature);
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
-
     /// <summary>Persists a sink's position: every record up to it was delivered or dead-lettered.</summary>
     public void SetSinkPosition(string sink, long position) => _ = Execute(
         "INSERT INTO sink_positions (sink, position) VALUES ($sink, $position) ON CONFLICT (sink) DO UPDATE SET position = excluded.position",
@@ -331,8 +287,8 @@ public sealed partial class TelemetryJournal
     }
 
     /// <summary>
-    /// Drops the ledger's batches every enabled sink has passed by its saved position (a sink
-    /// resumes from that one after a crash; the live one may be ahead of it).
+    /// Drops the <see cref="Ledger"/>'s batches every enabled sink has passed by its saved position
+    /// (a sink resumes from that one after a crash; the live one may be ahead of it).
     /// </summary>
     private void PruneSignedBatches(SqliteConnection connection, SinkProgress[] sinks)
     {
@@ -348,10 +304,7 @@ public sealed partial class TelemetryJournal
         }
 
         var passed = sinks.Length == 0 ? LastPosition : sinks.Min(s => saved.GetValueOrDefault(s.Sink));
-        using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM relay_batches WHERE last <= $passed";
-        delete.Parameters.AddWithValue("$passed", passed);
-        delete.ExecuteNonQuery();
+        Ledger.Prune(passed);
     }
 
     // A yield to the writer, not a time of the journal's: real time, whatever clock the gateway runs

@@ -64,6 +64,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        Ledger = new BatchLedger(BatchLedger.PathFor(path));
         using (var connection = Open())
         {
             JournalSchema.Migrate(connection, path);
@@ -80,6 +81,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "m2m-journal-writer" };
         _writer.Start();
     }
+
+    /// <summary>The relay's batch ledger, beside this journal.</summary>
+    public BatchLedger Ledger { get; }
 
     /// <summary>The position of the newest record.</summary>
     public long LastPosition => Interlocked.Read(ref _lastPosition);
@@ -120,6 +124,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.Run(_writer.Join).ConfigureAwait(false);
         _stopping.Dispose();
+        Ledger.Dispose();
         SqliteConnection.ClearAllPools();
     }
 

@@ -73,7 +73,7 @@ public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder bui
     /// </summary>
     private RelayBatch? Rebuild(long after, ref long nextFirst)
     {
-        if (journal.FindSignedBatch(after) is not { } signed)
+        if (journal.Ledger.Find(after) is not { } signed)
         {
             return null;
         }
@@ -113,7 +113,7 @@ public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder bui
 
         var batch = builder.Build(_records);
         _records.Clear();
-        journal.KeepSignedBatch(new SignedBatch(batch.First, batch.Last, batch.Signature));
+        journal.Ledger.Keep(new SignedBatch(batch.First, batch.Last, batch.Signature));
         return batch;
     }
 
