@@ -11,7 +11,7 @@ namespace M2M.Gateway.Journal;
 /// its ingest (the benchmark's sink rate dropped from about 35,000 to 6,000 records/s). One
 /// connection, kept open, used under a lock (the relay builds one batch at a time; retention prunes).
 /// </summary>
-public sealed class BatchLedger : IDisposable
+public sealed partial class BatchLedger : IDisposable
 {
     /// <summary>The ledger of the journal at <paramref name="journalPath"/>: <c>{name}-batches.db</c> in its folder.</summary>
     public static string PathFor(string journalPath) =>
@@ -29,8 +29,11 @@ public sealed class BatchLedger : IDisposable
     // lookup (one query fewer per batch there, where batches are small and many).
     private long _newest;
 
-    public BatchLedger(string path)
+    private readonly ILogger _logger;
+
+    public BatchLedger(string path, ILogger? logger = null)
     {
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
@@ -102,15 +105,31 @@ public sealed class BatchLedger : IDisposable
     /// <summary>
     /// Enters a batch before any sink delivers it: one statement (its own transaction) for a batch
     /// past every entry, the common case; a batch over the end of an entry replaces that one.
+    /// False when it could not be written (a full disk, an I/O error): the batch is delivered all
+    /// the same, since the ledger only makes a repeat the same bytes, and nothing acknowledged may
+    /// wait for it; a repeat of that batch is then signed anew.
     /// </summary>
-    public void Keep(SignedBatch batch)
+    public bool Keep(SignedBatch batch)
+    {
+        try
+        {
+            KeepOrThrow(batch);
+            return true;
+        }
+        catch (SqliteException exception)
+        {
+            LogKeepFailed(batch.First, batch.Last, exception.SqliteErrorCode);
+            return false;
+        }
+    }
+
+    private void KeepOrThrow(SignedBatch batch)
     {
         lock (_lock)
         {
-            SqliteTransaction? transaction = null;
-            if (batch.First <= _newest)
+            using var transaction = batch.First <= _newest ? _connection.BeginTransaction() : null;
+            if (transaction != null)
             {
-                transaction = _connection.BeginTransaction();
                 _replace.Transaction = transaction;
                 _replace.Parameters[0].Value = batch.First;
                 _replace.ExecuteNonQuery();
@@ -122,7 +141,6 @@ public sealed class BatchLedger : IDisposable
             _keep.Parameters[2].Value = batch.Signature;
             _keep.ExecuteNonQuery();
             transaction?.Commit();
-            transaction?.Dispose();
             _keep.Transaction = _replace.Transaction = null;
             _newest = Math.Max(_newest, batch.Last);
         }
@@ -137,6 +155,9 @@ public sealed class BatchLedger : IDisposable
             _prune.ExecuteNonQuery();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The relay's batch ledger could not keep the batch of positions {First} to {Last} (SQLite error {Code}); it is delivered all the same, and a repeat of it after a restart is signed anew")]
+    private partial void LogKeepFailed(long first, long last, int code);
 
     public void Dispose()
     {

@@ -64,7 +64,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
-        Ledger = new BatchLedger(BatchLedger.PathFor(path));
+        Ledger = new BatchLedger(BatchLedger.PathFor(path), _logger);
         using (var connection = Open())
         {
             JournalSchema.Migrate(connection, path);

@@ -113,7 +113,7 @@ public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder bui
 
         var batch = builder.Build(_records);
         _records.Clear();
-        journal.Ledger.Keep(new SignedBatch(batch.First, batch.Last, batch.Signature));
+        _ = journal.Ledger.Keep(new SignedBatch(batch.First, batch.Last, batch.Signature));
         return batch;
     }
 
