@@ -63,7 +63,7 @@ public sealed partial class RenewSession(
             }
 
             // The session now rests on this token too: revoking it ends the session (RFC 7009).
-            session.AddToken(validation.TokenId);
+            session.AddToken(validation);
 
             LogRenewed(session.DeviceId, kind, session.Deadline);
             return PublishOutcome.Renewed;

@@ -95,7 +95,7 @@ public sealed partial class AuthenticateConnection(
 
         var session = new DeviceSession(device, token.Roles, token.ExpiresAt);
         session.HeldToken(token);
-        session.AddToken(token.TokenId);
+        session.AddToken(token);
         return new ConnectResult(ReasonCode.Success, "ok", session);
     }
 

@@ -35,6 +35,7 @@ public sealed class DeviceSession : IDisposable
     private IReadOnlyList<string> _roles;
     private string[] _subscriptions = [];
     private string[] _tokenIds = [];
+    private DateTimeOffset[] _tokenExpiries = [];
     private IncrementalHash? _mac;
     private long _macGeneration;
 
@@ -149,15 +150,39 @@ public sealed class DeviceSession : IDisposable
         }
     }
 
-    /// <summary>Remembers the <c>jti</c> of a token that authenticated the session; null (not a gateway token) is ignored.</summary>
-    public void AddToken(string? tokenId)
+    /// <summary>
+    /// Remembers the <c>jti</c> of a token that authenticated the session; one without (not a
+    /// gateway token) is ignored. Tokens that expired more than the largest clock skew before this
+    /// one was issued are forgotten: the revocation store remembers a revoked token only until its
+    /// expiry plus the skew (RevokedTokens), so they could never end the session, and a session
+    /// renewed in band for months would otherwise hold every token it ever had.
+    /// </summary>
+    public void AddToken(CredentialValidation token)
     {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.TokenId == null)
+        {
+            return;
+        }
+
         lock (_lock)
         {
-            if (tokenId != null && !_tokenIds.Contains(tokenId, StringComparer.Ordinal))
+            var cutoff = (token.IssuedAt ?? DateTimeOffset.MinValue) - Tokens.TokenOptions.MaxClockSkew;
+            var ids = new List<string>(_tokenIds.Length + 1);
+            var expiries = new List<DateTimeOffset>(_tokenIds.Length + 1);
+            for (var i = 0; i < _tokenIds.Length; i++)
             {
-                _tokenIds = [.. _tokenIds, tokenId];
+                if (_tokenExpiries[i] >= cutoff && !string.Equals(_tokenIds[i], token.TokenId, StringComparison.Ordinal))
+                {
+                    ids.Add(_tokenIds[i]);
+                    expiries.Add(_tokenExpiries[i]);
+                }
             }
+
+            ids.Add(token.TokenId);
+            expiries.Add(token.ExpiresAt);
+            _tokenIds = [.. ids];
+            _tokenExpiries = [.. expiries];
         }
     }
 
