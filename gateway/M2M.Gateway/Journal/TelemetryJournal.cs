@@ -64,7 +64,6 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
-        Ledger = new BatchLedger(BatchLedger.PathFor(path), _logger);
         using (var connection = Open())
         {
             JournalSchema.Migrate(connection, path);
@@ -75,6 +74,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             last.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0)";
             _lastPosition = Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        // Opened once journal.db is known to be readable, so a refused journal leaves no connection open.
+        Ledger = new BatchLedger(BatchLedger.PathFor(path), _logger);
 
         // Its own thread: the writer blocks in SQLite (the commit's fsync) and waits blocked for
         // appends, so it neither holds a thread-pool thread nor waits behind the pool's queue.
