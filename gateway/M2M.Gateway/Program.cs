@@ -1,5 +1,6 @@
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Consumer;
 using M2M.Gateway.OperatorConsole;
 using M2M.Gateway.Commands;
@@ -15,7 +16,9 @@ using M2M.Gateway.Tokens;
 
 // Composition only: each part registers itself through its own extension methods. Secrets come
 // before every part that opens a file in the data folder: a lost master key stops the start first.
+// The cluster engines come first of all: every store asks them whether it is embedded or shared.
 var builder = GatewayHost.CreateBuilder(args);
+builder.Services.AddClusterEngines(builder.Configuration);
 builder.Services.AddGatewayHealth();
 builder.Services.AddGatewaySecrets();
 builder.Services.AddDeviceRegistry(builder.Configuration);
