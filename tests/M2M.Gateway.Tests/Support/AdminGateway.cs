@@ -64,9 +64,13 @@ public sealed class AdminGateway : IAsyncDisposable
     }
 
     /// <summary>Registers a device through the admin API and returns its secret S.</summary>
-    public async Task<byte[]> AddDeviceAsync(string deviceId, string tenant = "acme", params string[] roles)
+    public Task<byte[]> AddDeviceAsync(string deviceId, string tenant = "acme", params string[] roles) => AddDeviceAsync(Client, deviceId, tenant, roles);
+
+    /// <summary>Registers a device through the admin API that <paramref name="client"/> reaches and returns its secret S.</summary>
+    public static async Task<byte[]> AddDeviceAsync(HttpClient client, string deviceId, string tenant = "acme", params string[] roles)
     {
-        using var added = await Client.PostAsJsonAsync(new Uri("/admin/v1/devices", UriKind.Relative), new { id = deviceId, tenant, roles }).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(client);
+        using var added = await client.PostAsJsonAsync(new Uri("/admin/v1/devices", UriKind.Relative), new { id = deviceId, tenant, roles }).ConfigureAwait(false);
         var body = await added.Content.ReadAsStringAsync().ConfigureAwait(false);
         Assert.True(added.StatusCode == System.Net.HttpStatusCode.Created, body);
         return System.Buffers.Text.Base64Url.DecodeFromChars(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
