@@ -47,6 +47,9 @@ public sealed class NatsCluster : IAsyncDisposable
     /// <summary>True while node <paramref name="i"/> runs.</summary>
     public bool IsRunning(int i) => _nodes[i].Process is { HasExited: false };
 
+    /// <summary>The process id of server <paramref name="i"/> (for CPU readings), or 0 when it is not running.</summary>
+    public int Pid(int i) => _nodes[i].Process is { HasExited: false } process ? process.Id : 0;
+
     /// <summary>Starts a cluster of <paramref name="size"/> nodes (3 by default) and waits until it is ready.</summary>
     public static async Task<NatsCluster> StartAsync(int size = 3)
     {

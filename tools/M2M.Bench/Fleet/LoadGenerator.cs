@@ -222,7 +222,7 @@ public sealed class LoadGenerator : IAsyncDisposable
     {
         var devices = Devices(job.Prefix);
         await using var fleet = new MqttFleet();
-        var (clients, refused) = await fleet.ConnectAsync(job.Port, [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel).ConfigureAwait(false);
+        var (clients, refused) = await fleet.ConnectAsync(job.Ports.Count > 0 ? job.Ports : [job.Port], [.. devices.Select(d => (d.Id, (string?)d.Id, d.Password))], job.Parallel).ConfigureAwait(false);
         if (refused.Count > 0)
         {
             throw new InvalidOperationException($"connects refused: {string.Join(", ", refused.Select(r => $"{r.Key} x{r.Value}"))}");

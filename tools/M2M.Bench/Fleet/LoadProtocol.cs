@@ -34,6 +34,9 @@ public sealed record LoadJob
     /// <summary>The MQTT port on 127.0.0.1 (connect, publish).</summary>
     public int Port { get; init; }
 
+    /// <summary>publish: the MQTT ports of a cluster's nodes; connection i goes to Ports[i mod count] (empty: <see cref="Port"/>).</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
     /// <summary>Requests or CONNECTs in flight at once (tokens, connect).</summary>
     public int Parallel { get; init; } = 64;
 

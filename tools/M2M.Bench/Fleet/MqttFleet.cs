@@ -15,14 +15,19 @@ public sealed class MqttFleet : IAsyncDisposable
     /// connection of each entry (null when refused) and the refusals by CONNACK reason code (or socket
     /// error); the connected ones join the fleet.
     /// </summary>
-    public async Task<(MqttConnection?[] Connections, Dictionary<string, int> Refused)> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel)
+    public Task<(MqttConnection?[] Connections, Dictionary<string, int> Refused)> ConnectAsync(int port, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel) =>
+        ConnectAsync([port], devices, parallel);
+
+    /// <summary>Connects device i to <c>ports[i mod count]</c>: a fleet spread over a cluster's nodes.</summary>
+    public async Task<(MqttConnection?[] Connections, Dictionary<string, int> Refused)> ConnectAsync(IReadOnlyList<int> ports, IReadOnlyList<(string ClientId, string? User, string? Password)> devices, int parallel)
     {
+        ArgumentNullException.ThrowIfNull(ports);
         var refused = new Dictionary<string, int>();
         var connected = new MqttConnection?[devices.Count];
         await Parallel.ForAsync(0, devices.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, _) =>
         {
             var (clientId, user, password) = devices[i];
-            var (connection, refusal) = await MqttConnection.ConnectAsync(port, clientId, user, password, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            var (connection, refusal) = await MqttConnection.ConnectAsync(ports[i % ports.Count], clientId, user, password, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             connected[i] = connection;
             if (refusal != null)
             {

@@ -103,6 +103,24 @@ public sealed class BenchReport(BenchOptions options)
         Runs.AddRange(gateway.Concat(mosquitto).Select(p => p.Describe()));
     }
 
+    public void AddCluster(IReadOnlyList<ClusterScenario.Run> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var saturated = Caveats((runs.Any(r => r.Cpu.MachineSaturated), "every process of the cluster shares this machine's cores: the machine was saturated, so more gateways divide the same cores (see runs and docs/scaling.md)"));
+        foreach (var size in runs.Select(r => r.Gateways).Distinct().Order())
+        {
+            var these = runs.Where(r => r.Gateways == size).ToList();
+            Rows.Add(new FigureRow(string.Create(CultureInfo.InvariantCulture, $"cluster ingest, {size} gateway(s): PUBACKs/s, journal on 3 NATS nodes (R3)"),
+                [.. these.Select(r => r.AcksPerSecond)], [], "-", _ => "-") { Caveats = saturated });
+            Rows.Add(new FigureRow(string.Create(CultureInfo.InvariantCulture, $"cluster, {size} gateway(s): gateway CPU per message, us"),
+                [.. these.Select(r => r.MicrosPerMessage)], [], "-", _ => "-"));
+            Rows.Add(new FigureRow(string.Create(CultureInfo.InvariantCulture, $"cluster, {size} gateway(s): NATS CPU per message (3 replicas), us"),
+                [.. these.Select(r => r.NatsMicrosPerMessage)], [], "-", _ => "-"));
+        }
+
+        Runs.AddRange(runs.Select(r => r.Describe()));
+    }
+
     private static List<string> Caveats(params (bool When, string Text)[] candidates) => [.. candidates.Where(c => c.When).Select(c => c.Text)];
 
     private const string GeneratorLikelyBound =

@@ -4,7 +4,7 @@ namespace M2M.Bench.Scenarios;
 public sealed record BenchOptions
 {
     /// <summary>Every scenario, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> AllScenarios = ["tokens", "throughput", "latency", "connect", "idle"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["tokens", "throughput", "latency", "connect", "idle", "cluster"];
 
     /// <summary>Publishing connections (devices) in the throughput and latency scenarios.</summary>
     public int Devices { get; init; } = 100;
@@ -38,6 +38,9 @@ public sealed record BenchOptions
 
     /// <summary>Seconds to wait after the forced GC before reading resident memory.</summary>
     public double SettleSeconds { get; init; } = 5;
+
+    /// <summary>Gateway counts of the cluster scenario, each on a fresh cluster.</summary>
+    public IReadOnlyList<int> ClusterSizes { get; init; } = [1, 2, 3];
 
     /// <summary>Scenarios to run.</summary>
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);

@@ -27,6 +27,11 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
             await GroupAsync("idle connections", RunIdleAsync).ConfigureAwait(false);
         }
 
+        if (Wants("cluster"))
+        {
+            await GroupAsync("cluster", RunClusterAsync).ConfigureAwait(false);
+        }
+
         return _report;
     }
 
@@ -130,6 +135,17 @@ public sealed class BenchRunner(BenchOptions options, IAnsiConsole console)
 
             _report.AddConnects(g, m);
         }
+    }
+
+    private async Task RunClusterAsync()
+    {
+        var runs = new List<ClusterScenario.Run>();
+        foreach (var gateways in options.ClusterSizes)
+        {
+            runs.AddRange(await ClusterScenario.RunAsync(options, gateways, line => Step(Markup.Escape(line))).ConfigureAwait(false));
+        }
+
+        _report.AddCluster(runs);
     }
 
     private async Task RunIdleAsync()

@@ -125,12 +125,19 @@ public sealed class ServerUnderTest : IDisposable
     }
 
     /// <summary>Runs a job with a measured window; returns its result, the CPU used in the window and the load average at its start.</summary>
-    public async Task<(LoadResult Result, CpuUsage Cpu, string Load)> MeasureAsync(LoadJob job)
+    public Task<(LoadResult Result, CpuUsage Cpu, string Load)> MeasureAsync(LoadJob job) => MeasureAsync(Generator, job, Pids);
+
+    /// <summary>
+    /// Runs <paramref name="job"/> on <paramref name="generator"/>, reading the CPU of <paramref name="pids"/>
+    /// at the generator's window-start and window-end.
+    /// </summary>
+    public static async Task<(LoadResult Result, CpuUsage Cpu, string Load)> MeasureAsync(LoadGeneratorProcess generator, LoadJob job, IReadOnlyDictionary<string, int> pids)
     {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(job);
         var load = LoadAverage.Read();
-        var pids = Pids;
         CpuSnapshot? start = null, end = null;
-        var result = await Generator.RunAsync(job, e =>
+        var result = await generator.RunAsync(job, e =>
         {
             if (e.Event == "window-start")
             {

@@ -10,6 +10,9 @@ namespace M2M.Bench.Servers;
 /// </summary>
 public sealed class GatewayServer : IDisposable
 {
+    // The gateway's master key file (Secrets/MasterKey.FileName); the benchmark does not reference the gateway.
+    private const string MasterKeyFileName = "master.key";
+
     private readonly string _dataDirectory;
 
     private GatewayServer(ServerProcess process, string dataDirectory, Uri baseAddress, int mqttPort, string adminKey)
@@ -36,9 +39,24 @@ public sealed class GatewayServer : IDisposable
     /// <summary>The JSON-lines file sink's output (Gateway:Relay:File:Path, default telemetry.jsonl in the data folder).</summary>
     public string TelemetryFile => Path.Combine(_dataDirectory, "telemetry.jsonl");
 
-    public static async Task<GatewayServer> StartAsync(string gatewayDll)
+    public static Task<GatewayServer> StartAsync(string gatewayDll) => StartAsync(gatewayDll, [], null);
+
+    /// <summary>
+    /// Starts a gateway with more command-line arguments (a cluster node's), its data folder holding
+    /// a copy of <paramref name="masterKeyFrom"/>'s master key when given (every node of a cluster has
+    /// the same). The admin key is the one the first node wrote, when given, since a node joining a
+    /// database that has keys writes none.
+    /// </summary>
+    public static async Task<GatewayServer> StartAsync(string gatewayDll, IReadOnlyList<string> extraArguments, GatewayServer? masterKeyFrom)
     {
+        ArgumentNullException.ThrowIfNull(extraArguments);
         var dataDirectory = ChildProcesses.CreateFolder("m2m-bench-gateway-");
+        if (masterKeyFrom != null)
+        {
+            // File.Copy keeps the owner-only mode the gateway insists on.
+            File.Copy(Path.Combine(masterKeyFrom._dataDirectory, MasterKeyFileName), Path.Combine(dataDirectory, MasterKeyFileName));
+        }
+
         var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var mqttPort = LoopbackPort.Free();
         var keyFile = Path.Combine(dataDirectory, "admin-key");
@@ -56,13 +74,14 @@ public sealed class GatewayServer : IDisposable
             "--Gateway:Tokens:RequestsPerAddress", "1000000000",
             "--Gateway:Tokens:RequestsPerClient", "1000000",
             "--Logging:LogLevel:Default", "Warning",
+            .. extraArguments,
         ];
         var process = ServerProcess.Start("gateway", "dotnet", arguments, dataDirectory);
         try
         {
             await process.WaitForPortAsync(mqttPort, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             await process.WaitForPortAsync(baseAddress.Port, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            var adminKey = await ReadAdminKeyAsync(keyFile, process).ConfigureAwait(false);
+            var adminKey = masterKeyFrom?.AdminKey ?? await ReadAdminKeyAsync(keyFile, process).ConfigureAwait(false);
             return new GatewayServer(process, dataDirectory, baseAddress, mqttPort, adminKey);
         }
         catch
