@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using M2M.Gateway.Commands;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Ingress.Sessions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ namespace M2M.Gateway.Cluster;
 /// <item><c>{prefix}.changed.{device}</c>, payload <c>{node}</c>: the device was disabled, rotated,
 /// deleted or re-registered, or one of its tokens revoked, on this node. The others re-check the
 /// device's session against the registry's current record at once.</item>
+/// <item><c>{prefix}.command.{device}</c>, payload <c>{node}</c>: a command for the device was
+/// queued on this node; the node holding its session sends it (docs/protocol.md section 11).</item>
 /// </list>
 /// </summary>
 public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
@@ -30,11 +33,13 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
     private readonly SessionRegistry _sessions;
     private readonly IDeviceDirectory? _directory;
     private readonly ITokenRevocations? _revocations;
+    private readonly CommandService? _commands;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionNotices> _logger;
     private readonly string _node;
     private readonly string _sessionSubject;
     private readonly string _changedSubject;
+    private readonly string _commandSubject;
 
     // When this node announced each live session, for the older-or-newer decision.
     private readonly ConditionalWeakTable<DeviceSession, Announced> _announced = [];
@@ -42,18 +47,20 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _listening = Task.CompletedTask;
 
-    public SessionNotices(NatsConnection nats, SessionRegistry sessions, IOptions<ClusterOptions> options, TimeProvider time, ILogger<SessionNotices> logger, IDeviceDirectory? directory = null, ITokenRevocations? revocations = null)
+    public SessionNotices(NatsConnection nats, SessionRegistry sessions, IOptions<ClusterOptions> options, TimeProvider time, ILogger<SessionNotices> logger, IDeviceDirectory? directory = null, ITokenRevocations? revocations = null, CommandService? commands = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _nats = nats;
         _sessions = sessions;
         _directory = directory;
         _revocations = revocations;
+        _commands = commands;
         _time = time;
         _logger = logger;
         _node = options.Value.NodeId;
         _sessionSubject = options.Value.NoticeSubjectPrefix + ".session";
         _changedSubject = options.Value.NoticeSubjectPrefix + ".changed";
+        _commandSubject = options.Value.NoticeSubjectPrefix + ".command";
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -63,7 +70,8 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
         // Subscribed before the first announcement goes out, so a takeover that races the start is heard.
         var sessions = await _nats.SubscribeCoreAsync<byte[]>(_sessionSubject + ".*", cancellationToken: cancellationToken).ConfigureAwait(false);
         var changes = await _nats.SubscribeCoreAsync<byte[]>(_changedSubject + ".*", cancellationToken: cancellationToken).ConfigureAwait(false);
-        _listening = Task.WhenAll(ListenAsync(sessions, OnSessionNoticeAsync), ListenAsync(changes, OnChangedNoticeAsync));
+        var commands = await _nats.SubscribeCoreAsync<byte[]>(_commandSubject + ".*", cancellationToken: cancellationToken).ConfigureAwait(false);
+        _listening = Task.WhenAll(ListenAsync(sessions, OnSessionNoticeAsync), ListenAsync(changes, OnChangedNoticeAsync), ListenAsync(commands, OnCommandNoticeAsync));
 
         _sessions.SessionAdded += OnSessionAdded;
         if (_directory != null)
@@ -74,6 +82,11 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
         if (_revocations != null)
         {
             _revocations.TokenRevoked += OnDeviceChanged;
+        }
+
+        if (_commands != null)
+        {
+            _commands.Queued += OnCommandQueued;
         }
     }
 
@@ -88,6 +101,11 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
         if (_revocations != null)
         {
             _revocations.TokenRevoked -= OnDeviceChanged;
+        }
+
+        if (_commands != null)
+        {
+            _commands.Queued -= OnCommandQueued;
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -115,6 +133,8 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
             Publish(string.Concat(_changedSubject, ".", deviceId), _node);
         }
     }
+
+    private void OnCommandQueued(object? sender, string deviceId) => Publish(string.Concat(_commandSubject, ".", deviceId), _node);
 
     private void Publish(string subject, string payload)
     {
@@ -195,6 +215,11 @@ public sealed partial class SessionNotices : IHostedService, IAsyncDisposable
             _handlingRemoteChange.TryRemove(deviceId, out _);
         }
     }
+
+    private Task OnCommandNoticeAsync(string deviceId, string payload) =>
+        payload == _node || _commands == null || _sessions.Find(deviceId) == null
+            ? Task.CompletedTask
+            : _commands.DeliverNextAsync(deviceId, _stopping.Token);
 
     private sealed record Announced(long At);
 

@@ -27,6 +27,12 @@ public sealed partial class CommandService(
     // The sequence number last sent on each live session: a session is sent each command once.
     private readonly ConditionalWeakTable<DeviceSession, StrongBox<long>> _sent = new();
 
+    /// <summary>
+    /// Raised with the device id after a command was queued here; in Cluster mode the session
+    /// notices pass it on, so the node holding the device's session sends it (docs/scaling.md).
+    /// </summary>
+    public event EventHandler<string>? Queued;
+
     /// <summary>The topic a device receives its commands on (docs/protocol.md section 5.2).</summary>
     public static string CommandTopic(string deviceId) => $"devices/{deviceId}/commands";
 
@@ -49,6 +55,7 @@ public sealed partial class CommandService(
             await beforeDelivery(entry).ConfigureAwait(false);
         }
 
+        Queued?.Invoke(this, deviceId);
         await DeliverNextAsync(deviceId, cancellationToken).ConfigureAwait(false);
         return await store.FindAsync(deviceId, entry.Sequence, cancellationToken).ConfigureAwait(false) ?? entry;
     }
