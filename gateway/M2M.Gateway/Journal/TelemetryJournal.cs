@@ -45,6 +45,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
+    private int _disposed;
 
     public TelemetryJournal(IOptions<JournalOptions> options, IOptions<MqttIngressOptions> ingress, IConfiguration configuration, GatewayMetrics metrics, ILogger<TelemetryJournal> logger)
         : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value, ingress.Value.ReceiveMaximum, logger, metrics)
@@ -122,6 +123,12 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once: the host disposes it under each interface it is registered as (IRelayJournal, IJournalReader...).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _appends.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.Run(_writer.Join).ConfigureAwait(false);
