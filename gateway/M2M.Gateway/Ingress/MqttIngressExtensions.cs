@@ -33,6 +33,8 @@ public static class MqttIngressExtensions
         services.AddGatewayMetrics();
         services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
+        services.AddSingleton<IJournalWriter>(s => s.GetRequiredService<TelemetryJournal>());
+
         services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();
         services.AddSingleton<SessionRegistry>();

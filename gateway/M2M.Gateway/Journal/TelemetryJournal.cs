@@ -18,7 +18,7 @@ namespace M2M.Gateway.Journal;
 /// neither accept a message twice nor forget one. This file is the write side; the relay's side
 /// (reading, sink positions, dead letters, retention) is TelemetryJournal.Relay.cs.
 /// </summary>
-public sealed partial class TelemetryJournal : IAsyncDisposable
+public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
 {
     private const string FileName = "journal.db";
 
@@ -45,6 +45,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
+    private int _disposed;
 
     public TelemetryJournal(IOptions<JournalOptions> options, IOptions<MqttIngressOptions> ingress, IConfiguration configuration, GatewayMetrics metrics, ILogger<TelemetryJournal> logger)
         : this(Path.Combine(configuration["Gateway:DataDirectory"] ?? "data", FileName), options.Value, ingress.Value.ReceiveMaximum, logger, metrics)
@@ -98,16 +99,6 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     public ValueTask AppendAsync(JournalAppend append, CancellationToken cancellationToken) =>
         _appends.Writer.TryWrite(append) ? ValueTask.CompletedTask : _appends.Writer.WriteAsync(append, cancellationToken);
 
-    /// <summary>Appends and waits for the outcome (for callers outside the MQTT path, and tests).</summary>
-    public async Task<JournalAppend> AppendAndWaitAsync(JournalRecord record, byte[] signature, CancellationToken cancellationToken)
-    {
-        var waiter = new CompletionWaiter();
-        var append = new JournalAppend(record, signature, waiter);
-        await AppendAsync(append, cancellationToken).ConfigureAwait(false);
-        await waiter.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return append;
-    }
-
     /// <summary>Completes when a record after <paramref name="position"/> exists (or at once if one does).</summary>
     public Task WaitForRecordsAfterAsync(long position, CancellationToken cancellationToken)
     {
@@ -122,6 +113,12 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once: the container disposes it both as itself and as the IJournalWriter it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _appends.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.Run(_writer.Join).ConfigureAwait(false);
@@ -134,7 +131,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     /// The committed replay mark of <paramref name="deviceId"/>'s newest credential generation that
     /// has one, or null before its first accepted message: durable, unlike the ingress's counters.
     /// </summary>
-    public ReplayMark? ReadMark(string deviceId)
+    public ValueTask<ReplayMark?> ReadMarkAsync(string deviceId, CancellationToken cancellationToken) => ValueTask.FromResult(ReadMark(deviceId));
+
+    private ReplayMark? ReadMark(string deviceId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -481,15 +480,5 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             Mark.Dispose();
             Connection.Dispose();
         }
-    }
-
-    /// <summary>Turns the writer's callback into a task, for <see cref="AppendAndWaitAsync"/>.</summary>
-    private sealed class CompletionWaiter : IJournalWaiter
-    {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Accepting => true;
-
-        public void OnJournaled(JournalAppend append) => Completion.TrySetResult();
     }
 }
