@@ -47,6 +47,11 @@ public static class ClusterExtensions
         });
         services.TryAddSingleton<INatsJSContext>(s => new NatsJSContext(s.GetRequiredService<NatsConnection>()));
         services.AddHostedService<CheckClusterOptions>();
+        if (IsCluster(configuration))
+        {
+            services.AddHostedService<SessionNotices>();
+        }
+
         return services;
     }
 

@@ -63,6 +63,12 @@ public sealed partial class SessionRegistry : IDisposable
     /// <summary>The live session of a device, if any.</summary>
     public DeviceSession? Find(string deviceId) => _sessions.TryGetValue(deviceId, out var session) ? session : null;
 
+    /// <summary>
+    /// Raised after a session was recorded, on the thread that recorded it; in Cluster mode the
+    /// session notices announce it to the other nodes, whose older session of the device then ends.
+    /// </summary>
+    public event EventHandler<DeviceSession>? SessionAdded;
+
     /// <summary>Records a new session and ends the one it takes over (0x8E, MQTT 5 section 3.1.4).</summary>
     public void Add(DeviceSession session)
     {
@@ -81,6 +87,35 @@ public sealed partial class SessionRegistry : IDisposable
         // The CONNECT was checked before the session was registered; an operator action in between
         // raised DeviceChanged while there was no session to end. Checking once more closes that gap.
         _ = RevalidateAsync(session);
+        SessionAdded?.Invoke(this, session);
+    }
+
+    /// <summary>
+    /// Ends <paramref name="session"/> because the device connected to another node of the cluster
+    /// (0x8E, MQTT 5 section 3.1.4: the same client identifier connected again); does nothing when it
+    /// already ended or was replaced.
+    /// </summary>
+    public Task TakeOverAsync(DeviceSession session) => EndAsync(session, ReasonCode.SessionTakenOver, "session_taken_over");
+
+    /// <summary>
+    /// Re-checks the live session of <paramref name="deviceId"/>, if any, against the registry's
+    /// current record rather than a cached one: a change made on another node of the cluster, which
+    /// this node's registry cache has not heard of.
+    /// </summary>
+    public async Task RevalidateCurrentAsync(string deviceId)
+    {
+        if (Find(deviceId) is not { } session)
+        {
+            return;
+        }
+
+        if (_directory != null)
+        {
+            // Refreshes the cache's entry, so the check below reads the current record.
+            await _directory.FindCurrentAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await RevalidateAsync(session).ConfigureAwait(false);
     }
 
     /// <summary>Forgets a session that ended, unless a newer one took its place.</summary>
