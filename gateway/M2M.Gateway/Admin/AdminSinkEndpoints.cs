@@ -52,7 +52,7 @@ internal static class AdminSinkEndpoints
             return SinkNotFound(sink);
         }
 
-        var journal = services.GetRequiredService<TelemetryJournal>();
+        var journal = services.GetRequiredService<IDeadLetterStore>();
         var size = Math.Clamp(limit ?? 100, 1, MaxPage);
         var letters = journal.ReadDeadLetters(sink, after ?? 0, size + 1);
         var page = letters.Take(size).Select(DeadLetterResponse.From).ToList();
@@ -80,7 +80,7 @@ internal static class AdminSinkEndpoints
             return AdminProblems.Problem(StatusCodes.Status400BadRequest, AdminProblems.InvalidBody, "Invalid redelivery request", problem);
         }
 
-        var queued = services.GetRequiredService<TelemetryJournal>().QueueRedelivery(sink, ids);
+        var queued = services.GetRequiredService<IDeadLetterStore>().QueueRedelivery(sink, ids);
         var notFound = ids == null ? [] : ids.Except(queued).Order().ToList();
         if (ids != null && queued.Count == 0)
         {

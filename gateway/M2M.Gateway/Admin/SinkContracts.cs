@@ -5,7 +5,7 @@ namespace M2M.Gateway.Admin;
 
 /// <summary>A relay sink as <c>GET /admin/v1/sinks</c> shows it (docs/admin-api.md, "Sinks").</summary>
 /// <param name="Name">The sink: <c>file</c>, <c>webhook</c>, <c>nats</c>, <c>postgres</c>... (docs/sinks.md).</param>
-/// <param name="State"><c>starting</c>, <c>delivering</c>, <c>retrying</c>, <c>failing</c> or <c>stuck</c>.</param>
+/// <param name="State"><c>starting</c>, <c>delivering</c>, <c>retrying</c>, <c>failing</c>, <c>stuck</c>, or <c>standby</c> (Cluster mode: another node delivers it).</param>
 /// <param name="Position">Every journal record up to here is delivered or dead-lettered.</param>
 /// <param name="SavedPosition">The position last saved in the journal.</param>
 /// <param name="Lag">Journal records not delivered yet.</param>
@@ -13,12 +13,13 @@ namespace M2M.Gateway.Admin;
 /// <param name="DeadLetters">Its dead letters now.</param>
 /// <param name="LastError">The kind of its last failure, if any.</param>
 /// <param name="Since">When it entered its state.</param>
-public sealed record SinkResponse(string Name, string State, long Position, long SavedPosition, long Lag, double LagSeconds, long DeadLetters, string? LastError, DateTimeOffset Since)
+/// <param name="Node">Cluster mode: the node delivering it (the lease holder); null when embedded.</param>
+public sealed record SinkResponse(string Name, string State, long Position, long SavedPosition, long Lag, double LagSeconds, long DeadLetters, string? LastError, DateTimeOffset Since, string? Node)
 {
     public static SinkResponse From(SinkReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return new(report.Name, report.State, report.Position, report.SavedPosition, report.Lag, report.LagSeconds, report.DeadLetters, report.LastError, report.Since);
+        return new(report.Name, report.State, report.Position, report.SavedPosition, report.Lag, report.LagSeconds, report.DeadLetters, report.LastError, report.Since, report.Node);
     }
 }
 

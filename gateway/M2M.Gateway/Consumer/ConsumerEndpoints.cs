@@ -94,7 +94,7 @@ public static class ConsumerEndpoints
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        var journal = context.RequestServices.GetRequiredService<Journal.TelemetryJournal>();
+        var journal = context.RequestServices.GetRequiredService<Journal.IJournalReader>();
         var cancellation = context.RequestAborted;
         try
         {

@@ -15,7 +15,7 @@ public sealed record TenantPage(IReadOnlyList<RelayEvent> Records, long ScannedT
 /// <see cref="RecordBatchBuilder"/>: each page is one signed batch, so a consumer verifies a record
 /// exactly as it verifies one a sink delivered (docs/ingress.md, "Verifying a record").
 /// </summary>
-public sealed class TenantRecords(TelemetryJournal journal, IServiceProvider services, TimeProvider time)
+public sealed class TenantRecords(IJournalReader journal, IServiceProvider services, TimeProvider time)
 {
     /// <summary>
     /// Up to <paramref name="limit"/> records of <paramref name="tenant"/> after journal position

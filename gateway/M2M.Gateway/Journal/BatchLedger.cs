@@ -11,7 +11,7 @@ namespace M2M.Gateway.Journal;
 /// its ingest (the benchmark's sink rate dropped from about 35,000 to 6,000 records/s). One
 /// connection, kept open, used under a lock (the relay builds one batch at a time; retention prunes).
 /// </summary>
-public sealed partial class BatchLedger : IDisposable
+public sealed partial class BatchLedger : IBatchLedger, IDisposable
 {
     /// <summary>The ledger of the journal at <paramref name="journalPath"/>: <c>{name}-batches.db</c> in its folder.</summary>
     public static string PathFor(string journalPath) =>

@@ -3,17 +3,17 @@ namespace M2M.Gateway.Journal;
 /// <summary>
 /// The journal's live view of one enabled sink: the position up to which it has delivered (or
 /// dead-lettered) every record, durable at the destination. The relay reports it after every
-/// flush; retention and <see cref="TelemetryJournal.Backlog"/> read it. Not persisted: the relay
-/// saves positions to SQLite on its own schedule (<see cref="TelemetryJournal.SetSinkPosition"/>).
+/// flush; retention and <see cref="ISinkPositions.Backlog"/> read it. Not persisted: the relay
+/// saves positions on its own schedule (<see cref="ISinkPositions.SetSinkPosition"/>).
 /// </summary>
 public sealed class SinkProgress
 {
-    private readonly TelemetryJournal _journal;
+    private readonly Action _progressed;
     private long _position;
 
-    internal SinkProgress(TelemetryJournal journal, string sink, long position)
+    internal SinkProgress(Action progressed, string sink, long position)
     {
-        _journal = journal;
+        _progressed = progressed;
         Sink = sink;
         _position = position;
     }
@@ -30,7 +30,7 @@ public sealed class SinkProgress
         if (position > Volatile.Read(ref _position))
         {
             Volatile.Write(ref _position, position);
-            _journal.SignalProgress();
+            _progressed();
         }
     }
 }

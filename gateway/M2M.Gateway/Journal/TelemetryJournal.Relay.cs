@@ -6,11 +6,10 @@ namespace M2M.Gateway.Journal;
 /// The relay's side of the journal: the committed tail in memory, reading records, the live and
 /// persisted sink positions, the backlog that holds ingest back, dead letters and retention.
 /// </summary>
-public sealed partial class TelemetryJournal
+public sealed partial class TelemetryJournal : IRelayJournal
 {
+    private readonly LiveSinkPositions _live = new();
     private CommittedTail? _tail;
-    private SinkProgress[] _sinks = [];
-    private TaskCompletionSource? _progressed;
 
     /// <summary>
     /// Records the slowest enabled sink has not delivered yet (0 while no sink is enabled): the
@@ -20,41 +19,33 @@ public sealed partial class TelemetryJournal
     {
         get
         {
-            var sinks = Volatile.Read(ref _sinks);
-            return sinks.Length == 0 ? 0 : Math.Max(0, LastPosition - Slowest(sinks));
+            var slowest = _live.Slowest;
+            return slowest == null ? 0 : Math.Max(0, LastPosition - slowest.Value);
         }
     }
 
     /// <summary>The enabled sinks' live positions.</summary>
-    public IReadOnlyList<SinkProgress> Sinks => Volatile.Read(ref _sinks);
+    public IReadOnlyList<SinkProgress> Sinks => _live.Sinks;
 
     private CommittedTail Tail => _tail ?? CreateTail();
+
+    IBatchLedger IRelayJournal.Ledger => Ledger;
 
     /// <summary>
     /// Completes when <see cref="Backlog"/> is below <paramref name="limit"/>: at once, without
     /// allocating, when it already is; otherwise when a sink's progress brings it there.
     /// </summary>
     public ValueTask WaitForBacklogBelowAsync(long limit, CancellationToken cancellationToken) =>
-        Backlog < limit ? ValueTask.CompletedTask : WaitForProgressAsync(limit, cancellationToken);
+        _live.WaitUntilBelowAsync(() => Backlog, limit, cancellationToken);
 
     /// <summary>
     /// Starts the live view of an enabled sink at <paramref name="position"/>. Only tracked sinks
     /// count for <see cref="Backlog"/> and retention: a sink no longer configured holds nothing back.
     /// </summary>
-    public SinkProgress TrackSink(string sink, long position)
-    {
-        var progress = new SinkProgress(this, sink, position);
-        SinkProgress[] current, updated;
-        do
-        {
-            current = Volatile.Read(ref _sinks);
-            updated = [.. current.Where(s => s.Sink != sink), progress];
-        }
-        while (Interlocked.CompareExchange(ref _sinks, updated, current) != current);
+    public SinkProgress TrackSink(string sink, long position) => _live.Track(sink, position);
 
-        SignalProgress();
-        return progress;
-    }
+    /// <summary>Stops the live view of a sink (Cluster mode's leases; embedded, this process keeps every sink).</summary>
+    public void UntrackSink(string sink) => _live.Untrack(sink);
 
     /// <summary>
     /// Where a sink starts: its persisted position, or just before the oldest record still kept
@@ -163,13 +154,13 @@ public sealed partial class TelemetryJournal
     /// position, as a sink that failed after dead-lettering an event gives up on it again when it
     /// resumes from its last durable position. Returns false when it was kept already.
     /// </summary>
-    public bool AddDeadLetter(string sink, long position, int attempts, string error, long failedAt, string eventJson) => Execute(
+    public bool AddDeadLetter(string sink, long position, int attempts, string lastError, long failedAt, string eventJson) => Execute(
         """
         INSERT INTO dead_letters (sink, position, attempts, error, failed_at, event)
         SELECT $sink, $position, $attempts, $error, $at, $event
         WHERE NOT EXISTS (SELECT 1 FROM dead_letters WHERE sink = $sink AND position = $position)
         """,
-        ("$sink", sink), ("$position", position), ("$attempts", attempts), ("$error", error), ("$at", failedAt), ("$event", eventJson));
+        ("$sink", sink), ("$position", position), ("$attempts", attempts), ("$error", lastError), ("$at", failedAt), ("$event", eventJson));
 
     /// <summary>How many dead letters a sink has.</summary>
     public long CountDeadLetters(string sink)
@@ -225,9 +216,9 @@ public sealed partial class TelemetryJournal
         ForEachId("DELETE FROM dead_letters WHERE id = $id RETURNING id", null, ids);
 
     /// <summary>A redelivery failed again: the letter stays, no longer queued, with its new error.</summary>
-    public void FailDeadLetter(long id, int attempts, string error, long failedAt) => _ = Execute(
+    public void FailDeadLetter(long id, int attempts, string lastError, long failedAt) => _ = Execute(
         "UPDATE dead_letters SET queued = 0, attempts = $attempts, error = $error, failed_at = $at WHERE id = $id",
-        ("$id", id), ("$attempts", attempts), ("$error", error), ("$at", failedAt));
+        ("$id", id), ("$attempts", attempts), ("$error", lastError), ("$at", failedAt));
 
     /// <summary>
     /// Retention: deletes the records every enabled sink has passed (delivered or dead-lettered,
@@ -247,8 +238,8 @@ public sealed partial class TelemetryJournal
     /// </remarks>
     public async Task<long> PruneAsync(long nowMilliseconds, CancellationToken cancellationToken)
     {
-        var sinks = Volatile.Read(ref _sinks);
-        var passed = sinks.Length == 0 ? LastPosition : Slowest(sinks);
+        var sinks = _live.Sinks;
+        var passed = _live.Slowest ?? LastPosition;
         using var connection = Open();
         using var delete = connection.CreateCommand();
         delete.CommandText = """
@@ -290,7 +281,7 @@ public sealed partial class TelemetryJournal
     /// Drops the <see cref="Ledger"/>'s batches every enabled sink has passed by its saved position
     /// (a sink resumes from that one after a crash; the live one may be ahead of it).
     /// </summary>
-    private void PruneSignedBatches(SqliteConnection connection, SinkProgress[] sinks)
+    private void PruneSignedBatches(SqliteConnection connection, IReadOnlyList<SinkProgress> sinks)
     {
         var saved = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var read = connection.CreateCommand())
@@ -303,7 +294,7 @@ public sealed partial class TelemetryJournal
             }
         }
 
-        var passed = sinks.Length == 0 ? LastPosition : sinks.Min(s => saved.GetValueOrDefault(s.Sink));
+        var passed = sinks.Count == 0 ? LastPosition : sinks.Min(s => saved.GetValueOrDefault(s.Sink));
         Ledger.Prune(passed);
     }
 
@@ -353,47 +344,11 @@ public sealed partial class TelemetryJournal
         return returned;
     }
 
-    /// <summary>Wakes whoever waits in <see cref="WaitForBacklogBelowAsync"/> (called on every progress).</summary>
-    internal void SignalProgress() => Interlocked.Exchange(ref _progressed, null)?.TrySetResult();
-
     /// <summary>
     /// Called by the write side for every record, in position order, once its transaction has
     /// committed and before <see cref="LastPosition"/> shows it.
     /// </summary>
     private void OnCommitted(long position, JournalRecord record) => Tail.Add(position, record);
-
-    private async ValueTask WaitForProgressAsync(long limit, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            // Publish the signal before looking again, so a progress between the look and the
-            // wait is not missed.
-            var signal = Volatile.Read(ref _progressed);
-            if (signal == null)
-            {
-                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                signal = Interlocked.CompareExchange(ref _progressed, created, null) ?? created;
-            }
-
-            if (Backlog < limit)
-            {
-                return;
-            }
-
-            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static long Slowest(SinkProgress[] sinks)
-    {
-        var slowest = long.MaxValue;
-        foreach (var sink in sinks)
-        {
-            slowest = Math.Min(slowest, sink.Position);
-        }
-
-        return slowest;
-    }
 
     private CommittedTail CreateTail()
     {

@@ -113,7 +113,7 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Once: the container disposes it both as itself and as the IJournalWriter it also is.
+        // Once: the host disposes it under each interface it is registered as (IJournalWriter, IRelayJournal, IJournalReader...).
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;

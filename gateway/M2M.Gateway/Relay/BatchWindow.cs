@@ -12,7 +12,7 @@ namespace M2M.Gateway.Relay;
 /// (a sink far behind, a restart) is built again from the ledger: a record is signed in one batch
 /// only, and its event is the same bytes every time it is delivered.
 /// </summary>
-public sealed class BatchWindow(TelemetryJournal journal, RecordBatchBuilder builder, int batchSize, int capacity) : IDisposable
+public sealed class BatchWindow(IRelayJournal journal, RecordBatchBuilder builder, int batchSize, int capacity) : IDisposable
 {
     private readonly SemaphoreSlim _building = new(1, 1);
     private readonly Lock _lock = new();

@@ -13,7 +13,8 @@ namespace M2M.Gateway.Relay;
 /// </summary>
 public sealed partial class RelayService(
     IServiceProvider services,
-    TelemetryJournal journal,
+    IRelayJournal journal,
+    ISinkLeases leases,
     RelayStatus status,
     IOptions<RelayOptions> relayOptions,
     IOptions<JournalOptions> journalOptions,
@@ -51,12 +52,80 @@ public sealed partial class RelayService(
         var loops = new List<Task>();
         foreach (var sink in sinks)
         {
-            var loop = new SinkLoop(sink, status.Add(sink.Name), window, journal, _options, time, metrics, logger);
-            loops.Add(Task.Run(() => loop.RunAsync(stoppingToken), CancellationToken.None));
+            var entry = status.Add(sink.Name);
+            loops.Add(Task.Run(() => DeliverWhileLeasedAsync(sink, entry, window, stoppingToken), CancellationToken.None));
         }
 
         loops.Add(RetainAsync(stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stage "take the lease": a sink is delivered only by the process holding its lease (always this
+    /// one when embedded). Without it the sink waits on standby, showing the holder, and tries again
+    /// every <see cref="ISinkLeases.RetryInterval"/>, so it takes over the sink of a node that died.
+    /// With it, the sink's loop runs until the lease is lost (then it stops at once, and the sink
+    /// resumes from the saved position wherever its lease is taken next) or the host stops.
+    /// </summary>
+    private async Task DeliverWhileLeasedAsync(IRecordSink sink, SinkStatus entry, BatchWindow window, CancellationToken stoppingToken)
+    {
+        var attempts = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            SinkLease? lease;
+            try
+            {
+                lease = await leases.TryAcquireAsync(sink.Name, stoppingToken).ConfigureAwait(false);
+                attempts = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // The lease store is unreachable: nobody can take the lease, so nothing is relayed twice; try again.
+                entry.Enter(SinkState.Failing, FailureKind.Of(exception));
+                metrics.SinkFailed(sink.Name, FailureKind.Reason(exception));
+                var delay = _options.Backoff(++attempts);
+                LogLeaseFailed(sink.Name, FailureKind.Of(exception), delay);
+                await DelayAsync(delay, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (lease == null)
+            {
+                entry.Standby(leases.HolderOf(sink.Name), journal.StartPosition(sink.Name));
+                await DelayAsync(leases.RetryInterval, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await using (lease.ConfigureAwait(false))
+            {
+                LogLeaseTaken(sink.Name, leases.Node);
+                entry.Hold(leases.Node);
+                using var leased = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+                await new SinkLoop(sink, entry, window, journal, _options, time, metrics, logger).RunAsync(leased.Token).ConfigureAwait(false);
+                if (lease.Lost.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    LogLeaseLost(sink.Name);
+                    entry.Release();
+                    journal.UntrackSink(sink.Name);
+                }
+            }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the loop's condition ends it.
+        }
     }
 
     private IReadOnlyList<IRecordSink> CreateSinks() => SinkKinds.Create(
@@ -131,6 +200,15 @@ public sealed partial class RelayService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Journal retention failed ({Error}); it runs again at the next interval")]
     private partial void LogRetentionFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sink {Sink}: lease taken (node {Node}); delivering from its saved position")]
+    private partial void LogLeaseTaken(string sink, string? node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sink {Sink}: lease lost (its PostgreSQL connection failed); stopped delivering, another node or this one takes it next")]
+    private partial void LogLeaseLost(string sink);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sink {Sink}: its lease could not be asked for ({Error}); retrying in {Delay}")]
+    private partial void LogLeaseFailed(string sink, string error, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The relay could not {What} ({Error}); retrying in {Delay}")]
     private partial void LogStartFailed(string what, string error, TimeSpan delay);

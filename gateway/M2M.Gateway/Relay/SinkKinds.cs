@@ -46,6 +46,35 @@ public static partial class SinkKinds
         return sinks;
     }
 
+    /// <summary>
+    /// The names of the sinks <paramref name="relay"/> enables, without building them; a kind whose
+    /// settings cannot be read counts as enabled (its sink would be, failing, and its records wait).
+    /// </summary>
+    public static IReadOnlyList<string> EnabledNames(IConfiguration relay)
+    {
+        ArgumentNullException.ThrowIfNull(relay);
+        var names = new List<string>();
+        foreach (var kind in All)
+        {
+            bool enabled;
+            try
+            {
+                enabled = kind.IsEnabled(relay.GetSection(kind.Section));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                enabled = true;
+            }
+
+            if (enabled)
+            {
+                names.Add(kind.Name);
+            }
+        }
+
+        return names;
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Sink {Sink} cannot start ({Reason}); the other sinks run, and its records wait for it in the journal (docs/sinks.md)")]
     private static partial void LogCannotStart(ILogger logger, string sink, string reason);
 }

@@ -17,7 +17,7 @@ internal sealed partial class SinkLoop(
     IRecordSink sink,
     SinkStatus status,
     BatchWindow window,
-    TelemetryJournal journal,
+    IRelayJournal journal,
     RelayOptions options,
     TimeProvider time,
     GatewayMetrics metrics,

@@ -16,6 +16,9 @@ public enum SinkState
 
     /// <summary>The sink failed (I/O, the journal, a bug); the relay recovers it with backoff.</summary>
     Failing,
+
+    /// <summary>Another node holds the sink's lease and delivers it (Cluster mode); this one takes over if that one dies.</summary>
+    Standby,
 }
 
 /// <summary>
@@ -45,6 +48,9 @@ public sealed class SinkStatus(string name, TimeProvider time)
         get => Volatile.Read(ref _savedPosition);
         internal set => Volatile.Write(ref _savedPosition, value);
     }
+
+    /// <summary>The node delivering the sink (Cluster mode; null when embedded): this one, or the lease holder it last saw.</summary>
+    public string? Node { get; private set; }
 
     /// <summary>The sink's dead letters now.</summary>
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
@@ -117,6 +123,24 @@ public sealed class SinkStatus(string name, TimeProvider time)
                 _lastError = state is SinkState.Retrying or SinkState.Failing ? error : _lastError;
             }
         }
+    }
+
+    /// <summary>This process holds the sink's lease and delivers it.</summary>
+    internal void Hold(string? node) => Node = node;
+
+    /// <summary>Another node holds the lease: shown as standby at its saved position.</summary>
+    internal void Standby(string? holder, long savedPosition)
+    {
+        Node = holder;
+        SavedPosition = savedPosition;
+        Enter(SinkState.Standby);
+    }
+
+    /// <summary>The lease was lost: the live position no longer counts here; it resumes from the saved one wherever the lease goes.</summary>
+    internal void Release()
+    {
+        Progress = null;
+        EndWork();
     }
 
     internal void BeginWork() => Interlocked.Exchange(ref _busySince, time.GetTimestamp());
