@@ -20,11 +20,11 @@ public sealed class ASessionMovesAndIsCutAcrossGatewayProcessesTests
     [Fact]
     public async Task TakenOverOnAnotherNodeCommandedAndDisabledThroughAThird()
     {
-        await using var rig = await ClusterRig.StartAsync(3, "--Gateway:Mqtt:RevalidateInterval", "01:00:00");
+        await using var rig = await ClusterRig.StartAsync(3, _ => ["--Gateway:Mqtt:RevalidateInterval", "01:00:00"]);
         var secret = await rig.AddDeviceAsync(DeviceId, node: 1);
 
         var first = rig.StartDevice(DeviceId, secret, intervalSeconds: 3600, node: 0);
-        await Eventually.TrueAsync(() => first.App.Session?.Connects >= 1, "the device's session on node 0");
+        await Eventually.TrueAsync(() => first.App.Session?.Connects >= 1, "the device's session on node 0").OrExplain(() => ClusterRig.Explain(first) + "\n" + rig.Output);
         using var second = rig.StartDevice(DeviceId, secret, intervalSeconds: 3600, node: 2);
         await Eventually.TrueAsync(async () => await DisconnectsAsync(rig, 0, "session_taken_over") >= 1, "node 0 to close the session taken over on node 2");
 

@@ -26,12 +26,11 @@ public sealed class ClusterRig : IAsyncDisposable
     private TcpLoadBalancer? _mqtt;
     private TcpLoadBalancer? _https;
 
-    private ClusterRig(string folder, NatsCluster nats, PostgresServer postgres, IReadOnlyList<string> extraArguments)
+    private ClusterRig(string folder, NatsCluster nats, PostgresServer postgres)
     {
         _folder = folder;
         Nats = nats;
         Postgres = postgres;
-        ExtraArguments = extraArguments;
     }
 
     public NatsCluster Nats { get; }
@@ -39,7 +38,7 @@ public sealed class ClusterRig : IAsyncDisposable
     public PostgresServer Postgres { get; }
 
     /// <summary>More command-line arguments every node gets (e.g. its sinks).</summary>
-    public IReadOnlyList<string> ExtraArguments { get; }
+    public IReadOnlyList<string> ExtraArguments { get; private set; } = [];
 
     /// <summary>The issuer every node names, behind the HTTPS load balancer.</summary>
     public string Issuer => $"https://127.0.0.1:{_httpsBalancerPort}";
@@ -58,15 +57,19 @@ public sealed class ClusterRig : IAsyncDisposable
     /// <summary>The MQTT port of node <paramref name="i"/> itself, bypassing the load balancer.</summary>
     public int NodeMqttPort(int i) => _nodes[i].MqttPort;
 
-    /// <summary>Starts the engines and <paramref name="gateways"/> nodes.</summary>
-    public static async Task<ClusterRig> StartAsync(int gateways = 3, params string[] extraArguments)
+    /// <summary>
+    /// Starts the engines and <paramref name="gateways"/> nodes, each given the command-line
+    /// arguments <paramref name="arguments"/> returns for the rig's PostgreSQL (e.g. its sinks).
+    /// </summary>
+    public static async Task<ClusterRig> StartAsync(int gateways, Func<PostgresServer, IReadOnlyList<string>>? arguments = null)
     {
         var folder = Directory.CreateTempSubdirectory("m2m-cluster-").FullName;
         var nats = await NatsCluster.StartAsync();
         var postgres = await PostgresServer.StartAsync();
-        var rig = new ClusterRig(folder, nats, postgres, extraArguments);
+        var rig = new ClusterRig(folder, nats, postgres);
         try
         {
+            rig.ExtraArguments = arguments?.Invoke(postgres) ?? [];
             for (var i = 0; i < gateways; i++)
             {
                 rig._nodes.Add(new Node(i, Path.Combine(folder, $"node-{i}")));
@@ -158,6 +161,18 @@ public sealed class ClusterRig : IAsyncDisposable
         return device;
     }
 
+    /// <summary>What a device's application and session last reported, for a failure message.</summary>
+    public static string Explain(RunningDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var app = device.App;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"state {app.State}, last error {app.LastError ?? "none"} ({app.LastErrorType ?? "-"}), connects {app.Session?.Connects}, last reason code 0x{app.Session?.LastReasonCode:X2}, acknowledged {app.Session?.Acknowledged}");
+    }
+
+    /// <summary>The output of every gateway process, for a failure message.</summary>
+    public string Output => string.Join("\n", _nodes.Select(n => $"--- node {n.Index}\n{n.Process?.Output}"));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var device in _devices)
@@ -206,5 +221,24 @@ public sealed class ClusterRig : IAsyncDisposable
         public int MqttPort { get; } = LoopbackPort.Free();
 
         public GatewayProcess? Process { get; set; }
+    }
+}
+
+/// <summary>Waits that say, when they time out, what the cluster's parts last reported.</summary>
+public static class ExplainedWait
+{
+    /// <summary>Awaits <paramref name="wait"/>; a timeout is rethrown with <paramref name="explain"/>'s text added.</summary>
+    public static async Task OrExplain(this Task wait, Func<string> explain)
+    {
+        ArgumentNullException.ThrowIfNull(wait);
+        ArgumentNullException.ThrowIfNull(explain);
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{exception.Message}\n{explain()}", exception);
+        }
     }
 }

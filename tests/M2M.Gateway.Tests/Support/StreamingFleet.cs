@@ -14,6 +14,7 @@ public sealed class StreamingFleet
     private readonly ClusterRig _rig;
     private readonly Dictionary<string, RunningDevice> _devices = [];
     private readonly Dictionary<string, long> _acknowledged = [];
+    private readonly Dictionary<string, long> _collected = [];
 
     private StreamingFleet(ClusterRig rig) => _rig = rig;
 
@@ -49,6 +50,7 @@ public sealed class StreamingFleet
         {
             await Eventually.TrueAsync(() => device.App.Outbox?.Count == 0, $"{id} to have every message acknowledged", TimeSpan.FromSeconds(60));
             device.Dispose();
+            _collected[id] = device.App.Collected;
             _acknowledged[id] = device.App.Collected - device.App.Outbox!.Count;
         }
     }
@@ -72,11 +74,24 @@ public sealed class StreamingFleet
         ArgumentNullException.ThrowIfNull(stored);
         var repeated = stored.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(repeated.Count == 0, $"{where} holds {repeated.Count} ids more than once: {string.Join(", ", repeated.Take(10))}");
+        AssertAtLeastOnce(where, stored);
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="stored"/> has every required id of every device, each device's in
+    /// order of first arrival, and nothing the devices did not send; repeats are allowed.
+    /// </summary>
+    public void AssertAtLeastOnce(string where, IReadOnlyList<string> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
         foreach (var id in _devices.Keys)
         {
             var required = Required(id);
-            var held = stored.Where(s => s.StartsWith(id + "/", StringComparison.Ordinal)).Take(required.Count).ToList();
+            var held = stored.Where(s => s.StartsWith(id + "/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Take(required.Count).ToList();
             Assert.True(required.SequenceEqual(held), $"{where}: {id} needs {required.Count} acknowledged messages in order; the first held differ or are missing ({held.Count} held)");
+            var sent = required[0][..required[0].LastIndexOf('/')] + "/";
+            Assert.All(stored.Where(s => s.StartsWith(id + "/", StringComparison.Ordinal)), s =>
+                Assert.True(s.StartsWith(sent, StringComparison.Ordinal) && long.Parse(s[sent.Length..], CultureInfo.InvariantCulture) <= _collected[id], $"{where} holds {s}, which {id} never sent"));
         }
     }
 }
