@@ -1,3 +1,4 @@
+using System.Globalization;
 using M2M.Gateway.Tests.Support;
 using M2M.Testing;
 using Npgsql;
@@ -16,7 +17,8 @@ namespace M2M.Gateway.Tests;
 /// holds each acknowledged message exactly once; the relay moves to a surviving node and resumes
 /// from the sinks' saved positions, so the PostgreSQL sink's table holds each exactly once and the
 /// webhook receives each at least once (its repeats are the records since the last saved position,
-/// which docs/sinks.md tells webhook consumers to drop by event id);</item>
+/// which docs/sinks.md tells webhook consumers to drop by event id);
+/// then a message one node accepted, sent again as it was to another node, is a duplicate there;</item>
 /// <item>kill -9 of one NATS node: ingest goes on, and nothing acknowledged is missing afterwards.</item>
 /// </list>
 /// The end is proved with sentinels: each device's last acknowledged message at each sink.
@@ -38,6 +40,24 @@ public sealed class AClusterLosesAndRepeatsNothingWhenANodeIsKilledTests
         await fleet.StopAsync();
 
         await AssertStoredExactlyOnceAsync(rig, webhook, fleet);
+
+        // Replay protection across nodes, head on: a message one node accepted, sent again exactly
+        // as it was to a live node that did not write it, is a duplicate there (PUBACK 0x00, journaled once).
+        const string DeviceId = "meter-000";
+        var id = fleet.Required(DeviceId)[2];
+        var accepted = (await JournalAsync(rig)).Single(m => m.Headers["Nats-Msg-Id"] == id);
+        var target = accepted.Headers["M2M-Node"] == "node-1" ? 2 : 1;
+        await using (var device = await SignedPublish.ConnectAsync(rig.NodeMqttPort(target), DeviceId, await rig.TokenAsync(DeviceId, fleet.Secret(DeviceId))))
+        {
+            var h = accepted.Headers;
+            await device.SendAsync(RawMqttConnection.Publish(h["M2M-Topic"], 1, accepted.Data,
+                SignedPublish.Properties(uint.Parse(h["M2M-Epoch"], CultureInfo.InvariantCulture), uint.Parse(h["M2M-Seq"], CultureInfo.InvariantCulture), long.Parse(h["M2M-Ts"], CultureInfo.InvariantCulture), h["M2M-Sig"]),
+                h.GetValueOrDefault("M2M-Content-Type")));
+            Assert.Equal(0x00, (await device.ExpectAsync(RawPacket.PubAck)).ReasonCode);
+        }
+
+        Assert.Equal(1, (await MetricsScrape.ReadAsync(rig.Gateway(target).BaseAddress)).Value("m2m_mqtt_messages_total", "reason", "duplicate"));
+        fleet.AssertExactlyOnce("the journal stream after the resend", [.. (await JournalAsync(rig)).Select(m => m.Headers["Nats-Msg-Id"])]);
     }
 
     [Fact]
@@ -65,15 +85,16 @@ public sealed class AClusterLosesAndRepeatsNothingWhenANodeIsKilledTests
 
     private static async Task AssertStoredExactlyOnceAsync(ClusterRig rig, WebhookReceiver webhook, StreamingFleet fleet)
     {
-        var journalUrl = Enumerable.Range(0, rig.Nats.Count).Where(rig.Nats.IsRunning).Select(rig.Nats.Url).First();
-        var journal = (await JetStreamMessages.ReadAllAsync(journalUrl, "M2M_JOURNAL")).Select(m => m.Headers["Nats-Msg-Id"]).ToList();
-        fleet.AssertExactlyOnce("the journal stream", journal);
+        fleet.AssertExactlyOnce("the journal stream", [.. (await JournalAsync(rig)).Select(m => m.Headers["Nats-Msg-Id"])]);
 
         await Eventually.TrueAsync(async () => fleet.Sentinels.All(s => webhook.Deliveries.Any(d => d.Id == s)) && (await TableAsync(rig.Postgres)).Intersect(fleet.Sentinels).Count() == fleet.Sentinels.Count,
             "every sink to receive every device's last acknowledged message", TimeSpan.FromSeconds(60));
         fleet.AssertExactlyOnce("the PostgreSQL sink's table", await TableAsync(rig.Postgres));
         fleet.AssertAtLeastOnce("the webhook", [.. webhook.Deliveries.Select(d => d.Id!)]);
     }
+
+    private static Task<IReadOnlyList<StoredMessage>> JournalAsync(ClusterRig rig) =>
+        JetStreamMessages.ReadAllAsync(Enumerable.Range(0, rig.Nats.Count).Where(rig.Nats.IsRunning).Select(rig.Nats.Url).First(), "M2M_JOURNAL");
 
     private static async Task<IReadOnlyList<string>> TableAsync(PostgresServer postgres)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using M2M.Device.Core.App;
 using M2M.Device.Core.Host.App;
 using M2M.Gateway.Https;
@@ -140,6 +141,21 @@ public sealed class ClusterRig : IAsyncDisposable
     {
         using var admin = Admin(node);
         return await AdminGateway.AddDeviceAsync(admin, deviceId);
+    }
+
+    /// <summary>An access token of a device, from the token endpoint behind the HTTPS load balancer (docs/protocol.md section 3).</summary>
+    public async Task<string> TokenAsync(string deviceId, byte[] secret)
+    {
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_nodes[0].DataDirectory, GatewayCertificate.CaFileName)));
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        handler.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(ca);
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(Issuer) };
+        var assertion = TestAssertion.Sign(Registry.DeviceKeyDerivation.DeriveAuthKey(secret), TestAssertion.Claims(deviceId, Issuer + "/oauth2/token", DateTimeOffset.UtcNow));
+        using var response = await TokenGateway.RequestTokenAsync(client, TokenGateway.Form(assertion));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>

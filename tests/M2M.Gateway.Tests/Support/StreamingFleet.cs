@@ -15,6 +15,7 @@ public sealed class StreamingFleet
     private readonly Dictionary<string, RunningDevice> _devices = [];
     private readonly Dictionary<string, long> _acknowledged = [];
     private readonly Dictionary<string, long> _collected = [];
+    private readonly Dictionary<string, byte[]> _secrets = [];
 
     private StreamingFleet(ClusterRig rig) => _rig = rig;
 
@@ -28,11 +29,15 @@ public sealed class StreamingFleet
         for (var i = 0; i < count; i++)
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"meter-{i:D3}");
-            fleet._devices[id] = rig.StartDevice(id, await rig.AddDeviceAsync(id));
+            fleet._secrets[id] = await rig.AddDeviceAsync(id);
+            fleet._devices[id] = rig.StartDevice(id, fleet._secrets[id]);
         }
 
         return fleet;
     }
+
+    /// <summary>The secret S of a device of the fleet.</summary>
+    public byte[] Secret(string deviceId) => _secrets[deviceId];
 
     /// <summary>Waits until every device has had at least <paramref name="messages"/> messages acknowledged.</summary>
     public Task AcknowledgedAsync(long messages) => Eventually.TrueAsync(
