@@ -33,6 +33,7 @@ public static class MqttIngressExtensions
         services.AddGatewayMetrics();
         services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
+        services.AddSingleton<IJournalWriter>(s => s.GetRequiredService<TelemetryJournal>());
         services.AddRelayStores(configuration);
         services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();

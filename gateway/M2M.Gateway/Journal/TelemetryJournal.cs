@@ -18,7 +18,7 @@ namespace M2M.Gateway.Journal;
 /// neither accept a message twice nor forget one. This file is the write side; the relay's side
 /// (reading, sink positions, dead letters, retention) is TelemetryJournal.Relay.cs.
 /// </summary>
-public sealed partial class TelemetryJournal : IAsyncDisposable
+public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
 {
     private const string FileName = "journal.db";
 
@@ -99,16 +99,6 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     public ValueTask AppendAsync(JournalAppend append, CancellationToken cancellationToken) =>
         _appends.Writer.TryWrite(append) ? ValueTask.CompletedTask : _appends.Writer.WriteAsync(append, cancellationToken);
 
-    /// <summary>Appends and waits for the outcome (for callers outside the MQTT path, and tests).</summary>
-    public async Task<JournalAppend> AppendAndWaitAsync(JournalRecord record, byte[] signature, CancellationToken cancellationToken)
-    {
-        var waiter = new CompletionWaiter();
-        var append = new JournalAppend(record, signature, waiter);
-        await AppendAsync(append, cancellationToken).ConfigureAwait(false);
-        await waiter.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return append;
-    }
-
     /// <summary>Completes when a record after <paramref name="position"/> exists (or at once if one does).</summary>
     public Task WaitForRecordsAfterAsync(long position, CancellationToken cancellationToken)
     {
@@ -123,7 +113,7 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Once: the host disposes it under each interface it is registered as (IRelayJournal, IJournalReader...).
+        // Once: the host disposes it under each interface it is registered as (IJournalWriter, IRelayJournal, IJournalReader...).
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
@@ -141,7 +131,9 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
     /// The committed replay mark of <paramref name="deviceId"/>'s newest credential generation that
     /// has one, or null before its first accepted message: durable, unlike the ingress's counters.
     /// </summary>
-    public ReplayMark? ReadMark(string deviceId)
+    public ValueTask<ReplayMark?> ReadMarkAsync(string deviceId, CancellationToken cancellationToken) => ValueTask.FromResult(ReadMark(deviceId));
+
+    private ReplayMark? ReadMark(string deviceId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -488,15 +480,5 @@ public sealed partial class TelemetryJournal : IAsyncDisposable
             Mark.Dispose();
             Connection.Dispose();
         }
-    }
-
-    /// <summary>Turns the writer's callback into a task, for <see cref="AppendAndWaitAsync"/>.</summary>
-    private sealed class CompletionWaiter : IJournalWaiter
-    {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Accepting => true;
-
-        public void OnJournaled(JournalAppend append) => Completion.TrySetResult();
     }
 }

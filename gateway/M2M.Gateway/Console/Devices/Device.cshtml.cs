@@ -179,7 +179,11 @@ public sealed class DeviceModel(FleetQuery fleet, DeviceActions actions, Provisi
         }
         else
         {
-            Mark = services.GetService<TelemetryJournal>()?.ReadMark(Id);
+            if (services.GetService<IJournalWriter>() is { } journal)
+            {
+                Mark = await journal.ReadMarkAsync(Id, HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
             CommandEntries = await commandStore.ListAsync(Id, Newest, HttpContext.RequestAborted).ConfigureAwait(false);
             Rotations = await rotationStore.ListAsync(Id, Newest, HttpContext.RequestAborted).ConfigureAwait(false);
         }

@@ -3,12 +3,13 @@ using M2M.Gateway.Journal;
 namespace M2M.Gateway.Ingress.Pipeline;
 
 /// <summary>
-/// Stage 7: hands the verified message to the journal. Its writer applies the replay rules of
+/// Stage 7: hands the verified message to the journal (<see cref="IJournalWriter"/>: SQLite when
+/// embedded, the replicated JetStream stream in Cluster mode). It applies the replay rules of
 /// docs/protocol.md section 8 against the device's window and, for a new message, makes it durable
-/// with the window in one transaction; only then is the PUBACK 0x00 sent. The outcome reaches the
-/// connection (the waiter) on the writer's thread.
+/// (with the window, or under a compare-and-set on the device's last record); only then is the
+/// PUBACK 0x00 sent. The outcome reaches the connection (the waiter) in append order.
 /// </summary>
-public sealed class JournalMessage(TelemetryJournal journal, TimeProvider time) : IPublishStage
+public sealed class JournalMessage(IJournalWriter journal, TimeProvider time) : IPublishStage
 {
     public async ValueTask<PublishOutcome?> RunAsync(PublishContext context, CancellationToken cancellationToken)
     {
