@@ -1,4 +1,5 @@
 using M2M.Gateway.Access;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
@@ -54,13 +55,37 @@ public static class TokenServiceExtensions
         services.AddHttpClient(TrustedIssuers.HttpClientName);
 
         services.AddSingleton<SigningKeyRing>();
-        services.AddEncryptedFile(s => new EncryptedFile(
-            s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            // One ring for the whole cluster; loaded at start, so a node whose master key is not the
+            // cluster's refuses to start.
+            services.AddSingleton<IKeyRingStore, PostgresKeyRingStore>();
+            services.AddHostedService<LoadSharedKeyRing>();
+        }
+        else
+        {
+            services.AddSingleton<IKeyRingStore, FileKeyRingStore>();
+            services.AddEncryptedFile(s => new EncryptedFile(
+                s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
+        }
+
         services.AddSingleton<IRecordSigner, KeyRingRecordSigner>();
         services.AddSingleton<GatewayIssuer>();
         services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);
 
-        services.AddSingleton<JtiStore>();
+        // Token state: in the data folder on one gateway, in the shared PostgreSQL database in Cluster
+        // mode, so an assertion spent or a token revoked at one node is so at every node.
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.AddSingleton<IJtiStore, PostgresJtiStore>();
+            services.AddSingleton<IRevocationStore, PostgresRevocationStore>();
+        }
+        else
+        {
+            services.AddSingleton<IJtiStore, JtiStore>();
+            services.AddSingleton<IRevocationStore, SqliteRevocationStore>();
+        }
+
         services.AddSingleton<ReadAssertion>();
         services.AddSingleton<FindDevice>();
         services.AddSingleton<VerifyAssertion>();
