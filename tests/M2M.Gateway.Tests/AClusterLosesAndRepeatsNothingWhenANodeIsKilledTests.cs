@@ -45,7 +45,7 @@ public sealed class AClusterLosesAndRepeatsNothingWhenANodeIsKilledTests
         // as it was to a live node that did not write it, is a duplicate there (PUBACK 0x00, journaled once).
         const string DeviceId = "meter-000";
         var id = fleet.Required(DeviceId)[2];
-        var accepted = (await JournalAsync(rig)).Single(m => m.Headers["Nats-Msg-Id"] == id);
+        var accepted = (await JournalAsync(rig)).Single(m => RecordId(m) == id);
         var target = accepted.Headers["M2M-Node"] == "node-1" ? 2 : 1;
         await using (var device = await SignedPublish.ConnectAsync(rig.NodeMqttPort(target), DeviceId, await rig.TokenAsync(DeviceId, fleet.Secret(DeviceId))))
         {
@@ -57,7 +57,7 @@ public sealed class AClusterLosesAndRepeatsNothingWhenANodeIsKilledTests
         }
 
         Assert.Equal(1, (await MetricsScrape.ReadAsync(rig.Gateway(target).BaseAddress)).Value("m2m_mqtt_messages_total", "reason", "duplicate"));
-        fleet.AssertExactlyOnce("the journal stream after the resend", [.. (await JournalAsync(rig)).Select(m => m.Headers["Nats-Msg-Id"])]);
+        fleet.AssertExactlyOnce("the journal stream after the resend", [.. (await JournalAsync(rig)).Select(RecordId)]);
     }
 
     [Fact]
@@ -85,13 +85,17 @@ public sealed class AClusterLosesAndRepeatsNothingWhenANodeIsKilledTests
 
     private static async Task AssertStoredExactlyOnceAsync(ClusterRig rig, WebhookReceiver webhook, StreamingFleet fleet)
     {
-        fleet.AssertExactlyOnce("the journal stream", [.. (await JournalAsync(rig)).Select(m => m.Headers["Nats-Msg-Id"])]);
+        fleet.AssertExactlyOnce("the journal stream", [.. (await JournalAsync(rig)).Select(RecordId)]);
 
         await Eventually.TrueAsync(async () => fleet.Sentinels.All(s => webhook.Deliveries.Any(d => d.Id == s)) && (await TableAsync(rig.Postgres)).Intersect(fleet.Sentinels).Count() == fleet.Sentinels.Count,
             "every sink to receive every device's last acknowledged message", TimeSpan.FromSeconds(60));
         fleet.AssertExactlyOnce("the PostgreSQL sink's table", await TableAsync(rig.Postgres));
         fleet.AssertAtLeastOnce("the webhook", [.. webhook.Deliveries.Select(d => d.Id!)]);
     }
+
+    /// <summary>A journal record's <c>{device}/{generation}/{epoch}/{seq}</c>, from its subject and headers (docs/scaling.md, "The journal stream").</summary>
+    private static string RecordId(StoredMessage m) =>
+        $"{m.Subject[(m.Subject.LastIndexOf('.') + 1)..]}/{m.Headers["M2M-Generation"]}/{m.Headers["M2M-Epoch"]}/{m.Headers["M2M-Seq"]}";
 
     private static Task<IReadOnlyList<StoredMessage>> JournalAsync(ClusterRig rig) =>
         JetStreamMessages.ReadAllAsync(Enumerable.Range(0, rig.Nats.Count).Where(rig.Nats.IsRunning).Select(rig.Nats.Url).First(), "M2M_JOURNAL");

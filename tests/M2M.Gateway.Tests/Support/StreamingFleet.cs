@@ -93,7 +93,7 @@ public sealed class StreamingFleet
         {
             var required = Required(id);
             var held = stored.Where(s => s.StartsWith(id + "/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Take(required.Count).ToList();
-            Assert.True(required.SequenceEqual(held), $"{where}: {id} needs {required.Count} acknowledged messages in order; the first held differ or are missing ({held.Count} held)");
+            Assert.True(required.SequenceEqual(held), $"{where}: {id} needs {required.Count} acknowledged messages in order; the first held differ or are missing ({held.Count} held: {string.Join(", ", held.Take(3))}...; required {string.Join(", ", required.Take(3))}...)");
             var sent = required[0][..required[0].LastIndexOf('/')] + "/";
             Assert.All(stored.Where(s => s.StartsWith(id + "/", StringComparison.Ordinal)), s =>
                 Assert.True(s.StartsWith(sent, StringComparison.Ordinal) && long.Parse(s[sent.Length..], CultureInfo.InvariantCulture) <= _collected[id], $"{where} holds {s}, which {id} never sent"));
