@@ -91,35 +91,15 @@ public sealed partial class PostgresAuditLog : IAuditLog, IAuditLogSource, IDisp
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<(long Position, string Line)> ReadAfterAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var read = Batch;
-        while (read == Batch)
-        {
-            read = 0;
-            foreach (var row in await ReadBatchAsync("SELECT id, line::text FROM audit_log WHERE id > @from ORDER BY id LIMIT @batch", after, cancellationToken).ConfigureAwait(false))
-            {
-                read++;
-                after = row.Position;
-                yield return row;
-            }
-        }
-    }
+    public IAsyncEnumerable<(long Position, string Line)> ReadAfterAsync(long after, CancellationToken cancellationToken) =>
+        ReadInBatchesAsync("SELECT id, line::text FROM audit_log WHERE id > @from ORDER BY id LIMIT @batch", after, cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ReadNewestFirstAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var before = long.MaxValue;
-        var read = Batch;
-        while (read == Batch)
+        await foreach (var (_, line) in ReadInBatchesAsync("SELECT id, line::text FROM audit_log WHERE id < @from ORDER BY id DESC LIMIT @batch", long.MaxValue, cancellationToken).ConfigureAwait(false))
         {
-            read = 0;
-            foreach (var row in await ReadBatchAsync("SELECT id, line::text FROM audit_log WHERE id < @from ORDER BY id DESC LIMIT @batch", before, cancellationToken).ConfigureAwait(false))
-            {
-                read++;
-                before = row.Position;
-                yield return row.Line;
-            }
+            yield return line;
         }
     }
 
@@ -127,27 +107,37 @@ public sealed partial class PostgresAuditLog : IAuditLog, IAuditLogSource, IDisp
 
     private int CommandTimeout => (int)Math.Ceiling(_options.Timeout.TotalSeconds);
 
-    // One query per batch, its connection returned to the pool before the caller filters the rows.
-    private async Task<List<(long Position, string Line)>> ReadBatchAsync(string sql, long from, CancellationToken cancellationToken)
+    // The rows <sql> selects from cursor <from> on, a batch per query (each connection back in the
+    // pool before the caller filters the rows), the cursor moving to each batch's last row.
+    private async IAsyncEnumerable<(long Position, string Line)> ReadInBatchesAsync(string sql, long from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var rows = new List<(long, string)>(Batch);
-        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        List<(long Position, string Line)> rows;
+        do
         {
-            using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddWithValue("from", from);
-            command.Parameters.AddWithValue("batch", Batch);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            rows = new List<(long, string)>(Batch);
+            var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("from", from);
+                command.Parameters.AddWithValue("batch", Batch);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    rows.Add((reader.GetInt64(0), reader.GetString(1)));
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows.Add((reader.GetInt64(0), reader.GetString(1)));
+                    }
                 }
             }
-        }
 
-        return rows;
+            foreach (var row in rows)
+            {
+                from = row.Position;
+                yield return row;
+            }
+        }
+        while (rows.Count == Batch);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit event {Action} to the cluster's audit log: {Error}")]
