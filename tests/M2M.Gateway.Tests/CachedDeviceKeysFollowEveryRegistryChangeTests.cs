@@ -9,7 +9,8 @@ namespace M2M.Gateway.Tests;
 /// cache never decides with a record an operator has changed: a change through the registry (disable,
 /// rotate, delete, register again) is seen at once, also by whoever hears the change event from the
 /// cache; a look-up that read the registry before a change does not keep its answer; and a change
-/// made by another process on the same registry.db (no event) is seen once the cache lifetime (the
+/// made by another process on the same registry (the same registry.db, or the cluster's PostgreSQL
+/// database; no event) is seen once the cache lifetime (the
 /// ingress's revalidation interval) has passed, at once by a reload, and by the periodic revalidation
 /// of the whole cache, which renews what is unchanged and drops what is not looked up any more. The
 /// clock is the test's: nothing expires unless the test moves it.
@@ -51,21 +52,34 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
         }
     }
 
-    [Theory]
-    [InlineData("disable")]
-    [InlineData("rotate")]
-    [InlineData("delete")]
-    [InlineData("delete and register again")]
-    public async Task AChangeByAnotherProcessIsSeenWithinTheLifetimeAndByAReloadAtOnce(string change)
+    /// <summary>Every change, on each engine another gateway can share the registry on (the same registry.db, or the cluster's PostgreSQL).</summary>
+    public static TheoryData<RegistryEngine, string> ChangesOnEachEngine()
     {
-        await _store.Registry.AddAsync(DeviceId, "acme", [], default);
-        using var reloaded = new DeviceKeyCache(_store.Registry, _time, Lifetime);
-        using var expiring = new DeviceKeyCache(_store.Registry, _time, Lifetime);
+        var data = new TheoryData<RegistryEngine, string>();
+        foreach (var engine in Enum.GetValues<RegistryEngine>())
+        {
+            foreach (var change in new[] { "disable", "rotate", "delete", "delete and register again" })
+            {
+                data.Add(engine, change);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ChangesOnEachEngine))]
+    public async Task AChangeByAnotherProcessIsSeenWithinTheLifetimeAndByAReloadAtOnce(RegistryEngine engine, string change)
+    {
+        await using var store = await TempRegistry.StartAsync(engine, _time);
+        await store.Registry.AddAsync(DeviceId, "acme", [], default);
+        using var reloaded = new DeviceKeyCache(store.Registry, _time, Lifetime);
+        using var expiring = new DeviceKeyCache(store.Registry, _time, Lifetime);
         await reloaded.FindAsync(DeviceId, default);
         await expiring.FindAsync(DeviceId, default);
 
-        // A second registry on the same file, as another gateway sharing it: these caches hear nothing.
-        var expected = await ChangeAsync(new SqliteDeviceRegistry(new RegistryDatabase(_store.Folder), _store.Protector, _time), change);
+        // A second registry on the same database, as another gateway sharing it: these caches hear nothing.
+        var expected = await ChangeAsync(new SqlDeviceRegistry(store.AnotherNode(), store.Protector, _time), change);
 
         AssertIs(expected, await reloaded.ReloadAsync(DeviceId, default));
         _time.Advance(Lifetime);
@@ -73,22 +87,20 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("disable")]
-    [InlineData("rotate")]
-    [InlineData("delete")]
-    [InlineData("delete and register again")]
-    public async Task ARevalidationRenewsUnchangedEntriesAndDropsChangedOnes(string change)
+    [MemberData(nameof(ChangesOnEachEngine))]
+    public async Task ARevalidationRenewsUnchangedEntriesAndDropsChangedOnes(RegistryEngine engine, string change)
     {
         const string Unchanged = "sensor-0002";
-        await _store.Registry.AddAsync(DeviceId, "acme", [], default);
-        var kept = (await _store.Registry.AddAsync(Unchanged, "acme", ["reader"], default))!;
-        var watched = new WatchedRegistry(_store.Registry);
+        await using var store = await TempRegistry.StartAsync(engine, _time);
+        await store.Registry.AddAsync(DeviceId, "acme", [], default);
+        var kept = (await store.Registry.AddAsync(Unchanged, "acme", ["reader"], default))!;
+        var watched = new WatchedRegistry(store.Registry);
         using var cache = new DeviceKeyCache(watched, _time, Lifetime);
         await cache.FindAsync(DeviceId, default);
         await cache.FindAsync(Unchanged, default);
 
         // Changed by another process: nothing is announced, only the revalidation can see it.
-        var expected = await ChangeAsync(new SqliteDeviceRegistry(new RegistryDatabase(_store.Folder), _store.Protector, _time), change);
+        var expected = await ChangeAsync(new SqlDeviceRegistry(store.AnotherNode(), store.Protector, _time), change);
         _time.Advance(Lifetime * 0.6);
         await cache.RevalidateAsync(default);
         _time.Advance(Lifetime * 0.6);
@@ -100,17 +112,20 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
         AssertIs(expected, await cache.FindAsync(DeviceId, default));
     }
 
-    [Fact]
-    public async Task ARevalidationReadsMoreEntriesThanOneRegistryStatementTakes()
+    [Theory]
+    [InlineData(RegistryEngine.Sqlite)]
+    [InlineData(RegistryEngine.Postgres)]
+    public async Task ARevalidationReadsMoreEntriesThanOneRegistryStatementTakes(RegistryEngine engine)
     {
-        // More ids than SqliteDeviceRegistry asks for in one statement, so the last chunk counts too.
+        // More ids than SqlDeviceRegistry asks for in one statement, so the last chunk counts too.
+        await using var store = await TempRegistry.StartAsync(engine, _time);
         var ids = Enumerable.Range(0, 1001).Select(i => $"sensor-{i:D4}").ToArray();
         foreach (var id in ids)
         {
-            await _store.Registry.AddAsync(id, "acme", [], default);
+            await store.Registry.AddAsync(id, "acme", [], default);
         }
 
-        var watched = new WatchedRegistry(_store.Registry);
+        var watched = new WatchedRegistry(store.Registry);
         using var cache = new DeviceKeyCache(watched, _time, Lifetime);
         foreach (var id in ids)
         {
@@ -164,7 +179,7 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
     }
 
     /// <summary>The expected record after <paramref name="change"/>: null when the device is gone.</summary>
-    private static async Task<Expected?> ChangeAsync(SqliteDeviceRegistry registry, string change)
+    private static async Task<Expected?> ChangeAsync(SqlDeviceRegistry registry, string change)
     {
         switch (change)
         {
@@ -205,7 +220,7 @@ public sealed class CachedDeviceKeysFollowEveryRegistryChangeTests : IDisposable
     private sealed record Expected(bool Enabled, long Generation, byte[]? Secret);
 
     /// <summary>The registry, counting its credential look-ups; when gated, the first one, once it has read, waits for the test.</summary>
-    private sealed class WatchedRegistry(SqliteDeviceRegistry inner, bool gated = false) : IDeviceRegistry
+    private sealed class WatchedRegistry(SqlDeviceRegistry inner, bool gated = false) : IDeviceRegistry
     {
         private int _gated = gated ? 0 : 1;
         private int _credentialReads;

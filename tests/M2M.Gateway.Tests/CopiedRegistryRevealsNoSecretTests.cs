@@ -50,21 +50,21 @@ public sealed class CopiedRegistryRevealsNoSecretTests
     {
         using var store = new TempRegistry();
         var secret = new byte[32];
-        var sealedValue = store.Protector.Protect(secret, SqliteDeviceRegistry.SecretPurpose("sensor-0001", 1));
+        var sealedValue = store.Protector.Protect(secret, SqlDeviceRegistry.SecretPurpose("sensor-0001", 1));
 
         Assert.Equal(AesGcmSecretProtector.Version, sealedValue[0]);
         Assert.Equal(1 + 12 + 32 + 16, sealedValue.Length);
-        Assert.Equal(secret, store.Protector.Unprotect(sealedValue, SqliteDeviceRegistry.SecretPurpose("sensor-0001", 1)));
-        Assert.Null(store.Protector.Unprotect(sealedValue, SqliteDeviceRegistry.SecretPurpose("sensor-0002", 1)));
-        Assert.Null(store.Protector.Unprotect(sealedValue, SqliteDeviceRegistry.SecretPurpose("sensor-0001", 2)));
+        Assert.Equal(secret, store.Protector.Unprotect(sealedValue, SqlDeviceRegistry.SecretPurpose("sensor-0001", 1)));
+        Assert.Null(store.Protector.Unprotect(sealedValue, SqlDeviceRegistry.SecretPurpose("sensor-0002", 1)));
+        Assert.Null(store.Protector.Unprotect(sealedValue, SqlDeviceRegistry.SecretPurpose("sensor-0001", 2)));
         for (var i = 0; i < sealedValue.Length; i++)
         {
             var altered = (byte[])sealedValue.Clone();
             altered[i] ^= 0x01;
-            Assert.Null(store.Protector.Unprotect(altered, SqliteDeviceRegistry.SecretPurpose("sensor-0001", 1)));
+            Assert.Null(store.Protector.Unprotect(altered, SqlDeviceRegistry.SecretPurpose("sensor-0001", 1)));
         }
 
-        Assert.Null(store.Protector.Unprotect(sealedValue.AsSpan(0, 20), SqliteDeviceRegistry.SecretPurpose("sensor-0001", 1)));
+        Assert.Null(store.Protector.Unprotect(sealedValue.AsSpan(0, 20), SqlDeviceRegistry.SecretPurpose("sensor-0001", 1)));
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class DeviceDirectoryServesMessageKeyAndChangesTests
         using var store = new TempRegistry();
         await store.Registry.AddAsync("sensor-0001", "acme", [], CancellationToken.None);
         using var otherKey = new TempRegistry();
-        var wrongKeyRegistry = new SqliteDeviceRegistry(store.Database, otherKey.Protector, TimeProvider.System);
+        var wrongKeyRegistry = new SqlDeviceRegistry(store.Database, otherKey.Protector, TimeProvider.System);
         using var directory = Directory(wrongKeyRegistry);
 
         Assert.Equal(DeviceLookupStatus.Unavailable, (await directory.FindAsync("sensor-0001", CancellationToken.None)).Status);

@@ -65,5 +65,5 @@ public sealed class LastSeenIsCoalescedButAlwaysRecordedTests : IDisposable
     }
 
     /// <summary>Another registry on the same file: it reads only what was written.</summary>
-    private SqliteDeviceRegistry Underneath() => new(new RegistryDatabase(_store.Folder), _store.Protector, _time);
+    private SqlDeviceRegistry Underneath() => new(new RegistryDatabase(_store.Folder), _store.Protector, _time);
 }

@@ -16,7 +16,7 @@ public sealed class RegistryMigratesFromOlderSchemaTests
         var added = await AddAtVersion1Async(store, "sensor-0001");
 
         // A gateway of the current version opens it.
-        var reopened = new SqliteDeviceRegistry(new RegistryDatabase(store.Folder), store.Protector, TimeProvider.System);
+        var reopened = new SqlDeviceRegistry(new RegistryDatabase(store.Folder), store.Protector, TimeProvider.System);
         var credential = await reopened.FindCredentialAsync("sensor-0001", CancellationToken.None);
 
         Assert.Equal(RegistryDatabase.CurrentVersion, Version(store));
@@ -33,7 +33,7 @@ public sealed class RegistryMigratesFromOlderSchemaTests
         store.Database.MigrateTo(2);
         await AddAtVersion1Async(store, "sensor-0001");
 
-        var registry = new SqliteDeviceRegistry(new RegistryDatabase(store.Folder), store.Protector, TimeProvider.System);
+        var registry = new SqlDeviceRegistry(new RegistryDatabase(store.Folder), store.Protector, TimeProvider.System);
         var migrated = await registry.FindAsync("sensor-0001", CancellationToken.None);
 
         Assert.Equal(RegistryDatabase.CurrentVersion, Version(store));
@@ -95,7 +95,7 @@ public sealed class RegistryMigratesFromOlderSchemaTests
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO devices VALUES ($id, 'acme', '[\"reader\"]', 1, 1, $secret, 1767225600000, NULL);";
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$secret", store.Protector.Protect(secret, SqliteDeviceRegistry.SecretPurpose(id, 1)));
+        command.Parameters.AddWithValue("$secret", store.Protector.Protect(secret, SqlDeviceRegistry.SecretPurpose(id, 1)));
         await command.ExecuteNonQueryAsync();
         return secret;
     }

@@ -176,7 +176,7 @@ public sealed class TokensAreBoundToTheRegistrationTheyWereIssuedForTests : IAsy
         return device;
     }
 
-    private SqliteDeviceRegistry SharedRegistry() =>
+    private SqlDeviceRegistry SharedRegistry() =>
         new(new RegistryDatabase(Path.Combine(_gateway.DataDirectory, RegistryDatabase.FileName)), _gateway.Service<ISecretProtector>(), _time);
 
     private async Task<string> MetricsAsync() => await _client.GetStringAsync(new Uri("/metrics", UriKind.Relative));

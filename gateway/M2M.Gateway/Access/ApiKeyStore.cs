@@ -1,9 +1,10 @@
 using System.Buffers.Text;
+using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using M2M.Gateway.Registry;
-using Microsoft.Data.Sqlite;
 
 namespace M2M.Gateway.Access;
 
@@ -68,8 +69,8 @@ public enum KeyChange
 }
 
 /// <summary>
-/// Secrets the gateway hands out and recognises by their hash, in the <c>admin_keys</c> table of
-/// <c>registry.db</c>: API keys (<see cref="ApiKeyStore"/>) and service clients' secrets
+/// Secrets the gateway hands out and recognises by their hash, in the <c>admin_keys</c> table of the
+/// registry (<see cref="IRegistryDatabase"/>: <c>registry.db</c>, or PostgreSQL in Cluster mode): API keys (<see cref="ApiKeyStore"/>) and service clients' secrets
 /// (<see cref="ServiceClientStore"/>), one row each, told apart by <c>kind</c>. A secret is 32 random
 /// bytes, so a single SHA-256 suffices as its stored form (no password stretching is needed for a
 /// value that cannot be guessed); only the hash and the description are kept. Last use is coalesced
@@ -79,13 +80,7 @@ public abstract class HashedCredentialStore : IAsyncDisposable
 {
     private const string Columns = "id, name, roles, tenant, created_at, secret_since, expires_at, revoked_at, last_used_at, generation";
 
-    // Active global admin keys other than $id, at $now: the guard of revocation and expiry. Only API
-    // keys count: a service client is not how an operator gets back in.
-    private const string OtherAdmins =
-        "SELECT count(*) FROM admin_keys WHERE kind = 'key' AND id <> $id AND tenant IS NULL AND revoked_at IS NULL "
-        + "AND (expires_at IS NULL OR expires_at > $now) AND EXISTS (SELECT 1 FROM json_each(admin_keys.roles) WHERE value = 'admin');";
-
-    private readonly RegistryDatabase _database;
+    private readonly IRegistryDatabase _database;
     private readonly TimeProvider _time;
     private readonly LastSeenWriter _lastUsed;
     private readonly string _kind;
@@ -96,13 +91,13 @@ public abstract class HashedCredentialStore : IAsyncDisposable
     /// <param name="logger">Where a failed last-use write is reported.</param>
     /// <param name="kind">The rows' <c>kind</c>: <c>key</c> or <c>client</c>.</param>
     /// <param name="prefix">How each secret begins, so that secret scanners and people can recognise one.</param>
-    protected HashedCredentialStore(RegistryDatabase database, TimeProvider time, ILogger logger, string kind, string prefix)
+    protected HashedCredentialStore(IRegistryDatabase database, TimeProvider time, ILogger logger, string kind, string prefix)
     {
         _database = database;
         _time = time;
         _kind = kind;
         _prefix = prefix;
-        _lastUsed = new LastSeenWriter(database, "UPDATE admin_keys SET last_used_at = max(coalesce(last_used_at, 0), $seen) WHERE id = $id;", time, logger);
+        _lastUsed = new LastSeenWriter(database, $"UPDATE admin_keys SET last_used_at = {database.Greatest}(coalesce(last_used_at, 0), @seen) WHERE id = @id;", time, logger);
     }
 
     /// <summary>Stores a new record with a fresh secret; the secret is returned once. Null when <paramref name="id"/> is taken.</summary>
@@ -111,64 +106,38 @@ public abstract class HashedCredentialStore : IAsyncDisposable
         var now = Now();
         var key = new ApiKey(id, name, roles.ToArray(), tenant, now, now, expiresAt, null, null);
         var secret = NewSecret();
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO admin_keys (id, hash, name, roles, tenant, created_at, secret_since, expires_at, kind) "
-                + "VALUES ($id, $hash, $name, $roles, $tenant, $now, $now, $expires, $kind) ON CONFLICT (id) DO NOTHING;";
-            command.Parameters.AddWithValue("$id", key.Id);
-            command.Parameters.AddWithValue("$hash", Hash(secret));
-            command.Parameters.AddWithValue("$name", name);
-            command.Parameters.AddWithValue("$roles", JsonSerializer.Serialize(key.Roles));
-            command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$expires", (object?)expiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-            command.Parameters.AddWithValue("$kind", _kind);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? new NewApiKey(key, secret) : null;
-        }
+        var inserted = await _database.ExecuteAsync(
+            "INSERT INTO admin_keys (id, hash, name, roles, tenant, created_at, secret_since, expires_at, kind, generation) "
+            + "VALUES (@id, @hash, @name, @roles, @tenant, @now, @now, @expires, @kind, 1) ON CONFLICT (id) DO NOTHING;",
+            cancellationToken,
+            ("id", key.Id),
+            ("hash", Hash(secret)),
+            ("name", name),
+            ("roles", JsonSerializer.Serialize(key.Roles)),
+            ("tenant", tenant),
+            ("now", now.ToUnixTimeMilliseconds()),
+            ("expires", expiresAt?.ToUnixTimeMilliseconds()),
+            ("kind", _kind)).ConfigureAwait(false);
+        return inserted == 1 ? new NewApiKey(key, secret) : null;
     }
 
     /// <summary>The number of records of this kind, whatever their state.</summary>
-    public async Task<long> CountAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM admin_keys WHERE kind = $kind;";
-            command.Parameters.AddWithValue("$kind", _kind);
-            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-    }
+    public async Task<long> CountAsync(CancellationToken cancellationToken) =>
+        Convert.ToInt64(await _database.ScalarAsync("SELECT count(*) FROM admin_keys WHERE kind = @kind;", cancellationToken, ("kind", _kind)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     /// <summary>Every record (revoked and expired ones included) within <paramref name="tenant"/>'s scope (every one for null), ordered by creation.</summary>
-    public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenant, CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE kind = $kind AND ($tenant IS NULL OR tenant = $tenant) ORDER BY created_at, id;";
-            command.Parameters.AddWithValue("$kind", _kind);
-            command.Parameters.AddWithValue("$tenant", (object?)tenant ?? DBNull.Value);
-            return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenant, CancellationToken cancellationToken) =>
+        await _database.QueryAsync(
+            $"SELECT {Columns} FROM admin_keys WHERE kind = @kind AND (CAST(@tenant AS text) IS NULL OR tenant = @tenant) ORDER BY created_at, id;",
+            ReadKey,
+            cancellationToken,
+            ("kind", _kind),
+            ("tenant", tenant)).ConfigureAwait(false);
 
     /// <summary>The record <paramref name="id"/> of this kind, or null.</summary>
-    public async Task<ApiKey?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id AND kind = $kind;";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$kind", _kind);
-            return (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-        }
-    }
+    public async Task<ApiKey?> FindAsync(string id, CancellationToken cancellationToken) =>
+        (await _database.QueryAsync($"SELECT {Columns} FROM admin_keys WHERE id = @id AND kind = @kind;", ReadKey, cancellationToken, ("id", id), ("kind", _kind)).ConfigureAwait(false))
+            .SingleOrDefault();
 
     /// <summary>
     /// The record whose secret is <paramref name="presented"/> (and whose id is <paramref name="id"/>
@@ -179,17 +148,13 @@ public abstract class HashedCredentialStore : IAsyncDisposable
     {
         // Looking up by the hash of a high-entropy secret reveals nothing through timing: an attacker
         // cannot choose inputs whose hashes approach a stored one.
-        ApiKey? key;
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE hash = $hash AND kind = $kind AND ($id IS NULL OR id = $id);";
-            command.Parameters.AddWithValue("$hash", Hash(presented));
-            command.Parameters.AddWithValue("$kind", _kind);
-            command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
-            key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-        }
+        var key = (await _database.QueryAsync(
+            $"SELECT {Columns} FROM admin_keys WHERE hash = @hash AND kind = @kind AND (CAST(@id AS text) IS NULL OR id = @id);",
+            ReadKey,
+            cancellationToken,
+            ("hash", Hash(presented)),
+            ("kind", _kind),
+            ("id", id)).ConfigureAwait(false)).SingleOrDefault();
 
         var now = Now();
         var reason = key?.State(now) switch
@@ -218,8 +183,8 @@ public abstract class HashedCredentialStore : IAsyncDisposable
     public async Task<(KeyChange Change, NewApiKey? Rotated)> RotateAsync(string id, CancellationToken cancellationToken)
     {
         var secret = NewSecret();
-        var change = await ChangeAsync(id, false, "UPDATE admin_keys SET hash = $hash, secret_since = $now, generation = generation + 1 WHERE id = $id;",
-            command => command.Parameters.AddWithValue("$hash", Hash(secret)), cancellationToken).ConfigureAwait(false);
+        var change = await ChangeAsync(id, false, "UPDATE admin_keys SET hash = @hash, secret_since = @now, generation = generation + 1 WHERE id = @id;",
+            ("hash", Hash(secret)), cancellationToken).ConfigureAwait(false);
         var key = change == KeyChange.Done ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
         return (change, key == null ? null : new NewApiKey(key, secret));
     }
@@ -229,12 +194,11 @@ public abstract class HashedCredentialStore : IAsyncDisposable
     /// lock every operator out at that time.
     /// </summary>
     public Task<KeyChange> ExpireAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ChangeAsync(id, true, "UPDATE admin_keys SET expires_at = $at WHERE id = $id;",
-            command => command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds()), cancellationToken);
+        ChangeAsync(id, true, "UPDATE admin_keys SET expires_at = @at WHERE id = @id;", ("at", at.ToUnixTimeMilliseconds()), cancellationToken);
 
     /// <summary>Revokes for good (the row stays for the audit trail); refused when it would leave no active global admin key.</summary>
     public Task<KeyChange> RevokeAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, true, "UPDATE admin_keys SET revoked_at = $now WHERE id = $id;", _ => { }, cancellationToken);
+        ChangeAsync(id, true, "UPDATE admin_keys SET revoked_at = @now WHERE id = @id;", null, cancellationToken);
 
     public ValueTask DisposeAsync()
     {
@@ -242,71 +206,69 @@ public abstract class HashedCredentialStore : IAsyncDisposable
         return _lastUsed.DisposeAsync();
     }
 
-    // One transaction that takes the write lock first (BEGIN IMMEDIATE), so two revocations of the
-    // last two admin keys cannot both see the other one still active.
-    private async Task<KeyChange> ChangeAsync(string id, bool disables, string update, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    // One transaction that excludes every other writer of admin_keys first (on every node), so two
+    // revocations of the last two admin keys cannot both see the other one still active.
+    private async Task<KeyChange> ChangeAsync(string id, bool disables, string update, (string Name, object? Value)? parameter, CancellationToken cancellationToken)
     {
         var now = Now().ToUnixTimeMilliseconds();
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT {Columns} FROM admin_keys WHERE id = $id AND kind = $kind;";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$kind", _kind);
-            command.Parameters.AddWithValue("$now", now);
-            var key = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-            if (key == null)
+            var transaction = await _database.BeginWriteAsync(connection, "admin_keys", cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                return KeyChange.NotFound;
-            }
-
-            if (key.RevokedAt != null)
-            {
-                return KeyChange.Revoked;
-            }
-
-            if (disables && _kind == "key" && key.State(Time(now)) == "active" && key.Tenant == null && key.Roles.Contains(AccessRoles.Admin))
-            {
-                command.CommandText = OtherAdmins;
-                if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+                using var command = connection.Command($"SELECT {Columns} FROM admin_keys WHERE id = @id AND kind = @kind;", transaction, ("id", id), ("kind", _kind), ("now", now));
+                var key = (await command.ReadAllAsync(ReadKey, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+                if (key == null)
                 {
-                    return KeyChange.LastAdminKey;
+                    return KeyChange.NotFound;
                 }
-            }
 
-            command.CommandText = update;
-            bind(command);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return KeyChange.Done;
+                if (key.RevokedAt != null)
+                {
+                    return KeyChange.Revoked;
+                }
+
+                if (disables && _kind == "key" && key.State(Time(now)) == "active" && key.Tenant == null && key.Roles.Contains(AccessRoles.Admin))
+                {
+                    // Active global admin keys other than this one: the guard of revocation and
+                    // expiry. Only API keys count: a service client is not how an operator gets back in.
+                    command.CommandText = "SELECT count(*) FROM admin_keys WHERE kind = 'key' AND id <> @id AND tenant IS NULL AND revoked_at IS NULL "
+                        + $"AND (expires_at IS NULL OR expires_at > @now) AND {_database.JsonArrayHolds("admin_keys.roles", "'admin'")};";
+                    if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+                    {
+                        return KeyChange.LastAdminKey;
+                    }
+                }
+
+                command.CommandText = update;
+                if (parameter is { } p)
+                {
+                    command.Add(p.Name, p.Value);
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return KeyChange.Done;
+            }
         }
     }
 
-    private async Task<IReadOnlyList<ApiKey>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private ApiKey ReadKey(DbDataReader reader)
     {
-        var keys = new List<ApiKey>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var id = reader.GetString(0);
-            var lastUsed = Math.Max(reader.IsDBNull(8) ? 0 : reader.GetInt64(8), _lastUsed.Pending(id) ?? 0);
-            keys.Add(new ApiKey(
-                id,
-                reader.GetString(1),
-                JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                Time(reader.GetInt64(4)),
-                Time(reader.GetInt64(5)),
-                reader.IsDBNull(6) ? null : Time(reader.GetInt64(6)),
-                reader.IsDBNull(7) ? null : Time(reader.GetInt64(7)),
-                lastUsed == 0 ? null : Time(lastUsed),
-                reader.GetInt64(9)));
-        }
-
-        return keys;
+        var id = reader.GetString(0);
+        var lastUsed = Math.Max(reader.IsDBNull(8) ? 0 : reader.GetInt64(8), _lastUsed.Pending(id) ?? 0);
+        return new ApiKey(
+            id,
+            reader.GetString(1),
+            JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            Time(reader.GetInt64(4)),
+            Time(reader.GetInt64(5)),
+            reader.TimeOrNull(6),
+            reader.TimeOrNull(7),
+            lastUsed == 0 ? null : Time(lastUsed),
+            reader.GetInt64(9));
     }
 
     /// <summary>The store's clock, now.</summary>
@@ -320,7 +282,7 @@ public abstract class HashedCredentialStore : IAsyncDisposable
 }
 
 /// <summary>API keys for people and machines (docs/admin-api.md, "API keys"): bearer credentials of the admin and consumer APIs.</summary>
-public sealed class ApiKeyStore(RegistryDatabase database, TimeProvider time, ILogger<ApiKeyStore> logger)
+public sealed class ApiKeyStore(IRegistryDatabase database, TimeProvider time, ILogger<ApiKeyStore> logger)
     : HashedCredentialStore(database, time, logger, "key", Prefix)
 {
     /// <summary>Every key starts with this, so secret scanners and people can recognise one.</summary>

@@ -10,7 +10,7 @@ namespace M2M.Gateway.Access;
 /// optional tenant and expiry, stored exactly as API keys are (<see cref="HashedCredentialStore"/>):
 /// its secret only as a hash, shown once. The secret is not a bearer credential of any API.
 /// </summary>
-public sealed class ServiceClientStore(RegistryDatabase database, TimeProvider time, ILogger<ServiceClientStore> logger)
+public sealed class ServiceClientStore(IRegistryDatabase database, TimeProvider time, ILogger<ServiceClientStore> logger)
     : HashedCredentialStore(database, time, logger, "client", SecretPrefix)
 {
     /// <summary>Every client secret starts with this, so secret scanners and people can recognise one.</summary>

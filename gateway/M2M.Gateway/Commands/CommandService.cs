@@ -109,7 +109,7 @@ public sealed partial class CommandService(
         {
             outcome = await RecordAsync(deviceId, payload, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException)
         {
             LogStoreFailed(exception, deviceId);
             outcome = CommandResultOutcome.Unavailable;
@@ -166,7 +166,7 @@ public sealed partial class CommandService(
         {
             await DeliverNextAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException or System.Security.Cryptography.CryptographicException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or System.Security.Cryptography.CryptographicException)
         {
             // Sent again at the device's next subscription.
             LogStoreFailed(exception, deviceId);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using M2M.Gateway.Ingress.Seams;
-using Microsoft.Data.Sqlite;
 
 namespace M2M.Gateway.Registry;
 
@@ -40,7 +39,7 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
             await _keys.RevalidateAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
             LogRevalidationFailed(_logger, e.GetType().Name);
             return false;
@@ -56,7 +55,7 @@ public sealed partial class DeviceDirectory : IDeviceDirectory, IDisposable
         {
             keys = await find(deviceId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SqliteException or CryptographicException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or CryptographicException or IOException or InvalidOperationException)
         {
             // A registry that cannot answer (locked, unreadable, wrong master key) is "unavailable"
             // (MQTT 0x88, section 9.2), not "unknown device": the device is not at fault.

@@ -9,13 +9,14 @@ namespace M2M.Gateway.Registry;
 /// gateway it is current at once. A crash loses at most the last interval's times.
 /// </summary>
 /// <param name="database">The registry.</param>
-/// <param name="update">The UPDATE statement that writes one time, with parameters <c>$id</c> and <c>$seen</c> (Unix milliseconds).</param>
+/// <param name="update">The UPDATE statement that writes one time, with parameters <c>@id</c> and <c>@seen</c> (Unix milliseconds).</param>
 /// <param name="time">The clock of the flush timer.</param>
 /// <param name="logger">Where a failed write is reported.</param>
-internal sealed partial class LastSeenWriter(RegistryDatabase database, string update, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed partial class LastSeenWriter(IRegistryDatabase database, string update, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     /// <summary>The statement of devices: live rows only, never earlier than the registration (a time recorded before a deletion and a new registration of the id is not the new registration's).</summary>
-    public const string DevicesUpdate = "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), $seen) WHERE id = $id AND deleted_at IS NULL AND created_at <= $seen;";
+    public static string DevicesUpdate(IRegistryDatabase database) =>
+        $"UPDATE devices SET last_seen_at = {database.Greatest}(coalesce(last_seen_at, 0), @seen) WHERE id = @id AND deleted_at IS NULL AND created_at <= @seen;";
 
     /// <summary>How long a last-seen time waits before it is written.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
@@ -111,20 +112,19 @@ internal sealed partial class LastSeenWriter(RegistryDatabase database, string u
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = update;
-            var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
-            var seen = command.Parameters.Add("$seen", Microsoft.Data.Sqlite.SqliteType.Integer);
-            foreach (var (deviceId, seenAtMs) in batch)
+            // Ids in order, so two nodes flushing overlapping batches lock rows in the same order.
+            var transaction = await database.BeginWriteAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                id.Value = deviceId;
-                seen.Value = seenAtMs;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                using var command = connection.Command(update, transaction);
+                foreach (var (deviceId, seenAtMs) in batch.OrderBy(b => b.Key, StringComparer.Ordinal))
+                {
+                    command.Add("id", deviceId).Add("seen", seenAtMs);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using M2M.Gateway.Hosting;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +10,7 @@ namespace M2M.Gateway.Registry;
 /// forward, one step per version, each in its own transaction, and a file written by a newer gateway
 /// is refused rather than misread.
 /// </summary>
-public sealed class RegistryDatabase
+public sealed class RegistryDatabase : IRegistryDatabase
 {
     /// <summary>The file's name in the data folder.</summary>
     public const string FileName = "registry.db";
@@ -154,6 +155,39 @@ public sealed class RegistryDatabase
     public string Path { get; }
 
     private string ConnectionString { get; }
+
+    /// <inheritdoc />
+    public string Describe => Path;
+
+    /// <inheritdoc />
+    public string ForUpdate => string.Empty;
+
+    /// <inheritdoc />
+    public string Greatest => "max";
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        EnsureMigrated();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    async Task<DbConnection> IRegistryDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>BEGIN IMMEDIATE takes the file's write lock at once, so the table needs no lock of its own.</remarks>
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, string? exclusiveTable, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    public string JsonArrayHolds(string column, string value) => $"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {value})";
+
+    /// <inheritdoc />
+    public string ValuesOf(string parameter) => $"SELECT value FROM json_each({parameter})";
+
+    /// <inheritdoc />
+    public Task SecretsOverwrittenAsync(CancellationToken cancellationToken) => CheckpointAsync(cancellationToken);
 
     /// <summary>Opens a connection to a migrated database.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Ingress.Seams;
@@ -7,12 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace M2M.Gateway.Registry;
 
-/// <summary>Registers the SQLite device registry and the ingress's directory over it.</summary>
+/// <summary>Registers the device registry (SQLite, or PostgreSQL in Cluster mode) and the ingress's directory over it.</summary>
 public static class RegistryExtensions
 {
     /// <summary>
-    /// Adds <see cref="RegistryDatabase"/> (<c>registry.db</c> in the data folder, migrated when the
-    /// host starts), <see cref="IDeviceRegistry"/> and the ingress seam <see cref="IDeviceDirectory"/>.
+    /// Adds <see cref="IRegistryDatabase"/> (<c>registry.db</c> in the data folder, or in Cluster mode
+    /// the shared PostgreSQL database; migrated when the host starts), <see cref="IDeviceRegistry"/>
+    /// and the ingress seam <see cref="IDeviceDirectory"/>.
     /// Also adds the secret protector it needs (<see cref="SecretsExtensions.AddGatewaySecrets"/>).
     /// </summary>
     public static IServiceCollection AddDeviceRegistry(this IServiceCollection services, IConfiguration configuration)
@@ -21,9 +23,18 @@ public static class RegistryExtensions
         services.AddGatewaySecrets();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
-        services.TryAddSingleton<RegistryDatabase>();
-        services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<RegistryDatabase>().Path, "device secrets"));
-        services.TryAddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.TryAddSingleton<IRegistryDatabase, PostgresRegistryDatabase>();
+        }
+        else
+        {
+            services.TryAddSingleton<RegistryDatabase>();
+            services.TryAddSingleton<IRegistryDatabase>(s => s.GetRequiredService<RegistryDatabase>());
+            services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<RegistryDatabase>().Path, "device secrets"));
+        }
+
+        services.TryAddSingleton<IDeviceRegistry, SqlDeviceRegistry>();
 
         // Kept no longer than the ingress re-checks live sessions: a change made by another process on
         // the same registry takes effect within that one interval everywhere (docs/tokens.md).
@@ -37,18 +48,17 @@ public static class RegistryExtensions
     }
 }
 
-/// <summary>Migrates <c>registry.db</c> when the host starts, so a schema problem stops the gateway at once.</summary>
-internal sealed partial class MigrateRegistry(RegistryDatabase database, ILogger<MigrateRegistry> logger) : IHostedService
+/// <summary>Migrates the registry when the host starts, so a schema problem stops the gateway at once.</summary>
+internal sealed partial class MigrateRegistry(IRegistryDatabase database, ILogger<MigrateRegistry> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        database.EnsureMigrated();
-        LogReady(logger, database.Path, RegistryDatabase.CurrentVersion);
-        return Task.CompletedTask;
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        LogReady(logger, database.Describe);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device registry {Path} at schema version {Version}")]
-    private static partial void LogReady(ILogger logger, string path, int version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device registry {Database} migrated")]
+    private static partial void LogReady(ILogger logger, string database);
 }

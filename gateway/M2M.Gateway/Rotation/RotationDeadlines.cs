@@ -25,7 +25,7 @@ public sealed partial class RotationDeadlines(RotationService rotations, IOption
             {
                 await CheckAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception exception) when (exception is System.Data.Common.DbException or IOException)
             {
                 // Tried again at the next tick; a rotation only waits longer.
                 LogCheckFailed(exception);
