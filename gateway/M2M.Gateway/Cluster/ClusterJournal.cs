@@ -72,8 +72,30 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         _checkpointWriters = [.. Enumerable.Range(0, CheckpointWriters).Select(_ => Task.Run(WriteCheckpointsAsync))];
     }
 
-    /// <summary>Creates the stream and the bucket (or brings them up to date) before the broker accepts anything.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Creates the stream and the bucket (or brings them up to date) before the broker accepts
+    /// anything, retrying for three times <see cref="ClusterOptions.Timeout"/> (a NATS cluster that is
+    /// starting too, or electing a leader), then refusing the start with the reason.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var retry = FirstRetry;
+        while (true)
+        {
+            try
+            {
+                await OpenAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NatsException exception) when (_time.GetElapsedTime(started) < 3 * _options.Timeout)
+            {
+                LogOpenRetrying(_options.JournalStream, exception.Message);
+                await Task.Delay(retry, _time, cancellationToken).ConfigureAwait(false);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
+            }
+        }
+    }
 
     /// <summary>Writes the checkpoints still pending (they only save catch-up work: losing them loses nothing).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -458,6 +480,9 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster journal on JetStream stream {Stream} (replicas {Replicas}), replay checkpoints in KV bucket {Bucket}")]
     private partial void LogOpened(string stream, int replicas, string bucket);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "JetStream stream {Stream} or the replay bucket not ready yet ({Reason}); retrying")]
+    private partial void LogOpenRetrying(string stream, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal write for device {DeviceId} not confirmed ({Kind}: {Reason}); retrying with the same message id")]
     private partial void LogRetrying(string deviceId, string kind, string reason);

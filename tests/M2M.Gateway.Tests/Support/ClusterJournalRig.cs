@@ -6,6 +6,7 @@ using M2M.Gateway.Journal;
 using M2M.Testing;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -64,6 +65,27 @@ public sealed class ClusterJournalRig : IAsyncDisposable
     public static async Task<JournalAppend> AppendAsync(IJournalWriter journal, (JournalRecord Record, byte[] Signature) message) =>
         await journal.AppendAndWaitAsync(message.Record, message.Signature, CancellationToken.None).WaitAsync(Patience);
 
+    /// <summary>
+    /// Writes a message to the journal stream as a node does, but outside any ClusterJournal: a
+    /// node that crashed right after its write, before any checkpoint of it.
+    /// </summary>
+    public async Task<long> WriteAsCrashedNodeAsync((JournalRecord Record, byte[] Signature) message)
+    {
+        await using var connection = Connect(Cluster.Urls, "crashed");
+        var ack = await new NatsJSContext(connection).PublishAsync(
+            JournalStreamRecord.Subject(Options.JournalSubjectPrefix, message.Record.DeviceId), message.Record.Payload,
+            headers: JournalStreamRecord.Headers(message.Record, "crashed"));
+        ack.EnsureSuccess();
+        return (long)ack.Seq;
+    }
+
+    /// <summary>Purges the journal stream's records before <paramref name="position"/>, as the relay's retention does.</summary>
+    public async Task PurgeBeforeAsync(long position)
+    {
+        await using var connection = Connect(Cluster.Urls, "retention");
+        await new NatsJSContext(connection).PurgeStreamAsync(Options.JournalStream, new StreamPurgeRequest { Seq = (ulong)position });
+    }
+
     /// <summary>Every record of the journal stream, in stream order, read through a fresh connection.</summary>
     public async Task<IReadOnlyList<JournalRecord>> StoredAsync()
     {
@@ -102,6 +124,6 @@ public sealed class ClusterJournalRig : IAsyncDisposable
         Url = urls,
         Name = name,
         MaxReconnectRetry = -1,
-        RequestTimeout = TimeSpan.FromSeconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(10),
     });
 }
