@@ -259,6 +259,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 // acknowledged, or read back from the stream or a checkpoint of it), so a Duplicate
                 // above needs no re-publish: its record is stored.
                 published = true;
+                headers[JournalStreamRecord.MessageIdHeader] = SlotId(record.DeviceId, lane.ExpectedLast);
                 var ack = await _js.TryPublishAsync(subject, record.Payload, opts: new NatsJSPubOpts { ExpectedLastSubjectSequence = lane.ExpectedLast }, headers: headers, cancellationToken: _stopping.Token).ConfigureAwait(false);
                 if (!ack.Success)
                 {
@@ -281,26 +282,30 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
                 if (response.Duplicate)
                 {
-                    // Stored before within the duplicate window under this Msg-Id (a resend through
-                    // another node, or our own retry): the stored record tells a resend from other
-                    // content under the same numbers (section 8 rules 2 and 3).
-                    _metrics?.JournalConflict("duplicate_id");
+                    // The slot after ExpectedLast is taken (its Msg-Id is stored): by this very
+                    // message (our retry after a lost acknowledgement, or the device's resend through
+                    // another node), or by another record a node appended at the same moment, which
+                    // won the race. Either way catch up; the same message is then ours or a
+                    // duplicate, anything else is judged again after the winner.
+                    _metrics?.JournalConflict("slot_taken");
                     await CatchUpAsync(lane, _stopping.Token).ConfigureAwait(false);
                     var stored = await GetAsync(await OpenAsync(_stopping.Token).ConfigureAwait(false), new StreamMsgGetRequest { Seq = response.Seq }, _stopping.Token).ConfigureAwait(false);
-                    if (stored != null && Decode(stored) is { } original && !string.Equals(original.Signature, record.Signature, StringComparison.Ordinal))
+                    if (stored != null && Decode(stored) is { } original && original.Sequence == record.Sequence && original.Epoch == record.Epoch
+                        && string.Equals(original.Signature, record.Signature, StringComparison.Ordinal))
                     {
-                        append.Outcome = AppendOutcome.Replayed;
-                    }
-                    else if (retried)
-                    {
-                        Appended(append, (long)response.Seq, started);
-                    }
-                    else
-                    {
-                        append.Outcome = AppendOutcome.Duplicate;
+                        if (retried)
+                        {
+                            Appended(append, (long)response.Seq, started);
+                        }
+                        else
+                        {
+                            append.Outcome = AppendOutcome.Duplicate;
+                        }
+
+                        return;
                     }
 
-                    return;
+                    continue;
                 }
 
                 lock (lane.Sync)
@@ -333,6 +338,19 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
             }
         }
     }
+
+    /// <summary>
+    /// The Nats-Msg-Id of a device's record written after its record at stream sequence
+    /// <paramref name="expectedLast"/>: one id per slot, so of two nodes appending after the same
+    /// record at the same moment JetStream stores one and answers the other "duplicate". This is
+    /// what makes the compare-and-set hold on nats-server before 2.9.21, where
+    /// Nats-Expected-Last-Subject-Sequence is checked before the replicated write rather than as
+    /// part of it and two concurrent writes may both pass (nats-server issue 4320); the header
+    /// still refuses a node whose view is stale. A write retried after a lost acknowledgement names
+    /// the same slot, so it is stored once.
+    /// </summary>
+    internal static string SlotId(string deviceId, ulong expectedLast) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{deviceId}/after/{expectedLast}");
 
     private void Appended(JournalAppend append, long position, long started)
     {
