@@ -87,8 +87,7 @@ public sealed class PostgresRegistryDatabase(NpgsqlDataSource dataSource) : IReg
         """,
     ];
 
-    private readonly SemaphoreSlim _migrating = new(1, 1);
-    private volatile bool _migrated;
+    private readonly PostgresSchema _schema = new(dataSource, Part, Migrations);
 
     /// <inheritdoc />
     public string Describe
@@ -110,34 +109,10 @@ public sealed class PostgresRegistryDatabase(NpgsqlDataSource dataSource) : IReg
     public static int CurrentVersion => Migrations.Length;
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        if (_migrated)
-        {
-            return;
-        }
-
-        await _migrating.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_migrated)
-            {
-                await PostgresMigrations.ApplyAsync(dataSource, Part, Migrations, cancellationToken).ConfigureAwait(false);
-                _migrated = true;
-            }
-        }
-        finally
-        {
-            _migrating.Release();
-        }
-    }
+    public Task MigrateAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, string? exclusiveTable, CancellationToken cancellationToken)
@@ -164,5 +139,5 @@ public sealed class PostgresRegistryDatabase(NpgsqlDataSource dataSource) : IReg
     /// <inheritdoc />
     public Task SecretsOverwrittenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _migrating.Dispose();
+    public void Dispose() => _schema.Dispose();
 }

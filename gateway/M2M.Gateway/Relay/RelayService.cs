@@ -139,6 +139,7 @@ public sealed partial class RelayService(
         metrics.Observe("m2m_relay_lag", "Journal records not yet delivered, by sink.", "sink", () => Each(r => r.Lag));
         metrics.Observe("m2m_relay_lag_seconds", "Age of the oldest journal record a sink has not delivered (gateway time), by sink; 0 when it is caught up.", "sink", () => Each(r => r.LagSeconds));
         metrics.Observe("m2m_relay_sink_failing", "1 while a sink is retrying a record, failing or stuck (then /health is Degraded), else 0.", "sink", () => Each(r => r.Failing ? 1 : 0));
+        metrics.Observe("m2m_relay_sink_held", "1 on the process delivering a sink (holding its lease, docs/sinks.md \"Cluster mode\"), 0 on a node where it is on standby.", "sink", () => status.Sinks.Select(s => new KeyValuePair<string, double>(s.Name, s.Held ? 1 : 0)));
         metrics.Observe("m2m_relay_dead_letters_pending", "Dead letters a sink has now (an operator may redeliver them).", "sink", () => Each(r => r.DeadLetters));
     }
 

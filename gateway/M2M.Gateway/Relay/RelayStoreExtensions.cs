@@ -1,3 +1,5 @@
+using M2M.Gateway.Cluster;
+using M2M.Gateway.Cluster.Relay;
 using M2M.Gateway.Journal;
 
 namespace M2M.Gateway.Relay;
@@ -11,9 +13,15 @@ public static class RelayStoreExtensions
 {
     public static IServiceCollection AddRelayStores(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton<IRelayJournal>(s => s.GetRequiredService<TelemetryJournal>());
-        services.AddSingleton<ISinkLeases, LocalSinkLeases>();
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.AddClusterRelay(configuration);
+        }
+        else
+        {
+            services.AddSingleton<IRelayJournal>(s => s.GetRequiredService<TelemetryJournal>());
+            services.AddSingleton<ISinkLeases, LocalSinkLeases>();
+        }
 
         // The smaller views, for the consumer API, the admin API and the ingress's backpressure.
         services.AddSingleton<IJournalReader>(s => s.GetRequiredService<IRelayJournal>());

@@ -52,6 +52,9 @@ public sealed class SinkStatus(string name, TimeProvider time)
     /// <summary>The node delivering the sink (Cluster mode; null when embedded): this one, or the lease holder it last saw.</summary>
     public string? Node { get; private set; }
 
+    /// <summary>True while this process holds the sink's lease and delivers it.</summary>
+    public bool Held { get; private set; }
+
     /// <summary>The sink's dead letters now.</summary>
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
@@ -126,12 +129,17 @@ public sealed class SinkStatus(string name, TimeProvider time)
     }
 
     /// <summary>This process holds the sink's lease and delivers it.</summary>
-    internal void Hold(string? node) => Node = node;
+    internal void Hold(string? node)
+    {
+        Node = node;
+        Held = true;
+    }
 
     /// <summary>Another node holds the lease: shown as standby at its saved position.</summary>
     internal void Standby(string? holder, long savedPosition)
     {
         Node = holder;
+        Held = false;
         SavedPosition = savedPosition;
         Enter(SinkState.Standby);
     }
@@ -139,6 +147,7 @@ public sealed class SinkStatus(string name, TimeProvider time)
     /// <summary>The lease was lost: the live position no longer counts here; it resumes from the saved one wherever the lease goes.</summary>
     internal void Release()
     {
+        Held = false;
         Progress = null;
         EndWork();
     }

@@ -1,4 +1,5 @@
 using M2M.Gateway.Access;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Hosting;
 using M2M.Gateway.Ingress.Seams;
 using M2M.Gateway.Keys;
@@ -60,7 +61,19 @@ public static class TokenServiceExtensions
         services.AddSingleton<GatewayIssuer>();
         services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);
 
-        services.AddSingleton<JtiStore>();
+        // Token state: in the data folder on one gateway, in the shared PostgreSQL database in Cluster
+        // mode, so an assertion spent or a token revoked at one node is so at every node.
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.AddSingleton<IJtiStore, PostgresJtiStore>();
+            services.AddSingleton<IRevocationStore, PostgresRevocationStore>();
+        }
+        else
+        {
+            services.AddSingleton<IJtiStore, JtiStore>();
+            services.AddSingleton<IRevocationStore, SqliteRevocationStore>();
+        }
+
         services.AddSingleton<ReadAssertion>();
         services.AddSingleton<FindDevice>();
         services.AddSingleton<VerifyAssertion>();

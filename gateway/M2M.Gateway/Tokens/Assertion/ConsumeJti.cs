@@ -10,7 +10,7 @@ namespace M2M.Gateway.Tokens.Assertion;
 /// nothing. An assertion that can never be accepted (expired beyond the skew, or a lifetime over 300
 /// seconds) is not remembered: <see cref="CheckAssertionClaims"/> refuses it.
 /// </summary>
-public sealed partial class ConsumeJti(JtiStore store, IOptions<TokenOptions> options, ILogger<ConsumeJti> logger) : IAssertionStage
+public sealed partial class ConsumeJti(IJtiStore store, IOptions<TokenOptions> options, ILogger<ConsumeJti> logger) : IAssertionStage
 {
     private readonly TimeSpan _skew = options.Value.ClockSkew;
 
@@ -29,7 +29,7 @@ public sealed partial class ConsumeJti(JtiStore store, IOptions<TokenOptions> op
                 ? null
                 : TokenReason.JtiReused;
         }
-        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException)
         {
             LogStoreFailed(exception);
             return TokenReason.JtiStoreUnavailable;

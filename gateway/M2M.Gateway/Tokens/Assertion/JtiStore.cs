@@ -19,7 +19,7 @@ namespace M2M.Gateway.Tokens.Assertion;
 /// same statement: the first inserts the row, the second finds it and loses. When the commit fails,
 /// nothing of the group was spent and every request of it fails (<c>jti_store_unavailable</c>).
 /// </remarks>
-public sealed class JtiStore : IAsyncDisposable, IDisposable
+public sealed class JtiStore : IJtiStore, IAsyncDisposable, IDisposable
 {
     private const string FileName = "jti.db";
 
@@ -44,11 +44,7 @@ public sealed class JtiStore : IAsyncDisposable, IDisposable
         _writer = Task.Run(() => WriteLoopAsync(connection));
     }
 
-    /// <summary>
-    /// Records <paramref name="jti"/> for the device until <paramref name="rememberUntil"/>; false when
-    /// it was used before. Completes once the decision is durable; throws <see cref="SqliteException"/>
-    /// or <see cref="IOException"/> when it could not be made durable (then nothing was spent).
-    /// </summary>
+    /// <inheritdoc />
     public Task<bool> TryConsumeAsync(string deviceId, string jti, DateTimeOffset now, DateTimeOffset rememberUntil, CancellationToken cancellationToken)
     {
         var request = new Consume(deviceId, jti, now.ToUnixTimeSeconds(), rememberUntil.ToUnixTimeSeconds());

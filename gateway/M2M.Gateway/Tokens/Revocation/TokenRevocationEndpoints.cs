@@ -122,7 +122,7 @@ public static partial class TokenRevocationEndpoints
                     ? RevokedResult
                     : AlreadyRevokedResult;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException exception)
+            catch (System.Data.Common.DbException exception)
             {
                 LogStoreFailed(loggers.CreateLogger(typeof(TokenRevocationEndpoints)), exception);
                 await RefuseAsync(http, "token.revoke", TokenReason.RevocationStoreUnavailable, caller, metrics.TokenRevocation, audit).ConfigureAwait(false);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using M2M.Gateway.Cluster;
+using M2M.Gateway.Journal;
+using M2M.Testing;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace M2M.Gateway.Tests.Support;
+
+/// <summary>
+/// For the relay's Cluster-mode tests: one PostgreSQL, one NATS server with JetStream, the journal
+/// stream created as the cluster's write side creates it, and records published into it the way the
+/// write side does (<see cref="JournalStreamRecord"/>), so the relay is tested on its own. Gateway
+/// processes started on the rig are cluster nodes sharing both engines.
+/// </summary>
+public sealed class ClusterRelayRig : IAsyncDisposable
+{
+    public const string Device = "sensor-1";
+
+    private readonly ClusterOptions _cluster = new() { Replicas = 1 };
+    private readonly NatsConnection _nats;
+    private readonly List<GatewayProcess> _nodes = [];
+
+    private ClusterRelayRig(PostgresServer postgres, NatsServer natsServer)
+    {
+        Postgres = postgres;
+        Nats = natsServer;
+        _nats = new NatsConnection(new NatsOpts { Url = natsServer.Url });
+        JetStream = new NatsJSContext(_nats);
+    }
+
+    public PostgresServer Postgres { get; }
+
+    public NatsServer Nats { get; }
+
+    public INatsJSContext JetStream { get; }
+
+    public string Stream => _cluster.JournalStream;
+
+    /// <summary>A folder for the test's files (a shared sink file), removed with the rig.</summary>
+    public string Folder { get; } = Directory.CreateTempSubdirectory("m2m-cluster-relay-").FullName;
+
+    public static async Task<ClusterRelayRig> StartAsync()
+    {
+        var postgres = await PostgresServer.StartAsync().ConfigureAwait(false);
+        var nats = await NatsServer.StartAsync().ConfigureAwait(false);
+        var rig = new ClusterRelayRig(postgres, nats);
+        await rig.JetStream.CreateStreamAsync(new StreamConfig(rig.Stream, [rig._cluster.JournalSubjectPrefix + ".*"])
+        {
+            Storage = StreamConfigStorage.File,
+            NumReplicas = 1,
+            DuplicateWindow = rig._cluster.DuplicateWindow,
+        }).ConfigureAwait(false);
+        return rig;
+    }
+
+    /// <summary>The Gateway:Cluster settings of node <paramref name="node"/>, and relay retries and leases fast enough for a test.</summary>
+    public IReadOnlyList<string> NodeArguments(string node) =>
+    [
+        "--Gateway:Cluster:Mode", "Cluster",
+        "--Gateway:Cluster:NodeId", node,
+        "--Gateway:Cluster:Postgres", Postgres.ConnectionString,
+        "--Gateway:Cluster:Nats", Nats.Url,
+        "--Gateway:Cluster:Replicas", "1",
+        "--Gateway:Cluster:Relay:LeaseInterval", "00:00:00.500",
+        "--Gateway:Relay:MaxAttempts", "100000",
+        "--Gateway:Relay:InitialBackoff", "00:00:00.020",
+        "--Gateway:Relay:MaxBackoff", "00:00:00.100",
+        "--Gateway:Relay:PositionSaveInterval", "00:00:00.200",
+    ];
+
+    /// <summary>Starts a gateway process as cluster node <paramref name="node"/> with <paramref name="arguments"/> on top.</summary>
+    public async Task<GatewayProcess> StartNodeAsync(string node, params string[] arguments)
+    {
+        var process = await GatewayProcess.StartAsync([.. NodeArguments(node), .. arguments]).ConfigureAwait(false);
+        _nodes.Add(process);
+        return process;
+    }
+
+    /// <summary>The record of seq <paramref name="seq"/> (payload: the seq's low byte).</summary>
+    public static JournalRecord Record(uint seq) =>
+        new(0, Device, "acme", 1, $"devices/{Device}/telemetry", 1, seq, 0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [(byte)seq], "c2lnbmF0dXJl");
+
+    /// <summary>The event id the relay gives the record of seq <paramref name="seq"/>.</summary>
+    public static string EventId(uint seq) => string.Create(CultureInfo.InvariantCulture, $"{Device}/1/1/{seq}");
+
+    /// <summary>Journals seq <paramref name="first"/> to <paramref name="last"/> as the write side does, each acknowledged by JetStream.</summary>
+    public async Task PublishAsync(uint first, uint last)
+    {
+        for (var seq = first; seq <= last; seq++)
+        {
+            var record = Record(seq);
+            var ack = await JetStream.PublishAsync(JournalStreamRecord.Subject(_cluster.JournalSubjectPrefix, Device), record.Payload,
+                headers: JournalStreamRecord.Headers(record, "test")).ConfigureAwait(false);
+            ack.EnsureSuccess();
+        }
+    }
+
+    /// <summary>The stream's first and last sequence now.</summary>
+    public async Task<(long First, long Last)> StreamStateAsync()
+    {
+        var stream = await JetStream.GetStreamAsync(Stream).ConfigureAwait(false);
+        return ((long)stream.Info.State.FirstSeq, (long)stream.Info.State.LastSeq);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _nats.DisposeAsync().ConfigureAwait(false);
+        await Nats.DisposeAsync().ConfigureAwait(false);
+        await Postgres.DisposeAsync().ConfigureAwait(false);
+        Directory.Delete(Folder, recursive: true);
+    }
+}
