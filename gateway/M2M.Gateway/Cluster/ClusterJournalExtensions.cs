@@ -14,6 +14,7 @@ public static class ClusterJournalExtensions
     public static IServiceCollection AddClusterJournal(this IServiceCollection services)
     {
         services.AddSingleton<ReplayCheckpoints>();
+        services.AddSingleton<Relay.IReplayFold>(s => s.GetRequiredService<ReplayCheckpoints>());
         services.AddSingleton<ClusterJournal>();
         services.AddSingleton<IJournalWriter>(s => s.GetRequiredService<ClusterJournal>());
         services.AddHostedService(s => s.GetRequiredService<ClusterJournal>());

@@ -1,3 +1,4 @@
+using M2M.Gateway.Cluster.Relay;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Journal;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace M2M.Gateway.Cluster;
 /// judging. Every write is a compare-and-set on the key's revision and never moves a checkpoint
 /// backwards, so nodes writing the same device at once cannot lose each other's progress.
 /// </summary>
-public sealed class ReplayCheckpoints
+public sealed class ReplayCheckpoints : IReplayFold
 {
     /// <summary>The bucket's name.</summary>
     public const string Bucket = "m2m-replay";
@@ -164,9 +165,13 @@ public sealed class ReplayCheckpoints
             Storage = StreamConfigStorage.File,
             NumReplicas = options.Replicas,
             // Limits retention with no limit: a record is deleted only by the relay's retention,
-            // which purges up to what every sink has delivered, never an undelivered record.
+            // which purges up to what every sink has delivered, never an undelivered record; were a
+            // limit ever set, new writes are refused rather than old records dropped.
             Retention = StreamConfigRetention.Limits,
+            Discard = StreamConfigDiscard.New,
             DuplicateWindow = options.DuplicateWindow,
+            // The relay reads records by direct get (Cluster/Relay/StreamJournalReader.cs).
+            AllowDirect = true,
         };
     }
 }
