@@ -73,28 +73,16 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     }
 
     /// <summary>
-    /// Creates the stream and the bucket (or brings them up to date) before the broker accepts
-    /// anything, retrying for three times <see cref="ClusterOptions.Timeout"/> (a NATS cluster that is
-    /// starting too, or electing a leader), then refusing the start with the reason.
+    /// Starts creating the stream and the bucket (or bringing them up to date). The start does not
+    /// wait for NATS: until they exist every append is retried, then failed (journal_unavailable),
+    /// and the devices resend, as during any NATS outage.
     /// </summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var retry = FirstRetry;
-        while (true)
-        {
-            try
-            {
-                await OpenAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (NatsException exception) when (_time.GetElapsedTime(started) < 3 * _options.Timeout)
-            {
-                LogOpenRetrying(_options.JournalStream, exception.Message);
-                await Task.Delay(retry, _time, cancellationToken).ConfigureAwait(false);
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
-            }
-        }
+        _ = OpenAsync(CancellationToken.None).ContinueWith(
+            t => LogOpenRetrying(_options.JournalStream, t.Exception?.GetBaseException().Message ?? "failed"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     /// <summary>Writes the checkpoints still pending (they only save catch-up work: losing them loses nothing).</summary>

@@ -40,6 +40,7 @@ public sealed class ClusterJournalRig : IAsyncDisposable
         var options = new ClusterOptions { Mode = GatewayMode.Cluster, NodeId = nodeId, Replicas = Options.Replicas, Timeout = TimeSpan.FromSeconds(20) };
         var journal = new ClusterJournal(js, options, new ReplayCheckpoints(js, options, WindowCapacity));
         await journal.StartAsync(CancellationToken.None);
+        await journal.ReadMarkAsync("none", CancellationToken.None);
         _owned.Insert(0, journal);
         return journal;
     }
