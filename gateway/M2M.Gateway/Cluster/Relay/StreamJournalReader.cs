@@ -30,6 +30,7 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
     private Task? _following;
     private long _lastPosition;
     private long _firstPosition = 1;
+    private int _disposed;
 
     public StreamJournalReader(INatsJSContext js, IOptions<ClusterOptions> cluster, IOptions<JournalOptions> journal, ILogger<StreamJournalReader> logger)
     {
@@ -69,10 +70,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
             {
                 Storage = StreamConfigStorage.File,
                 Retention = StreamConfigRetention.Limits,
-                Discard = StreamConfigDiscard.New,
                 NumReplicas = _cluster.Replicas,
                 DuplicateWindow = _cluster.DuplicateWindow,
-                AllowDirect = true,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException exception) when (exception.Error.ErrCode == 10058)
@@ -86,7 +85,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
     {
         var stream = await _js.GetStreamAsync(Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         var state = stream.Info.State;
-        Interlocked.Exchange(ref _firstPosition, (long)state.FirstSeq);
+        // A stream never written to says 0; its first record will be 1.
+        Interlocked.Exchange(ref _firstPosition, Math.Max(1, (long)state.FirstSeq));
         Advance((long)state.LastSeq);
     }
 
@@ -213,6 +213,11 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_following != null)
         {
