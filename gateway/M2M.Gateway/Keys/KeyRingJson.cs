@@ -22,7 +22,7 @@ internal sealed record JwsHeader(
     [property: JsonPropertyName("typ")] string Type);
 
 /// <summary>One key as stored: the private key only ever encrypted (ISecretProtector); times in Unix milliseconds.</summary>
-internal sealed record StoredKey(string KeyId, long CreatedAt, long ActivatesAt, string ProtectedKey);
+public sealed record StoredKey(string KeyId, long CreatedAt, long ActivatesAt, string ProtectedKey);
 
 /// <summary>The key ring file.</summary>
 internal sealed record KeyRingFile(int Version, IReadOnlyList<StoredKey> Keys);

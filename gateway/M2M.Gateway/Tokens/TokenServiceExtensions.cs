@@ -55,8 +55,20 @@ public static class TokenServiceExtensions
         services.AddHttpClient(TrustedIssuers.HttpClientName);
 
         services.AddSingleton<SigningKeyRing>();
-        services.AddEncryptedFile(s => new EncryptedFile(
-            s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            // One ring for the whole cluster; loaded at start, so a node whose master key is not the
+            // cluster's refuses to start.
+            services.AddSingleton<IKeyRingStore, PostgresKeyRingStore>();
+            services.AddHostedService<LoadSharedKeyRing>();
+        }
+        else
+        {
+            services.AddSingleton<IKeyRingStore, FileKeyRingStore>();
+            services.AddEncryptedFile(s => new EncryptedFile(
+                s.GetRequiredService<DataDirectory>().Combine(s.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Path), "the token and record signing keys"));
+        }
+
         services.AddSingleton<IRecordSigner, KeyRingRecordSigner>();
         services.AddSingleton<GatewayIssuer>();
         services.WithholdQueryFromLogs(GatewayIssuer.TokenPath);

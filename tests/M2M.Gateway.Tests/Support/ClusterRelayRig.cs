@@ -24,6 +24,7 @@ public sealed class ClusterRelayRig : IAsyncDisposable
     private readonly ClusterOptions _cluster = new() { Replicas = 1 };
     private readonly NatsConnection _nats;
     private readonly List<GatewayProcess> _nodes = [];
+    private readonly string _masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(M2M.Gateway.Secrets.MasterKey.Length));
 
     private ClusterRelayRig(PostgresServer postgres, NatsServer natsServer)
     {
@@ -76,7 +77,12 @@ public sealed class ClusterRelayRig : IAsyncDisposable
     /// <summary>Starts a gateway process as cluster node <paramref name="node"/> with <paramref name="arguments"/> on top.</summary>
     public async Task<GatewayProcess> StartNodeAsync(string node, params string[] arguments)
     {
-        var process = await GatewayProcess.StartAsync([.. NodeArguments(node), .. arguments]).ConfigureAwait(false);
+        // Every node of a cluster holds the same master key, or it refuses to start (docs/scaling.md).
+        var process = await GatewayProcess.StartAsync(new GatewayProcess.Launch
+        {
+            Arguments = [.. NodeArguments(node), .. arguments],
+            Environment = new Dictionary<string, string> { [M2M.Gateway.Secrets.MasterKey.EnvironmentVariable] = _masterKey },
+        }).ConfigureAwait(false);
         _nodes.Add(process);
         return process;
     }

@@ -81,9 +81,9 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             await _app.StopAsync().ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentNullException)
         {
-            // It never started.
+            // It never started (a hosted service failed to be created: the host has none to stop).
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);

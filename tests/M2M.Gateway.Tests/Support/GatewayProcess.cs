@@ -94,6 +94,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             info.Environment[launch.UrlsVariable] = urlList;
         }
 
+        foreach (var (name, value) in launch.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add("--Gateway:DataDirectory");
         info.ArgumentList.Add(dataDirectory);
 
@@ -207,6 +212,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         /// <summary>More command-line arguments (later ones win).</summary>
         public IReadOnlyList<string> Arguments { get; init; } = [];
+
+        /// <summary>Environment variables set for the process (e.g. the master key every node of a cluster shares).</summary>
+        public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     }
 
     private void Append(string? line)

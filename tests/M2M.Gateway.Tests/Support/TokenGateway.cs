@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using M2M.Gateway.Admin;
 using M2M.Gateway.Audit;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Commands;
 using M2M.Gateway.Rotation;
 using M2M.Gateway.Health;
@@ -69,6 +70,7 @@ public sealed class TokenGateway : IAsyncDisposable
             builder.Services.AddSingleton(registry);
         }
 
+        builder.Services.AddClusterEngines(builder.Configuration);
         builder.Services.AddSingleton<IAuditLog, CollectingAuditLog>();
         builder.Services.AddGatewayHealth();
         builder.Services.AddDeviceRegistry(builder.Configuration);

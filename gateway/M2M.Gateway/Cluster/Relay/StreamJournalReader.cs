@@ -25,6 +25,7 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
     private readonly CommittedTail _tail;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Lock _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private Task? _following;
@@ -213,7 +214,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        // The container and ClusterRelayJournal may both dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

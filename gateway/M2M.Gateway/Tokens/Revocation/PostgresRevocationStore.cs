@@ -23,6 +23,7 @@ public sealed partial class PostgresRevocationStore(NpgsqlDataSource dataSource,
     private readonly PostgresSchema _schema = new(dataSource, PostgresTokenState.Part, PostgresTokenState.Migrations);
     private readonly CancellationTokenSource _stopping = new();
     private Task _listening = Task.CompletedTask;
+    private int _disposed;
 
     /// <inheritdoc />
     public IReadOnlyList<RevocationEntry> Load(long now)
@@ -74,6 +75,12 @@ public sealed partial class PostgresRevocationStore(NpgsqlDataSource dataSource,
 
     public void Dispose()
     {
+        // Both the container and RevokedTokens may dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         try
         {
