@@ -31,7 +31,6 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
     private Task? _following;
     private long _lastPosition;
     private long _firstPosition = 1;
-    private int _disposed;
 
     public StreamJournalReader(INatsJSContext js, IOptions<ClusterOptions> cluster, IOptions<JournalOptions> journal, ILogger<StreamJournalReader> logger)
     {
