@@ -22,7 +22,7 @@ builder.Services.AddClusterEngines(builder.Configuration);
 builder.Services.AddGatewayHealth();
 builder.Services.AddGatewaySecrets();
 builder.Services.AddDeviceRegistry(builder.Configuration);
-builder.Services.AddAuditLog();
+builder.Services.AddAuditLog(builder.Configuration);
 builder.Services.AddAdminApi(builder.Configuration);
 builder.Services.AddConsumerApi(builder.Configuration);
 builder.Services.AddTokenService(builder.Configuration);

@@ -29,7 +29,7 @@ public class TokenBenchmarks
         var builder = WebApplication.CreateBuilder(["--Gateway:DataDirectory", _dataDirectory, "--Gateway:Issuer", "http://127.0.0.1:5080", "--Logging:LogLevel:Default", "Warning"]);
         builder.Services.AddGatewaySecrets();
         builder.Services.AddDeviceRegistry(builder.Configuration);
-        builder.Services.AddAuditLog();
+        builder.Services.AddAuditLog(builder.Configuration);
         builder.Services.AddTokenService(builder.Configuration);
         _app = builder.Build();
         var credential = _app.Services.GetRequiredService<IDeviceRegistry>().AddAsync("bench-0001", "bench", [], CancellationToken.None).GetAwaiter().GetResult()!;

@@ -18,7 +18,7 @@ public static class AdminApiExtensions
     public static IServiceCollection AddAdminApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDeviceRegistry(configuration);
-        services.AddAuditLog();
+        services.AddAuditLog(configuration);
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section));
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<ServiceClientStore>();

@@ -1,22 +1,22 @@
 using System.Text;
 using System.Text.Json;
 using M2M.Gateway.Access;
-using M2M.Gateway.Hosting;
 
 namespace M2M.Gateway.Audit;
 
-/// <summary>One line of the audit log and its position (its line number, from 1).</summary>
-/// <param name="Position">The line number: the <c>after</c> of the next page.</param>
+/// <summary>One line of the audit log and its position (its line number from 1 in <c>audit.jsonl</c>, its row id in Cluster mode).</summary>
+/// <param name="Position">The position: the <c>after</c> of the next page.</param>
 /// <param name="Event">The line's object, as written.</param>
 public sealed record AuditEntry(long Position, JsonElement Event);
 
 /// <summary>
-/// Reads <c>audit.jsonl</c>: a page at a time, oldest first, streaming the file (it is never loaded
-/// whole), for the admin API's <c>GET /admin/v1/audit</c>; or its newest lines, for the console.
+/// Reads the audit log (<see cref="IAuditLogSource"/>: <c>audit.jsonl</c>, or the cluster's shared
+/// table): a page at a time, oldest first, streaming it (it is never loaded whole), for the admin
+/// API's <c>GET /admin/v1/audit</c>; or its newest lines, for the console.
 /// </summary>
-public sealed class AuditLogReader(DataDirectory dataDirectory)
+public sealed class AuditLogReader(IAuditLogSource source)
 {
-    /// <summary>How much of the file's end <see cref="ReadNewestAsync"/> reads.</summary>
+    /// <summary>How much of the log's end <see cref="ReadNewestAsync"/> reads (line bytes, newest first).</summary>
     public const int NewestWindowBytes = 4 * 1024 * 1024;
 
     /// <summary>
@@ -32,37 +32,22 @@ public sealed class AuditLogReader(DataDirectory dataDirectory)
 
     /// <summary>
     /// Up to <paramref name="limit"/> of the newest lines that <paramref name="include"/> keeps, newest
-    /// first, from the last <see cref="NewestWindowBytes"/> of the file: a look at the latest events
-    /// costs the same however long the log has grown (older ones stay in the file, the record).
+    /// first, from the last <see cref="NewestWindowBytes"/> of the log: a look at the latest events
+    /// costs the same however long the log has grown (older ones stay in the log, the record).
     /// </summary>
     public async Task<IReadOnlyList<JsonElement>> ReadNewestAsync(int limit, Func<JsonElement, bool> include, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(include);
-        var path = dataDirectory.Combine(JsonLinesAuditLog.FileName);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        string text;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await using (stream.ConfigureAwait(false))
-        {
-            var start = Math.Max(0, stream.Length - NewestWindowBytes);
-            stream.Seek(start, SeekOrigin.Begin);
-            var buffer = new byte[stream.Length - start];
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            text = Encoding.UTF8.GetString(buffer);
-            if (start > 0)
-            {
-                // The window began inside a line: drop that partial line.
-                text = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-            }
-        }
-
         var lines = new List<JsonElement>();
-        foreach (var raw in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Reverse())
+        long read = 0;
+        await foreach (var raw in source.ReadNewestFirstAsync(cancellationToken).ConfigureAwait(false))
         {
+            read += Encoding.UTF8.GetByteCount(raw) + 1;
+            if (read > NewestWindowBytes)
+            {
+                break;
+            }
+
             if (Parse(raw) is { } line && include(line))
             {
                 lines.Add(line);
@@ -77,44 +62,26 @@ public sealed class AuditLogReader(DataDirectory dataDirectory)
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> entries after line <paramref name="after"/> that
+    /// Up to <paramref name="limit"/> entries after position <paramref name="after"/> that
     /// <paramref name="include"/> keeps, and whether more may follow.
     /// </summary>
     public async Task<(IReadOnlyList<AuditEntry> Entries, bool More)> ReadAsync(long after, int limit, Func<JsonElement, bool> include, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(include);
-        var path = dataDirectory.Combine(JsonLinesAuditLog.FileName);
         var entries = new List<AuditEntry>();
-        if (!File.Exists(path))
+        await foreach (var (position, line) in source.ReadAfterAsync(after, cancellationToken).ConfigureAwait(false))
         {
-            return (entries, false);
-        }
-
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var reader = new StreamReader(stream);
-            long position = 0;
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            if (Parse(line) is not { } entry || !include(entry))
             {
-                position++;
-                if (position <= after || line.Length == 0)
-                {
-                    continue;
-                }
-
-                if (Parse(line) is not { } entry || !include(entry))
-                {
-                    continue;
-                }
-
-                if (entries.Count == limit)
-                {
-                    return (entries, true);
-                }
-
-                entries.Add(new AuditEntry(position, entry));
+                continue;
             }
+
+            if (entries.Count == limit)
+            {
+                return (entries, true);
+            }
+
+            entries.Add(new AuditEntry(position, entry));
         }
 
         return (entries, false);

@@ -15,7 +15,8 @@ public sealed record AuditEvent(string Action, string Actor, string? DeviceId, s
 
 /// <summary>
 /// The audit log: append-only, one JSON line per event with the gateway time, in the data folder
-/// (<c>audit.jsonl</c>). Never carries a secret, a token or a key.
+/// (<c>audit.jsonl</c>), or in Cluster mode one table shared by every node (<see cref="PostgresAuditLog"/>).
+/// Never carries a secret, a token or a key.
 /// </summary>
 public interface IAuditLog
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -61,7 +62,11 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
         }
     }
 
-    private static byte[] Serialize(AuditEvent auditEvent, DateTimeOffset time)
+    /// <summary>
+    /// An event as one JSON line (newline included), the one format of both logs; <paramref name="node"/>
+    /// (Cluster mode: the node that wrote it) is written only when set.
+    /// </summary>
+    internal static byte[] Serialize(AuditEvent auditEvent, DateTimeOffset time, string? node = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -83,6 +88,11 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
                 writer.WriteString("tenant", auditEvent.Tenant);
             }
 
+            if (node != null)
+            {
+                writer.WriteString("node", node);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -97,12 +107,27 @@ public sealed partial class JsonLinesAuditLog : IAuditLog, IDisposable
 /// <summary>Registers the audit log.</summary>
 public static class AuditLogExtensions
 {
-    /// <summary>Adds <see cref="IAuditLog"/> as <c>audit.jsonl</c> in the data folder.</summary>
-    public static IServiceCollection AddAuditLog(this IServiceCollection services)
+    /// <summary>
+    /// Adds <see cref="IAuditLog"/> and its <see cref="IAuditLogSource"/>: <c>audit.jsonl</c> in the data
+    /// folder, or in Cluster mode (<see cref="ClusterExtensions.IsCluster"/>) the table every node
+    /// shares (<see cref="PostgresAuditLog"/>).
+    /// </summary>
+    public static IServiceCollection AddAuditLog(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
-        services.TryAddSingleton<IAuditLog, JsonLinesAuditLog>();
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.TryAddSingleton<PostgresAuditLog>();
+            services.TryAddSingleton<IAuditLog>(s => s.GetRequiredService<PostgresAuditLog>());
+            services.TryAddSingleton<IAuditLogSource>(s => s.GetRequiredService<PostgresAuditLog>());
+        }
+        else
+        {
+            services.TryAddSingleton<IAuditLog, JsonLinesAuditLog>();
+            services.TryAddSingleton<IAuditLogSource, JsonLinesAuditFile>();
+        }
+
         return services;
     }
 }

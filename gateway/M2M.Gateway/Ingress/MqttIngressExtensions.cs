@@ -1,4 +1,5 @@
 using M2M.Gateway.Activity;
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Ingress.Authorization;
 using M2M.Gateway.Ingress.Broker;
 using M2M.Gateway.Ingress.Pipeline;
@@ -33,7 +34,17 @@ public static class MqttIngressExtensions
         services.AddGatewayMetrics();
         services.TryAddSingleton<DeviceActivity>();
         services.AddSingleton<TelemetryJournal>();
-        services.AddSingleton<IJournalWriter>(s => s.GetRequiredService<TelemetryJournal>());
+        // The ingress's journal: SQLite embedded, the replicated JetStream stream in Cluster mode
+        // (docs/ingress.md, "Cluster mode"); chosen here, once.
+        if (ClusterExtensions.IsCluster(configuration))
+        {
+            services.AddClusterJournal();
+        }
+        else
+        {
+            services.AddSingleton<IJournalWriter>(s => s.GetRequiredService<TelemetryJournal>());
+        }
+
         services.AddRelayStores(configuration);
         services.TryAddSingleton<ExpressionPolicies>();
         services.AddSingleton<TopicPolicy>();

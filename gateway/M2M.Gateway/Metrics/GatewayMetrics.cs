@@ -29,6 +29,7 @@ public sealed class GatewayMetrics
     private readonly Counter _skipped;
     private readonly Counter _authFailures;
     private readonly Counter _journalPruned;
+    private readonly Counter _journalConflicts;
     private readonly Counter _connectionsDropped;
     private readonly Counter _policyDecisions;
     private readonly Counter _accessDecisions;
@@ -58,6 +59,7 @@ public sealed class GatewayMetrics
         _deadLetters = _factory.CreateCounter("m2m_relay_dead_letters_total", "Records a sink gave up on, by sink.", ["sink"]);
         _redelivered = _factory.CreateCounter("m2m_relay_redelivered_total", "Dead letters an operator had redelivered and a sink delivered, by sink.", ["sink"]);
         _sinkFailures = _factory.CreateCounter("m2m_relay_sink_failures_total", "Failures of a sink itself (unreachable, refused credentials, misconfigured, I/O, the journal, a bug), each followed by a recovery with backoff, by sink and reason.", ["sink", "reason"]);
+        _journalConflicts = _factory.CreateCounter("m2m_journal_cluster_conflicts_total", "Cluster mode: journal writes JetStream refused because another node had appended for the device (wrong_last_sequence) or had taken the slot after the same record (slot_taken); each is followed by a catch-up and a new judgement.", ["reason"]);
         _skipped = _factory.CreateCounter("m2m_relay_skipped_total", "Records a sink passed over for good without retrying, by sink and reason: the backend refused them (out_of_order, duplicate, too_old, refused_4xx) or they map to nothing it stores (no_samples).", ["sink", "reason"]);
         _authFailures = _factory.CreateCounter("m2m_relay_auth_failures_total", "Failed authentications of an HTTP sink, by sink and reason (credential_missing, token_endpoint_unreachable, an OAuth error code, refused_401, refused_403).", ["sink", "reason"]);
         _journalPruned = _factory.CreateCounter("m2m_journal_pruned_total", "Records retention deleted after every enabled sink had delivered them.");
@@ -149,6 +151,9 @@ public sealed class GatewayMetrics
     public void AuthenticationFailed(string sink, string reason) => _authFailures.WithLabels(sink, reason).Inc();
 
     public void JournalPruned(long count) => _journalPruned.Inc(count);
+
+    /// <summary>Cluster mode: a journal write refused as a compare-and-set conflict (docs/ingress.md, "Cluster mode").</summary>
+    public void JournalConflict(string reason) => _journalConflicts.WithLabels(reason).Inc();
 
     public void ConnectionDropped(string reason) => _connectionsDropped.WithLabels(reason).Inc();
 }

@@ -20,10 +20,13 @@ public sealed class ClusterNodes : IAsyncDisposable
     private readonly List<string> _folders = [];
     private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.Length));
 
-    private ClusterNodes(PostgresServer postgres, NatsServer nats)
+    private readonly bool _realAuditLog;
+
+    private ClusterNodes(PostgresServer postgres, NatsServer nats, bool realAuditLog)
     {
         Postgres = postgres;
         Nats = nats;
+        _realAuditLog = realAuditLog;
     }
 
     public PostgresServer Postgres { get; }
@@ -32,7 +35,8 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = TestClock.Fixed();
 
-    public static async Task<ClusterNodes> StartAsync() => new(await PostgresServer.StartAsync(), await NatsServer.StartAsync());
+    /// <summary>Starts the servers; the nodes get the gateway's own audit log when <paramref name="realAuditLog"/>, else a <see cref="CollectingAuditLog"/> each.</summary>
+    public static async Task<ClusterNodes> StartAsync(bool realAuditLog = false) => new(await PostgresServer.StartAsync(), await NatsServer.StartAsync(), realAuditLog);
 
     /// <summary>Starts node <paramref name="name"/> (with a master key of its own when <paramref name="masterKey"/> is given).</summary>
     public async Task<TokenGateway> StartNodeAsync(string name, string? masterKey = null, params string[] arguments)
@@ -45,7 +49,7 @@ public sealed class ClusterNodes : IAsyncDisposable
         {
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        var node = await TokenGateway.StartWithAdminAsync(Time, folder,
+        var node = await TokenGateway.StartWithAdminAsync(Time, folder, _realAuditLog,
         [
             "--Gateway:Cluster:Mode", "Cluster",
             "--Gateway:Cluster:NodeId", name,

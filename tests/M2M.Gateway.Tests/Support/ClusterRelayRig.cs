@@ -1,5 +1,8 @@
 using System.Globalization;
 using M2M.Gateway.Cluster;
+using M2M.Gateway.Cluster.Relay;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using M2M.Gateway.Journal;
 using M2M.Testing;
 using NATS.Client.Core;
@@ -82,6 +85,44 @@ public sealed class ClusterRelayRig : IAsyncDisposable
         }).ConfigureAwait(false);
         _nodes.Add(process);
         return process;
+    }
+
+    /// <summary>
+    /// The relay's Cluster-mode journal of one node, in the test process, with the sinks
+    /// <paramref name="relay"/> enables (Gateway:Relay settings), <paramref name="retention"/>, and
+    /// <paramref name="fold"/> as the replay checkpoints' fold; its tables migrated and its backlog
+    /// read every 100 ms. Dispose the provider to stop it.
+    /// </summary>
+    public async Task<(ServiceProvider Services, IRelayJournal Journal)> RelayJournalAsync(IReplayFold fold, TimeSpan retention, params (string Key, string Value)[] relay)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Cluster:Mode"] = "Cluster",
+            ["Gateway:Cluster:NodeId"] = "node-a",
+            ["Gateway:Cluster:Postgres"] = Postgres.ConnectionString,
+            ["Gateway:Cluster:Nats"] = Nats.Url,
+            ["Gateway:Cluster:Replicas"] = "1",
+            ["Gateway:Cluster:Relay:BacklogInterval"] = "00:00:00.100",
+            ["Gateway:Journal:Retention"] = retention.ToString("c", CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in relay)
+        {
+            settings["Gateway:Relay:" + key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddSingleton(fold);
+        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section));
+        services.AddClusterEngines(configuration).AddClusterRelay(configuration);
+        var provider = services.BuildServiceProvider();
+        var journal = provider.GetRequiredService<IRelayJournal>();
+        journal.MigrateRelayTables();
+        await provider.GetRequiredService<ClusterRelayJournal>().StartAsync(CancellationToken.None).ConfigureAwait(false);
+
+        return (provider, journal);
     }
 
     /// <summary>The record of seq <paramref name="seq"/> (payload: the seq's low byte).</summary>

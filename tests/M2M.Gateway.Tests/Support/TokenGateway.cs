@@ -52,17 +52,21 @@ public sealed class TokenGateway : IAsyncDisposable
     /// <paramref name="registry"/> replaces the SQLite registry for cases it cannot stage.
     /// </summary>
     public static async Task<TokenGateway> StartAsync(TimeProvider? time = null, string? dataDirectory = null, IDeviceRegistry? registry = null, params string[] extraArguments) =>
-        new(await GatewayHost.StartAsync(args => Build(args, time, registry, admin: false), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+        new(await GatewayHost.StartAsync(args => Build(args, time, registry, admin: false, realAuditLog: false), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
 
     /// <summary>As <see cref="StartAsync"/>, with the admin API as well (its keys: <see cref="CreateKeyAsync"/>).</summary>
-    public static async Task<TokenGateway> StartWithAdminAsync(TimeProvider time, string? dataDirectory = null, params string[] extraArguments) =>
-        new(await GatewayHost.StartAsync(args => Build(args, time, null, admin: true), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+    public static Task<TokenGateway> StartWithAdminAsync(TimeProvider time, string? dataDirectory = null, params string[] extraArguments) =>
+        StartWithAdminAsync(time, dataDirectory, realAuditLog: false, extraArguments);
 
-    /// <summary>Creates an API key (needs <see cref="StartWithAdminAsync"/>) and returns the key itself.</summary>
+    /// <summary>As above; with the gateway's own audit log when <paramref name="realAuditLog"/> (then <see cref="Audit"/> is not there).</summary>
+    public static async Task<TokenGateway> StartWithAdminAsync(TimeProvider time, string? dataDirectory, bool realAuditLog, string[] extraArguments) =>
+        new(await GatewayHost.StartAsync(args => Build(args, time, null, admin: true, realAuditLog), dataDirectory, https: true, ["--Gateway:Relay:File:Enabled", "false", .. extraArguments]).ConfigureAwait(false));
+
+    /// <summary>Creates an API key (needs <see cref="StartWithAdminAsync(TimeProvider, string?, string[])"/>) and returns the key itself.</summary>
     public async Task<string> CreateKeyAsync(string[] roles, string? tenant = null) =>
         (await Service<M2M.Gateway.Access.ApiKeyStore>().CreateAsync("test", roles, tenant, null, default).ConfigureAwait(false)).Secret;
 
-    private static WebApplication Build(string[] args, TimeProvider? time, IDeviceRegistry? registry, bool admin)
+    private static WebApplication Build(string[] args, TimeProvider? time, IDeviceRegistry? registry, bool admin, bool realAuditLog)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (registry != null)
@@ -71,7 +75,15 @@ public sealed class TokenGateway : IAsyncDisposable
         }
 
         builder.Services.AddClusterEngines(builder.Configuration);
-        builder.Services.AddSingleton<IAuditLog, CollectingAuditLog>();
+        if (realAuditLog)
+        {
+            builder.Services.AddAuditLog(builder.Configuration);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IAuditLog, CollectingAuditLog>();
+        }
+
         builder.Services.AddGatewayHealth();
         builder.Services.AddDeviceRegistry(builder.Configuration);
         builder.Services.AddMqttIngress(builder.Configuration);

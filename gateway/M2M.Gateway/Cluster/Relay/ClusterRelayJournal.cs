@@ -32,6 +32,7 @@ internal sealed partial class ClusterRelayJournal : IRelayJournal, IHostedServic
     private readonly ILogger _logger;
     private Dictionary<string, long> _saved = new(StringComparer.Ordinal);
     private Task? _refreshing;
+    private int _disposed;
 
     public ClusterRelayJournal(
         StreamJournalReader stream,
@@ -199,14 +200,14 @@ internal sealed partial class ClusterRelayJournal : IRelayJournal, IHostedServic
         }
     }
 
+    /// <summary>Once, though the host disposes it under each registration (the stream reader is its own registration).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            await _stopping.CancelAsync().ConfigureAwait(false);
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            _stopping.Dispose();
         }
-
-        await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private static long? Slowest(LiveSinkPositions live, Dictionary<string, long> saved)

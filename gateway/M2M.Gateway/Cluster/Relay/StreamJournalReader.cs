@@ -70,10 +70,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
             {
                 Storage = StreamConfigStorage.File,
                 Retention = StreamConfigRetention.Limits,
-                Discard = StreamConfigDiscard.New,
                 NumReplicas = _cluster.Replicas,
                 DuplicateWindow = _cluster.DuplicateWindow,
-                AllowDirect = true,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException exception) when (exception.Error.ErrCode == 10058)
@@ -87,7 +85,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
     {
         var stream = await _js.GetStreamAsync(Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         var state = stream.Info.State;
-        Interlocked.Exchange(ref _firstPosition, (long)state.FirstSeq);
+        // A stream never written to says 0; its first record will be 1.
+        Interlocked.Exchange(ref _firstPosition, Math.Max(1, (long)state.FirstSeq));
         Advance((long)state.LastSeq);
     }
 

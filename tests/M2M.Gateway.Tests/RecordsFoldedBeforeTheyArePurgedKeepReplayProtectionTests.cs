@@ -1,0 +1,47 @@
+using M2M.Gateway.Journal;
+using M2M.Gateway.Tests.Support;
+
+namespace M2M.Gateway.Tests;
+
+/// <summary>
+/// The relay's retention folds the records it is about to purge into their devices' replay
+/// checkpoints first (<c>ReplayCheckpoints.FoldAsync</c>, docs/ingress.md "Cluster mode"), so
+/// purging them never lets a resend or a replay through. The records here were written by a node
+/// that crashed before checkpointing any of them, so the fold is the only place their state is kept.
+/// A fold never moves a checkpoint backwards.
+/// </summary>
+public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : IAsyncLifetime
+{
+    private ClusterJournalRig _rig = null!;
+
+    public async Task InitializeAsync() => _rig = await ClusterJournalRig.StartAsync();
+
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    [Fact]
+    public async Task FoldThenPurgeKeepsEveryReplayRule()
+    {
+        // Started first (it creates the stream); it learns of the device only at its first append.
+        var node = await _rig.NodeAsync("b");
+        for (var seq = 1u; seq <= 5; seq++)
+        {
+            await _rig.WriteAsCrashedNodeAsync(ClusterJournalRig.Message("sensor-1", 1, seq));
+        }
+
+        var retention = _rig.Checkpoints();
+        var purged = await _rig.StoredAsync();
+        await retention.FoldAsync(purged, CancellationToken.None);
+        // Folding older records again (a retention run repeated after a crash) changes nothing.
+        await retention.FoldAsync(purged.Take(2).ToList(), CancellationToken.None);
+        var (checkpoint, _) = await retention.ReadAsync("sensor-1", CancellationToken.None);
+        Assert.Equal((5UL, new ReplayMark(1, 1, 5)), (checkpoint.LastSubjectSeq, checkpoint.Mark()));
+        await _rig.PurgeBeforeAsync(6);
+        Assert.Empty(await _rig.StoredAsync());
+
+        Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 5))).Outcome);
+        Assert.Equal(AppendOutcome.Replayed, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 3, "forged"))).Outcome);
+        Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 2))).Outcome);
+        var next = await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 6));
+        Assert.Equal((AppendOutcome.Appended, 6L), (next.Outcome, next.Position));
+    }
+}
