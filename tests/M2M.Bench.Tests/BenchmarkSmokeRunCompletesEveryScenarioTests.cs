@@ -9,7 +9,8 @@ namespace M2M.Bench.Tests;
 /// <summary>
 /// The benchmark harness with tiny numbers: every scenario starts the real gateway and Mosquitto
 /// (with its sink subscriber), drives them from a separate load generator process, completes and
-/// prints its table. Figures are not asserted (docs/testing.md: no timed assertions), only that each
+/// prints its table; the cluster scenario runs 1 and 2 gateways on a three-node NATS cluster and
+/// PostgreSQL. Figures are not asserted (docs/testing.md: no timed assertions), only that each
 /// was measured on both sides and that every acknowledged message reached its sink.
 /// </summary>
 public sealed class BenchmarkSmokeRunCompletesEveryScenarioTests
@@ -28,6 +29,7 @@ public sealed class BenchmarkSmokeRunCompletesEveryScenarioTests
             IdleCounts = [8],
             Parallel = 4,
             SettleSeconds = 0.2,
+            ClusterSizes = [1, 2],
             GatewayDll = GatewayServer.FindBuiltGateway() ?? throw new InvalidOperationException("M2M.Gateway.dll not built"),
         };
         var output = new StringWriter();
@@ -39,10 +41,11 @@ public sealed class BenchmarkSmokeRunCompletesEveryScenarioTests
         Assert.Empty(report.Failures);
         Assert.Equal(
             ["tokens issued/s", "token request p99", "gateway CPU per token", "sustained end-to-end records/s", "PUBACKs/s in the same window",
-                "server CPU per message", "p50 publish-to-sink latency", "p99 publish-to-sink latency", "authenticated connects/s", "resident memory per idle authenticated connection"],
+                "server CPU per message", "p50 publish-to-sink latency", "p99 publish-to-sink latency", "authenticated connects/s", "resident memory per idle authenticated connection",
+                "cluster ingest", "cluster", "cluster", "cluster ingest", "cluster", "cluster"],
             report.Rows.Select(r => FigureName(r.Figure)));
         Assert.All(report.Rows, r => Assert.Single(r.Gateway));
-        Assert.All(report.Rows.Where(r => !r.Figure.Contains("token", StringComparison.Ordinal)), r => Assert.Single(r.Mosquitto));
+        Assert.All(report.Rows.Where(r => !r.Figure.Contains("token", StringComparison.Ordinal) && !r.Figure.StartsWith("cluster", StringComparison.Ordinal)), r => Assert.Single(r.Mosquitto));
         Assert.DoesNotContain(report.Runs, run => run.Contains("LOST", StringComparison.Ordinal));
         Assert.Contains("| figure | gateway | Mosquitto | ratio gateway/Mosquitto | target | status |", output.ToString(), StringComparison.Ordinal);
     }

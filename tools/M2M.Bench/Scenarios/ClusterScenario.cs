@@ -41,12 +41,15 @@ public static class ClusterScenario
         using var generator = LoadGeneratorProcess.Start();
         try
         {
+            // Every node names node 0's address as the issuer, as every node of a real cluster names
+            // its load balancer's: a token one node issued is then valid at all of them.
             string[] Arguments(int i) =>
             [
                 "--Gateway:Cluster:Mode", "Cluster",
                 "--Gateway:Cluster:NodeId", $"node-{i}",
                 "--Gateway:Cluster:Postgres", postgres.ConnectionString,
                 "--Gateway:Cluster:Nats", nats.Urls,
+                .. i == 0 ? [] : new[] { "--Gateway:Issuer", nodes[0].BaseAddress.ToString().TrimEnd('/') },
             ];
 
             // The first node creates the master key, the schema and the first admin key; the others
