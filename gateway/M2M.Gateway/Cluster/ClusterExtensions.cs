@@ -28,6 +28,7 @@ public static class ClusterExtensions
                 Timeout = (int)Math.Ceiling(options.Timeout.TotalSeconds),
                 KeepAlive = 10,
                 TcpKeepAlive = true,
+                MaxPoolSize = options.PostgresPoolSize,
             }.ConnectionString);
         });
         services.TryAddSingleton(s =>

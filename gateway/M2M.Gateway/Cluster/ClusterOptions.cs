@@ -31,6 +31,13 @@ public sealed class ClusterOptions
     /// <summary>Npgsql connection string of the shared PostgreSQL database (required in Cluster mode).</summary>
     public string? Postgres { get; set; }
 
+    /// <summary>
+    /// Most PostgreSQL connections this node opens (its pool, relay leases and notifications
+    /// included). PostgreSQL refuses clients past its <c>max_connections</c> (100 by default), so
+    /// nodes × this must stay under it (docs/scaling.md, "Sizing").
+    /// </summary>
+    public int PostgresPoolSize { get; set; } = 24;
+
     /// <summary>NATS server URLs, comma-separated (required in Cluster mode); any member of the NATS cluster will do, the client learns the others.</summary>
     public string? Nats { get; set; }
 
@@ -94,6 +101,11 @@ public sealed class ClusterOptions
         if (string.IsNullOrEmpty(NodeId) || NodeId.Length > 64 || !NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             return $"{Section}:NodeId must be 1 to 64 of a-z A-Z 0-9 _ - (got '{NodeId}').";
+        }
+
+        if (PostgresPoolSize is < 4 or > 1000)
+        {
+            return $"{Section}:PostgresPoolSize must be 4 to 1000 (the relay's leases and the revocation listener hold some connections for good).";
         }
 
         if (Replicas is < 1 or > 5)

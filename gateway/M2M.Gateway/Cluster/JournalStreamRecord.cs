@@ -8,9 +8,9 @@ namespace M2M.Gateway.Cluster;
 /// How a journal record is one message of the cluster's journal stream (docs/scaling.md, "The
 /// journal stream"): on subject <c>{prefix}.{device}</c>, the payload is the device's exact payload
 /// bytes and everything else is in headers. The stream sequence is the record's journal position.
-/// <c>Nats-Msg-Id</c> is <c>{device}/{generation}/{epoch}/{seq}</c>, so JetStream stores a record
-/// written twice within its duplicate window once (a node's retry after a lost acknowledgement, or
-/// two nodes racing on one message).
+/// <see cref="Headers"/> sets <c>Nats-Msg-Id</c> to <c>{device}/{generation}/{epoch}/{seq}</c>;
+/// <see cref="ClusterJournal"/> replaces it with the record's place in the device's sequence of
+/// records (<c>{device}/after/{sequence}</c>, docs/scaling.md "Replay protection across nodes").
 /// </summary>
 public static class JournalStreamRecord
 {
