@@ -1,6 +1,7 @@
 using M2M.Gateway.Cluster.Relay;
 using M2M.Gateway.Journal;
 using M2M.Gateway.Tests.Support;
+using M2M.Testing;
 
 namespace M2M.Gateway.Tests;
 
@@ -27,6 +28,10 @@ public sealed class ClusterRetentionPurgesOnlyWhatEverySinkDeliveredTests : IAsy
         await using (services)
         {
             await _rig.PublishAsync(1, 100);
+
+            // Retention purges nothing past the last record the relay's reader has seen: it follows
+            // the stream asynchronously, and under load it may not have reached the end yet.
+            await Eventually.TrueAsync(() => journal.LastPosition == 100, "the relay's reader to follow the stream to its end");
             journal.SetSinkPosition("file", 60);
             journal.SetSinkPosition("webhook", 40);
 
