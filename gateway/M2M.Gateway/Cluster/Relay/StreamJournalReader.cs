@@ -66,13 +66,8 @@ internal sealed partial class StreamJournalReader : IJournalReader, IAsyncDispos
 
         try
         {
-            await _js.CreateStreamAsync(new StreamConfig(Stream, [_cluster.JournalSubjectPrefix + ".*"])
-            {
-                Storage = StreamConfigStorage.File,
-                Retention = StreamConfigRetention.Limits,
-                NumReplicas = _cluster.Replicas,
-                DuplicateWindow = _cluster.DuplicateWindow,
-            }, cancellationToken).ConfigureAwait(false);
+            // The journal's own definition of the stream, so the two nodes' roles never disagree on it.
+            await _js.CreateStreamAsync(ReplayCheckpoints.JournalStreamConfig(_cluster), cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException exception) when (exception.Error.ErrCode == 10058)
         {
