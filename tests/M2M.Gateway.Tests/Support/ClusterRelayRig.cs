@@ -7,7 +7,6 @@ using M2M.Gateway.Journal;
 using M2M.Testing;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -57,12 +56,7 @@ public sealed class ClusterRelayRig : IAsyncDisposable
         var postgres = await PostgresServer.StartAsync().ConfigureAwait(false);
         var nats = await NatsServer.StartAsync().ConfigureAwait(false);
         var rig = new ClusterRelayRig(postgres, nats, webhook ? await WebhookReceiver.StartAsync().ConfigureAwait(false) : null);
-        await rig.JetStream.CreateStreamAsync(new StreamConfig(rig.Stream, [rig._cluster.JournalSubjectPrefix + ".*"])
-        {
-            Storage = StreamConfigStorage.File,
-            NumReplicas = 1,
-            DuplicateWindow = rig._cluster.DuplicateWindow,
-        }).ConfigureAwait(false);
+        await rig.JetStream.CreateStreamAsync(ReplayCheckpoints.JournalStreamConfig(rig._cluster)).ConfigureAwait(false);
         return rig;
     }
 
@@ -163,10 +157,7 @@ public sealed class ClusterRelayRig : IAsyncDisposable
     {
         for (var seq = first; seq <= last; seq++)
         {
-            var record = Record(seq);
-            var ack = await JetStream.PublishAsync(JournalStreamRecord.Subject(_cluster.JournalSubjectPrefix, Device), record.Payload,
-                headers: JournalStreamRecord.Headers(record, "test")).ConfigureAwait(false);
-            ack.EnsureSuccess();
+            await JournalStreamWrite.WriteAsync(JetStream, _cluster, Record(seq), "test").ConfigureAwait(false);
         }
     }
 
