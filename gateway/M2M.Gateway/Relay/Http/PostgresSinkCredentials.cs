@@ -40,15 +40,8 @@ public sealed partial class PostgresSinkCredentials(NpgsqlDataSource dataSource,
     {
         try
         {
-            var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                using var read = new NpgsqlCommand("SELECT value FROM sink_credentials WHERE name = @name", connection);
-                read.Parameters.AddWithValue("name", name);
-                return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] value
-                    ? (CredentialLookup.Found, value)
-                    : (CredentialLookup.Missing, null);
-            }
+            var value = await RunAsync("SELECT value FROM sink_credentials WHERE name = @name", [("name", name)], c => c.ExecuteScalarAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            return value is byte[] encrypted ? (CredentialLookup.Found, encrypted) : (CredentialLookup.Missing, null);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
@@ -59,15 +52,12 @@ public sealed partial class PostgresSinkCredentials(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string Name, long Updated)>> ListAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<IReadOnlyList<(string Name, long Updated)>> ListAsync(CancellationToken cancellationToken) =>
+        // COLLATE "C": ordinal order of name, as the file's list.
+        RunAsync<IReadOnlyList<(string, long)>>("SELECT name, updated FROM sink_credentials ORDER BY name COLLATE \"C\"", [], async command =>
         {
-            // COLLATE "C": ordinal order of name, as the file's list.
-            using var read = new NpgsqlCommand("SELECT name, updated FROM sink_credentials ORDER BY name COLLATE \"C\"", connection);
             var names = new List<(string, long)>();
-            var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -77,39 +67,37 @@ public sealed partial class PostgresSinkCredentials(NpgsqlDataSource dataSource,
             }
 
             return names;
-        }
-    }
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task PutAsync(string name, byte[] encrypted, long updated, CancellationToken cancellationToken)
-    {
-        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var write = new NpgsqlCommand(
-                "INSERT INTO sink_credentials (name, value, updated) VALUES (@name, @value, @updated) "
-                + "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-                connection);
-            write.Parameters.AddWithValue("name", name);
-            write.Parameters.AddWithValue("value", encrypted);
-            write.Parameters.AddWithValue("updated", updated);
-            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task PutAsync(string name, byte[] encrypted, long updated, CancellationToken cancellationToken) => RunAsync(
+        "INSERT INTO sink_credentials (name, value, updated) VALUES (@name, @value, @updated) "
+        + "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+        [("name", name), ("value", encrypted), ("updated", updated)],
+        c => c.ExecuteNonQueryAsync(cancellationToken),
+        cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
-    {
-        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var delete = new NpgsqlCommand("DELETE FROM sink_credentials WHERE name = @name", connection);
-            delete.Parameters.AddWithValue("name", name);
-            return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-    }
+    public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
+        await RunAsync("DELETE FROM sink_credentials WHERE name = @name", [("name", name)], c => c.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false) == 1;
 
     public void Dispose() => _schema.Dispose();
+
+    /// <summary>Runs one statement with its parameters on a connection of the migrated part.</summary>
+    private async Task<T> RunAsync<T>(string sql, (string Name, object Value)[] parameters, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            foreach (var (parameter, value) in parameters)
+            {
+                command.Parameters.AddWithValue(parameter, value);
+            }
+
+            return await run(command).ConfigureAwait(false);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sink credentials unreadable: PostgreSQL unavailable ({Error}: {Detail})")]
     private static partial void LogUnavailable(ILogger logger, string error, string detail);
