@@ -17,31 +17,21 @@ namespace M2M.Gateway.Tests;
 public sealed class AKilledRelayNodesSinkIsTakenOverWithNothingLostOrRepeatedTests : IAsyncLifetime
 {
     private ClusterRelayRig _rig = null!;
-    private WebhookReceiver _webhook = null!;
 
-    public async Task InitializeAsync()
-    {
-        _rig = await ClusterRelayRig.StartAsync();
-        _webhook = await WebhookReceiver.StartAsync();
-    }
+    public async Task InitializeAsync() => _rig = await ClusterRelayRig.StartAsync(webhook: true);
 
-    public async Task DisposeAsync()
-    {
-        await _rig.DisposeAsync();
-        await _webhook.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task TheSurvivorDeliversTheRestInOrderWithoutRepeatingWhatWasSaved()
     {
         // The file sink at one path both nodes reach, and one webhook.
         var file = Path.Combine(_rig.Folder, "telemetry.jsonl");
-        string[] sinks = ["--Gateway:Relay:File:Path", file, "--Gateway:Relay:Webhook:Url", _webhook.Url.ToString()];
-        var a = await _rig.StartNodeAsync("node-a", sinks);
+        var a = await _rig.StartWebhookNodeAsync("node-a", "--Gateway:Relay:File:Path", file);
         await _rig.PublishAsync(1, 100);
-        await _webhook.DeliveriesAsync(100);
+        await _rig.Webhook.DeliveriesAsync(100);
         await Eventually.TrueAsync(async () => await SavedPositionAsync("webhook") >= 100, "node-a to save the webhook's position");
-        var b = await _rig.StartNodeAsync("node-b", sinks);
+        var b = await _rig.StartWebhookNodeAsync("node-b", "--Gateway:Relay:File:Path", file);
         var held = await MetricsScrape.ReadAsync(a.BaseAddress);
         Assert.Equal((1, 1), (held.Value("m2m_relay_sink_held", "sink", "file"), held.Value("m2m_relay_sink_held", "sink", "webhook")));
         var standby = await Eventually.ValueAsync(() => MetricsScrape.ReadAsync(b.BaseAddress), m => m.Text.Contains("m2m_relay_sink_held{sink=\"webhook\"}", StringComparison.Ordinal), "node-b's relay to start");
@@ -56,13 +46,11 @@ public sealed class AKilledRelayNodesSinkIsTakenOverWithNothingLostOrRepeatedTes
         await Eventually.TrueAsync(async () => (await MetricsScrape.ReadAsync(b.BaseAddress)).Value("m2m_relay_sink_held", "sink", "webhook") == 1, "node-b to take the webhook over");
 
         // The last record is the sentinel: once it is delivered, everything before it is.
-        var expected = Enumerable.Range(1, 400).Select(seq => ClusterRelayRig.EventId((uint)seq)).ToList();
         var lines = await FileSink.ReadAsync(file, 400);
-        Assert.Equal(expected, lines.Select(l => l.GetProperty("id").GetString()));
+        Assert.Equal(ClusterRelayRig.EventIds(1, 400), lines.Select(l => l.GetProperty("id").GetString()));
 
-        var sentinel = ClusterRelayRig.EventId(400);
-        var received = await Eventually.ValueAsync(() => _webhook.Deliveries.Select(d => d.Id!).ToList(), ids => ids.Contains(sentinel), "the sentinel at the webhook");
-        var seqs = received.TakeWhile(id => id != sentinel).Append(sentinel).Select(id => int.Parse(id.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var received = await _rig.WebhookIdsThroughAsync(400);
+        var seqs = received.Select(id => int.Parse(id.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var resumedAt = Enumerable.Range(1, seqs.Count - 1).FirstOrDefault(i => seqs[i] <= seqs[i - 1], -1);
         var (before, after) = resumedAt < 0 ? (seqs, []) : (seqs[..resumedAt], seqs[resumedAt..]);
         Assert.Equal(Enumerable.Range(1, before.Count), before);

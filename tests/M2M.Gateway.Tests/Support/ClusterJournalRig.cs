@@ -78,11 +78,7 @@ public sealed class ClusterJournalRig : IAsyncDisposable
     public async Task<long> WriteAsCrashedNodeAsync((JournalRecord Record, byte[] Signature) message)
     {
         await using var connection = Connect(Cluster.Urls, "crashed");
-        var ack = await new NatsJSContext(connection).PublishAsync(
-            JournalStreamRecord.Subject(Options.JournalSubjectPrefix, message.Record.DeviceId), message.Record.Payload,
-            headers: JournalStreamRecord.Headers(message.Record, "crashed"));
-        ack.EnsureSuccess();
-        return (long)ack.Seq;
+        return await JournalStreamWrite.WriteAsync(new NatsJSContext(connection), Options, message.Record, "crashed");
     }
 
     /// <summary>Purges the journal stream's records before <paramref name="position"/>, as the relay's retention does.</summary>

@@ -7,7 +7,6 @@ using M2M.Gateway.Journal;
 using M2M.Testing;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 
 namespace M2M.Gateway.Tests.Support;
 
@@ -15,7 +14,8 @@ namespace M2M.Gateway.Tests.Support;
 /// For the relay's Cluster-mode tests: one PostgreSQL, one NATS server with JetStream, the journal
 /// stream created as the cluster's write side creates it, and records published into it the way the
 /// write side does (<see cref="JournalStreamRecord"/>), so the relay is tested on its own. Gateway
-/// processes started on the rig are cluster nodes sharing both engines.
+/// processes started on the rig are cluster nodes sharing both engines; started with a webhook, the
+/// rig also holds the receiver those nodes' webhook sink delivers to.
 /// </summary>
 public sealed class ClusterRelayRig : IAsyncDisposable
 {
@@ -25,11 +25,13 @@ public sealed class ClusterRelayRig : IAsyncDisposable
     private readonly NatsConnection _nats;
     private readonly List<GatewayProcess> _nodes = [];
     private readonly string _masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(M2M.Gateway.Secrets.MasterKey.Length));
+    private readonly WebhookReceiver? _webhook;
 
-    private ClusterRelayRig(PostgresServer postgres, NatsServer natsServer)
+    private ClusterRelayRig(PostgresServer postgres, NatsServer natsServer, WebhookReceiver? webhook)
     {
         Postgres = postgres;
         Nats = natsServer;
+        _webhook = webhook;
         _nats = new NatsConnection(new NatsOpts { Url = natsServer.Url });
         JetStream = new NatsJSContext(_nats);
     }
@@ -42,20 +44,19 @@ public sealed class ClusterRelayRig : IAsyncDisposable
 
     public string Stream => _cluster.JournalStream;
 
+    /// <summary>The webhook receiver of a rig started with one.</summary>
+    public WebhookReceiver Webhook => _webhook ?? throw new InvalidOperationException("the rig was started without a webhook");
+
     /// <summary>A folder for the test's files (a shared sink file), removed with the rig.</summary>
     public string Folder { get; } = Directory.CreateTempSubdirectory("m2m-cluster-relay-").FullName;
 
-    public static async Task<ClusterRelayRig> StartAsync()
+    /// <summary>Starts the engines, and with <paramref name="webhook"/> a <see cref="Webhook"/> receiver.</summary>
+    public static async Task<ClusterRelayRig> StartAsync(bool webhook = false)
     {
         var postgres = await PostgresServer.StartAsync().ConfigureAwait(false);
         var nats = await NatsServer.StartAsync().ConfigureAwait(false);
-        var rig = new ClusterRelayRig(postgres, nats);
-        await rig.JetStream.CreateStreamAsync(new StreamConfig(rig.Stream, [rig._cluster.JournalSubjectPrefix + ".*"])
-        {
-            Storage = StreamConfigStorage.File,
-            NumReplicas = 1,
-            DuplicateWindow = rig._cluster.DuplicateWindow,
-        }).ConfigureAwait(false);
+        var rig = new ClusterRelayRig(postgres, nats, webhook ? await WebhookReceiver.StartAsync().ConfigureAwait(false) : null);
+        await rig.JetStream.CreateStreamAsync(ReplayCheckpoints.JournalStreamConfig(rig._cluster)).ConfigureAwait(false);
         return rig;
     }
 
@@ -85,6 +86,22 @@ public sealed class ClusterRelayRig : IAsyncDisposable
         }).ConfigureAwait(false);
         _nodes.Add(process);
         return process;
+    }
+
+    /// <summary>Starts cluster node <paramref name="node"/> whose webhook sink delivers to <see cref="Webhook"/>, with the other sinks' <paramref name="arguments"/>.</summary>
+    public Task<GatewayProcess> StartWebhookNodeAsync(string node, params string[] arguments) =>
+        StartNodeAsync(node, [.. arguments, "--Gateway:Relay:Webhook:Url", Webhook.Url.ToString()]);
+
+    /// <summary>
+    /// Waits until the record of seq <paramref name="sentinel"/> reached <see cref="Webhook"/>, and
+    /// returns the event ids received up to it, in arrival order. Publish the sentinel last: once it
+    /// has arrived, everything before it has.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WebhookIdsThroughAsync(uint sentinel)
+    {
+        var id = EventId(sentinel);
+        var received = await Eventually.ValueAsync(() => Webhook.Deliveries.Select(d => d.Id!).ToList(), ids => ids.Contains(id), "the sentinel at the webhook").ConfigureAwait(false);
+        return [.. received.TakeWhile(other => other != id).Append(id)];
     }
 
     /// <summary>
@@ -132,15 +149,15 @@ public sealed class ClusterRelayRig : IAsyncDisposable
     /// <summary>The event id the relay gives the record of seq <paramref name="seq"/>.</summary>
     public static string EventId(uint seq) => string.Create(CultureInfo.InvariantCulture, $"{Device}/1/1/{seq}");
 
+    /// <summary>The event ids of seq <paramref name="first"/> to <paramref name="last"/>, in order.</summary>
+    public static IReadOnlyList<string> EventIds(uint first, uint last) => [.. Enumerable.Range((int)first, (int)(last - first + 1)).Select(seq => EventId((uint)seq))];
+
     /// <summary>Journals seq <paramref name="first"/> to <paramref name="last"/> as the write side does, each acknowledged by JetStream.</summary>
     public async Task PublishAsync(uint first, uint last)
     {
         for (var seq = first; seq <= last; seq++)
         {
-            var record = Record(seq);
-            var ack = await JetStream.PublishAsync(JournalStreamRecord.Subject(_cluster.JournalSubjectPrefix, Device), record.Payload,
-                headers: JournalStreamRecord.Headers(record, "test")).ConfigureAwait(false);
-            ack.EnsureSuccess();
+            await JournalStreamWrite.WriteAsync(JetStream, _cluster, Record(seq), "test").ConfigureAwait(false);
         }
     }
 
@@ -156,6 +173,11 @@ public sealed class ClusterRelayRig : IAsyncDisposable
         foreach (var node in _nodes)
         {
             await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_webhook is not null)
+        {
+            await _webhook.DisposeAsync().ConfigureAwait(false);
         }
 
         await _nats.DisposeAsync().ConfigureAwait(false);
