@@ -54,7 +54,7 @@ public sealed class ABadSinkCredentialIsReportedAndLosesNothingTests : IAsyncLif
             "--Gateway:Relay:InitialBackoff", "00:00:00.050",
             "--Gateway:Relay:MaxBackoff", "00:00:00.300");
         var credentials = gateway.Service<SinkCredentialStore>();
-        credentials.Set("prometheus-token", "wrong-token");
+        await credentials.SetAsync("prometheus-token", "wrong-token", default);
         await using var device = await gateway.ConnectAsync("sensor-1", DateTimeOffset.UtcNow);
         for (var seq = 1u; seq <= 10; seq++)
         {
@@ -67,7 +67,7 @@ public sealed class ABadSinkCredentialIsReportedAndLosesNothingTests : IAsyncLif
         Assert.DoesNotContain("wrong-token", health, StringComparison.Ordinal);
         Assert.True((await gateway.MetricsAsync()).Value("m2m_relay_auth_failures_total{sink=\"prometheus\",reason=\"refused_401\"}") >= 1);
 
-        credentials.Set("prometheus-token", "right-token");
+        await credentials.SetAsync("prometheus-token", "right-token", default);
         await PublishAsync(device, 11); // the sentinel
         var samples = await Eventually.ValueAsync(SamplesAsync, s => s.Any(x => x.Value == 11), "the sentinel's sample");
 

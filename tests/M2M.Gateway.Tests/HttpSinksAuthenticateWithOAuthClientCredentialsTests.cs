@@ -40,6 +40,7 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     private readonly ECDsa _clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly AesGcmSecretProtector _protector;
+    private readonly SinkCredentialFile _file;
     private readonly SinkCredentialStore _store;
     private WebApplication _server = null!;
     private string _method = HttpAuthSchemes.ClientSecretBasic;
@@ -51,7 +52,8 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     {
         var directory = new DataDirectory(_folder);
         _protector = new AesGcmSecretProtector(MasterKey.Load(directory, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), []));
-        _store = new SinkCredentialStore(directory, _protector, _clock);
+        _file = new SinkCredentialFile(directory);
+        _store = new SinkCredentialStore(_file, _protector, _clock);
     }
 
     private Uri TokenEndpoint => new(_server.Urls.First() + "/token");
@@ -88,7 +90,7 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     public async Task TheTokenIsRequestedAsTheClientAuthenticatesKeptAndRenewedBeforeItExpires(string method)
     {
         _method = method;
-        _store.Set("idp", method == HttpAuthSchemes.PrivateKeyJwt ? _clientKey.ExportPkcs8PrivateKeyPem() : Secret);
+        await _store.SetAsync("idp", method == HttpAuthSchemes.PrivateKeyJwt ? _clientKey.ExportPkcs8PrivateKeyPem() : Secret, default);
         using var client = Client(OAuth(method));
 
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(client));
@@ -108,7 +110,7 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     [Fact]
     public async Task A401IsAnsweredByExactlyOneRenewal()
     {
-        _store.Set("idp", Secret);
+        await _store.SetAsync("idp", Secret, default);
         using var client = Client(OAuth(HttpAuthSchemes.ClientSecretBasic));
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(client));
 
@@ -128,7 +130,7 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
     [Fact]
     public async Task ARefusedClientIsNamedByItsOAuthErrorAndCounted()
     {
-        _store.Set("idp", "not the secret");
+        await _store.SetAsync("idp", "not the secret", default);
         using var client = Client(OAuth(HttpAuthSchemes.ClientSecretBasic));
 
         var refused = await Assert.ThrowsAsync<SinkFailureException>(() => PostAsync(client));
@@ -136,29 +138,29 @@ public sealed class HttpSinksAuthenticateWithOAuthClientCredentialsTests : IAsyn
         Assert.Equal("auth invalid_client", FailureKind.Of(refused));
         Assert.Equal(1, MetricsScrape.Parse(await Scrape()).Value("m2m_relay_auth_failures_total{sink=\"webhook\",reason=\"invalid_client\"}"));
 
-        _store.Delete("idp");
+        await _store.DeleteAsync("idp", default);
         Assert.Equal("auth credential_missing", (await Assert.ThrowsAsync<SinkFailureException>(() => PostAsync(client))).Message);
 
         // Set while running: used at the next attempt.
-        _store.Set("idp", Secret);
+        await _store.SetAsync("idp", Secret, default);
         Assert.Equal(HttpStatusCode.NoContent, await PostAsync(client));
     }
 
     [Fact]
     public async Task StaticBearerAndBasicCredentialsComeFromTheEncryptedStore()
     {
-        _store.Set("token", "tok-static");
-        _store.Set("password", "pa:ss");
+        await _store.SetAsync("token", "tok-static", default);
+        await _store.SetAsync("password", "pa:ss", default);
         using var bearer = Client(new HttpAuthOptions { Scheme = "bearer", Credential = "token" });
         using var basic = Client(new HttpAuthOptions { Scheme = "basic", Credential = "password", Username = "relay" });
 
         Assert.Equal("Bearer tok-static", await (await bearer.PostAsync(new Uri(_server.Urls.First() + "/static"), new ByteArrayContent([]))).Content.ReadAsStringAsync());
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("relay:pa:ss")), await (await basic.PostAsync(new Uri(_server.Urls.First() + "/static"), new ByteArrayContent([]))).Content.ReadAsStringAsync());
 
-        var file = await File.ReadAllTextAsync(_store.Path);
+        var file = await File.ReadAllTextAsync(_file.Path);
         Assert.DoesNotContain("tok-static", file, StringComparison.Ordinal);
         Assert.DoesNotContain("pa:ss", file, StringComparison.Ordinal);
-        Assert.Equal(["password", "token"], _store.List().Select(c => c.Name));
+        Assert.Equal(["password", "token"], (await _store.ListAsync(default)).Select(c => c.Name));
     }
 
     [Fact]

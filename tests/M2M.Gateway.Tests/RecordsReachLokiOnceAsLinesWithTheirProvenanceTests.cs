@@ -121,7 +121,7 @@ public sealed class RecordsReachLokiOnceAsLinesWithTheirProvenanceTests : IAsync
         await using var gateway = await InProcessGateway.StartAsync(_world, null,
             [.. Sink(), "--Gateway:Relay:Loki:Auth:Scheme", "bearer", "--Gateway:Relay:Loki:Auth:Credential", "loki-token", "--Gateway:Relay:MaxAttempts", "2"]);
         var credentials = gateway.Service<SinkCredentialStore>();
-        credentials.Set("loki-token", "wrong-token");
+        await credentials.SetAsync("loki-token", "wrong-token", default);
         await using var one = await gateway.ConnectAsync("sensor-1", DateTimeOffset.UtcNow);
         for (var seq = 1u; seq <= 10; seq++)
         {
@@ -135,7 +135,7 @@ public sealed class RecordsReachLokiOnceAsLinesWithTheirProvenanceTests : IAsync
         Assert.True((await gateway.MetricsAsync()).Value("m2m_relay_auth_failures_total{sink=\"loki\",reason=\"refused_401\"}") >= 1);
         Assert.Empty(_loki.Entries);
 
-        credentials.Set("loki-token", "right-token");
+        await credentials.SetAsync("loki-token", "right-token", default);
         await PublishAsync(one, 11); // the sentinel
         await Eventually.TrueAsync(() => Task.FromResult(Seqs("sensor-1").Contains(11)), "the sentinel's line");
         Assert.Equal(Enumerable.Range(1, 11), Seqs("sensor-1"));

@@ -14,7 +14,7 @@ internal static class AdminSinkCredentialEndpoints
 {
     public static void Map(RouteGroupBuilder sinks)
     {
-        sinks.MapGet("/credentials", List)
+        sinks.MapGet("/credentials", ListAsync)
             .Produces<IReadOnlyList<SinkCredentialResponse>>()
             .RequireAccess(AccessAction.ReadSinks, "sink-credentials.list")
             .WithName("ListSinkCredentials").WithSummary("Lists the stored sink credentials: names and when each was set, never a value.");
@@ -23,17 +23,18 @@ internal static class AdminSinkCredentialEndpoints
             .RequireAccess(AccessAction.ManageSinks, "sink-credentials.set")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithName("SetSinkCredential").WithSummary("Stores (or replaces) a sink credential's value, encrypted; the sinks that name it use it at their next attempt.");
-        sinks.MapDelete("/credentials/{name}", Delete)
+        sinks.MapDelete("/credentials/{name}", DeleteAsync)
             .Produces(StatusCodes.Status204NoContent)
             .RequireAccess(AccessAction.ManageSinks, "sink-credentials.delete")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteSinkCredential").WithSummary("Deletes a sink credential.");
     }
 
-    private static IResult List(HttpContext context, SinkCredentialStore store, IAuditLog audit)
+    private static async Task<IResult> ListAsync(HttpContext context, SinkCredentialStore store, IAuditLog audit)
     {
         Audit(audit, context, "sink.credential.list", null, "ok");
-        return Results.Ok(store.List().Select(c => new SinkCredentialResponse(c.Name, c.Updated)).ToList());
+        var stored = await store.ListAsync(context.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(stored.Select(c => new SinkCredentialResponse(c.Name, c.Updated)).ToList());
     }
 
     private static async Task<IResult> SetAsync(string name, HttpContext context, SinkCredentialStore store, IAuditLog audit)
@@ -79,15 +80,14 @@ internal static class AdminSinkCredentialEndpoints
             return AdminProblems.Problem(StatusCodes.Status400BadRequest, AdminProblems.InvalidBody, "Invalid credential", problem);
         }
 
-        store.Set(name, body!.Value!);
+        var updated = await store.SetAsync(name, body!.Value!, context.RequestAborted).ConfigureAwait(false);
         Audit(audit, context, "sink.credential.set", name, "ok");
-        var stored = store.List().First(c => c.Name == name);
-        return Results.Ok(new SinkCredentialResponse(stored.Name, stored.Updated));
+        return Results.Ok(new SinkCredentialResponse(name, updated));
     }
 
-    private static IResult Delete(string name, HttpContext context, SinkCredentialStore store, IAuditLog audit)
+    private static async Task<IResult> DeleteAsync(string name, HttpContext context, SinkCredentialStore store, IAuditLog audit)
     {
-        if (!store.Delete(name))
+        if (!await store.DeleteAsync(name, context.RequestAborted).ConfigureAwait(false))
         {
             Audit(audit, context, "sink.credential.delete", null, AdminProblems.CredentialNotFound);
             return AdminProblems.Problem(StatusCodes.Status404NotFound, AdminProblems.CredentialNotFound, "Credential not found", $"No sink credential '{name}' is stored.");

@@ -9,7 +9,7 @@ using M2M.Gateway.Journal;
 using M2M.Gateway.Metrics;
 using M2M.Gateway.Policies;
 using M2M.Gateway.Relay;
-using M2M.Gateway.Secrets;
+using M2M.Gateway.Relay.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace M2M.Gateway.Ingress;
@@ -61,11 +61,8 @@ public static class MqttIngressExtensions
         services.AddSingleton<PublishPipeline>();
         services.AddSingleton<ConnectionLimits>();
         services.AddSingleton<RelayStatus>();
-        // The sinks' credentials are encrypted under the master key (a no-op when the host added it first).
-        services.AddGatewaySecrets();
-        services.AddSingleton<Relay.Http.SinkCredentialStore>();
+        services.AddSinkCredentials(configuration);
         services.AddSingleton<Relay.Http.HttpSinkClient>();
-        services.AddEncryptedFile(s => new EncryptedFile(s.GetRequiredService<Hosting.DataDirectory>().Combine(Relay.Http.SinkCredentialStore.FileName), "sink credentials"));
         services.AddHealthChecks().AddCheck<RelayHealthCheck>(RelayHealthCheck.Name);
 
         // Hosted services stop in the reverse order of registration: the relay is registered before

@@ -72,7 +72,7 @@ public sealed class OAuthClientCredentials(HttpAuthOptions options, SinkCredenti
 
         form.AddRange(options.Parameters);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
-        AuthenticateClient(request, form);
+        await AuthenticateClientAsync(request, form, cancellationToken).ConfigureAwait(false);
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
@@ -98,10 +98,10 @@ public sealed class OAuthClientCredentials(HttpAuthOptions options, SinkCredenti
     }
 
     /// <summary>Stage "authenticate the client": RFC 6749 section 2.3.1, or RFC 7523 section 2.2.</summary>
-    private void AuthenticateClient(HttpRequestMessage request, List<KeyValuePair<string, string>> form)
+    private async Task AuthenticateClientAsync(HttpRequestMessage request, List<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         var clientId = options.ClientId!;
-        var secret = StaticAuthenticator.CredentialValue(credentials, options.Credential!);
+        var secret = await StaticAuthenticator.CredentialValueAsync(credentials, options.Credential!, cancellationToken).ConfigureAwait(false);
         switch (options.ClientAuthentication)
         {
             case HttpAuthSchemes.ClientSecretPost:

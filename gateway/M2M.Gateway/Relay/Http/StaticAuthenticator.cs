@@ -12,23 +12,26 @@ public sealed class StaticAuthenticator(SinkCredentialStore credentials, string 
 {
     public bool CanRenew => false;
 
-    public ValueTask<AuthenticationHeaderValue?> AuthorizeAsync(bool renew, CancellationToken cancellationToken)
+    public async ValueTask<AuthenticationHeaderValue?> AuthorizeAsync(bool renew, CancellationToken cancellationToken)
     {
-        var secret = CredentialValue(credentials, credential);
-        var header = username == null
+        var secret = await CredentialValueAsync(credentials, credential, cancellationToken).ConfigureAwait(false);
+        return username == null
             ? new AuthenticationHeaderValue("Bearer", secret)
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{secret}")));
-        return ValueTask.FromResult<AuthenticationHeaderValue?>(header);
     }
 
-    /// <summary>The stored value of <paramref name="name"/>; <see cref="SinkAuthenticationException"/> (credential_missing, credential_unreadable) otherwise.</summary>
-    internal static string CredentialValue(SinkCredentialStore credentials, string name)
+    /// <summary>
+    /// The stored value of <paramref name="name"/>; <see cref="SinkAuthenticationException"/>
+    /// (credential_missing, credential_unreadable, credential_store_unavailable) otherwise.
+    /// </summary>
+    internal static async Task<string> CredentialValueAsync(SinkCredentialStore credentials, string name, CancellationToken cancellationToken)
     {
-        var (result, value) = credentials.Reveal(name);
+        var (result, value) = await credentials.RevealAsync(name, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             CredentialLookup.Found => value!,
             CredentialLookup.Missing => throw new SinkAuthenticationException("credential_missing"),
+            CredentialLookup.Unavailable => throw new SinkAuthenticationException("credential_store_unavailable"),
             _ => throw new SinkAuthenticationException("credential_unreadable"),
         };
     }
