@@ -1,3 +1,4 @@
+using M2M.Gateway.Cluster;
 using M2M.Gateway.Health;
 using M2M.Gateway.Ingress;
 using M2M.Gateway.Ingress.Seams;
@@ -12,6 +13,7 @@ public static class TestGateway
     public static WebApplication Build(string[] args, TestWorld world, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddClusterEngines(builder.Configuration);
         builder.Services.AddGatewayHealth();
         builder.Services.AddMqttIngress(builder.Configuration);
         if (time != null)

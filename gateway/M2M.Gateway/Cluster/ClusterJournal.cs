@@ -24,7 +24,11 @@ namespace M2M.Gateway.Cluster;
 /// reads the device's newer records, folds them into the window, and judges again.
 /// Appends of one device run one at a time in arrival order (one publish in flight per device);
 /// different devices run in parallel. Windows are checkpointed to KV bucket m2m-replay off the
-/// PUBACK path (<see cref="ReplayCheckpoints"/>).
+/// PUBACK path (<see cref="ReplayCheckpoints"/>). While the slowest sink is
+/// <see cref="JournalOptions.MaxBacklog"/> records behind, appends wait before they are judged
+/// (<see cref="BacklogHold"/>). A device's state is dropped from memory once it has appended
+/// nothing for <see cref="ClusterOptions.DeviceStateIdle"/> and its checkpoint is written: the
+/// checkpoint plus the records after it are the whole state, so its next append loads it again.
 /// </summary>
 public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAsyncDisposable
 {
@@ -52,16 +56,30 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     private readonly object _openLock = new();
     private readonly Task[] _checkpointWriters;
     private readonly NatsHeaderParser _headerParser = new(Encoding.UTF8);
+    private readonly BacklogHold? _hold;
+    private readonly Task _sweeper;
     private Task<INatsJSStream>? _stream;
     private int _disposed;
 
-    public ClusterJournal(INatsJSContext js, IOptions<ClusterOptions> options, ReplayCheckpoints checkpoints, TimeProvider time, GatewayMetrics metrics, ILogger<ClusterJournal> logger)
-        : this(js, options.Value, checkpoints, time, logger, metrics)
+    public ClusterJournal(
+        INatsJSContext js,
+        IOptions<ClusterOptions> options,
+        ReplayCheckpoints checkpoints,
+        ISinkPositions positions,
+        IOptions<JournalOptions> journal,
+        TimeProvider time,
+        GatewayMetrics metrics,
+        ILogger<ClusterJournal> logger)
+        : this(js, options.Value, checkpoints, time, logger, metrics, new BacklogHold(positions, journal.Value.MaxBacklog, logger))
     {
+        metrics.Observe("m2m_cluster_device_states", "Devices whose replay state this node holds in memory (dropped after Gateway:Cluster:DeviceStateIdle without an append).", () => DevicesInMemory);
     }
 
-    /// <summary>A journal on the stream and bucket <paramref name="options"/> name, through <paramref name="js"/>.</summary>
-    public ClusterJournal(INatsJSContext js, ClusterOptions options, ReplayCheckpoints checkpoints, TimeProvider? time = null, ILogger? logger = null, GatewayMetrics? metrics = null)
+    /// <summary>
+    /// A journal on the stream and bucket <paramref name="options"/> name, through <paramref name="js"/>,
+    /// holding appends back while <paramref name="hold"/> says so (never when null).
+    /// </summary>
+    public ClusterJournal(INatsJSContext js, ClusterOptions options, ReplayCheckpoints checkpoints, TimeProvider? time = null, ILogger? logger = null, GatewayMetrics? metrics = null, BacklogHold? hold = null)
     {
         _js = js;
         _options = options;
@@ -69,8 +87,16 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _metrics = metrics;
+        _hold = hold;
         _checkpointWriters = [.. Enumerable.Range(0, CheckpointWriters).Select(_ => Task.Run(WriteCheckpointsAsync))];
+        _sweeper = Task.Run(SweepIdleDevicesAsync);
     }
+
+    /// <summary>Devices whose replay state is in memory (metric <c>m2m_cluster_device_states</c>).</summary>
+    public int DevicesInMemory => _lanes.Count;
+
+    /// <summary>Whether this node holds <paramref name="deviceId"/>'s replay state in memory.</summary>
+    internal bool HoldsStateOf(string deviceId) => _lanes.ContainsKey(deviceId);
 
     /// <summary>
     /// Starts creating the stream and the bucket (or bringing them up to date). The start does not
@@ -96,13 +122,26 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     public ValueTask AppendAsync(JournalAppend append, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(append);
-        var lane = _lanes.GetOrAdd(append.Record.DeviceId, static id => new DeviceLane(id));
+        DeviceLane lane;
         bool start;
-        lock (lane.Queue)
+        while (true)
         {
-            lane.Queue.Enqueue(append);
-            start = !lane.Running;
-            lane.Running = true;
+            lane = _lanes.GetOrAdd(append.Record.DeviceId, static id => new DeviceLane(id));
+            lock (lane.Queue)
+            {
+                // Dropped by the sweep between the look-up and the lock: take the device's new lane.
+                if (lane.Dropped)
+                {
+                    continue;
+                }
+
+                lane.Queue.Enqueue(append);
+                lane.LastUsed = _time.GetTimestamp();
+                start = !lane.Running;
+                lane.Running = true;
+            }
+
+            break;
         }
 
         if (start)
@@ -133,7 +172,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
         _dirty.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_checkpointWriters).ConfigureAwait(false);
+        await Task.WhenAll([.. _checkpointWriters, _sweeper]).ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -173,7 +212,16 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 }
             }
 
-            await JournalAsync(lane, append).ConfigureAwait(false);
+            if (_hold == null || await _hold.WaitAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                await JournalAsync(lane, append).ConfigureAwait(false);
+            }
+            else
+            {
+                append.Outcome = AppendOutcome.Failed;
+                append.Error = new OperationCanceledException("The gateway stopped while ingest was held back.");
+            }
+
             try
             {
                 append.Waiter?.OnJournaled(append);
@@ -382,7 +430,10 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
             {
                 state.Fold(message.Seq, record);
                 lane.ExpectedLast = message.Seq;
-                lane.Remember(message.Seq, record);
+                if (record != null)
+                {
+                    lane.Remember(message.Seq, record);
+                }
             }
 
             found = true;
@@ -484,6 +535,62 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         }
     }
 
+    /// <summary>
+    /// Drops from memory the state of every device idle for <see cref="ClusterOptions.DeviceStateIdle"/>
+    /// with nothing queued, running or waiting to be checkpointed, so a node's memory follows the
+    /// devices that are active on it, not every device it has ever seen (docs/scaling.md, "Sizing").
+    /// A state whose last checkpoint failed is dropped too: the stream holds every record after the
+    /// older checkpoint, and the next load folds them in again.
+    /// </summary>
+    private async Task SweepIdleDevicesAsync()
+    {
+        var every = TimeSpan.FromTicks(Math.Clamp(_options.DeviceStateIdle.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(every, _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var dropped = 0;
+            foreach (var (deviceId, lane) in _lanes)
+            {
+                lock (lane.Queue)
+                {
+                    if (lane.Running || lane.Queue.Count > 0 || _time.GetElapsedTime(lane.LastUsed) < _options.DeviceStateIdle)
+                    {
+                        continue;
+                    }
+
+                    lock (lane.Sync)
+                    {
+                        if (lane.CheckpointQueued)
+                        {
+                            continue;
+                        }
+                    }
+
+                    lane.Dropped = true;
+                }
+
+                _lanes.TryRemove(new KeyValuePair<string, DeviceLane>(deviceId, lane));
+                dropped++;
+            }
+
+            if (dropped > 0)
+            {
+                LogDropped(dropped, _options.DeviceStateIdle, _lanes.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped the replay state of {Count} devices idle for {Idle} ({Left} still in memory)")]
+    private partial void LogDropped(int count, TimeSpan idle, int left);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster journal on JetStream stream {Stream} (replicas {Replicas}), replay checkpoints in KV bucket {Bucket}")]
     private partial void LogOpened(string stream, int replicas, string bucket);
 
@@ -506,9 +613,10 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     private sealed class DeviceLane(string deviceId)
     {
         // Records read back from the stream while catching up, newest last, to recognise our own
-        // write whose acknowledgement was lost (bounded: only the last few matter).
+        // write whose acknowledgement was lost (bounded: only the last few matter). Their numbers
+        // and signature only: a payload kept per device would cost the node memory per device.
         private const int Remembered = 64;
-        private readonly Queue<(ulong Position, JournalRecord Record)> _recent = new();
+        private readonly Queue<(ulong Position, long Generation, uint Epoch, uint Sequence, string Signature)> _recent = new();
 
         public string DeviceId { get; } = deviceId;
 
@@ -533,14 +641,15 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
         public bool CheckpointQueued { get; set; }
 
-        public void Remember(ulong position, JournalRecord? record)
-        {
-            if (record == null)
-            {
-                return;
-            }
+        /// <summary>Set (with <see cref="Queue"/>'s lock held) when the sweep drops the lane: an append that finds it takes a new one.</summary>
+        public bool Dropped { get; set; }
 
-            _recent.Enqueue((position, record));
+        /// <summary>When its last append came (<see cref="TimeProvider.GetTimestamp"/>); guarded by <see cref="Queue"/>'s lock.</summary>
+        public long LastUsed { get; set; }
+
+        public void Remember(ulong position, JournalRecord record)
+        {
+            _recent.Enqueue((position, record.CredentialGeneration, record.Epoch, record.Sequence, record.Signature));
             if (_recent.Count > Remembered)
             {
                 _recent.Dequeue();
@@ -550,10 +659,10 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         /// <summary>Where the stream holds <paramref name="record"/> (same numbers and signature), if it was read back.</summary>
         public ulong? Stored(JournalRecord record)
         {
-            foreach (var (position, stored) in _recent)
+            foreach (var (position, generation, epoch, sequence, signature) in _recent)
             {
-                if (stored.CredentialGeneration == record.CredentialGeneration && stored.Epoch == record.Epoch && stored.Sequence == record.Sequence
-                    && string.Equals(stored.Signature, record.Signature, StringComparison.Ordinal))
+                if (generation == record.CredentialGeneration && epoch == record.Epoch && sequence == record.Sequence
+                    && string.Equals(signature, record.Signature, StringComparison.Ordinal))
                 {
                     return position;
                 }

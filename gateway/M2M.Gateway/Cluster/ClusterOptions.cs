@@ -72,6 +72,15 @@ public sealed class ClusterOptions
     /// <summary>How long a request to PostgreSQL or NATS may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a device may append nothing before this node drops its replay state from memory
+    /// (its next append loads it again from its checkpoint and the stream: one KV read and one
+    /// stream read). Longer than the fleet's usual message interval, so an active device's state
+    /// stays loaded; short enough that a node holds the devices active on it, not every device it
+    /// has ever seen (docs/scaling.md, "Sizing").
+    /// </summary>
+    public TimeSpan DeviceStateIdle { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>True in Cluster mode.</summary>
     public bool Enabled => Mode == GatewayMode.Cluster;
 
@@ -111,6 +120,11 @@ public sealed class ClusterOptions
         if (Replicas is < 1 or > 5)
         {
             return $"{Section}:Replicas must be 1 to 5 (JetStream's limit); 3 is the one that survives a node loss.";
+        }
+
+        if (DeviceStateIdle < TimeSpan.FromSeconds(1))
+        {
+            return $"{Section}:DeviceStateIdle must be at least 00:00:01 (got {DeviceStateIdle}).";
         }
 
         return null;

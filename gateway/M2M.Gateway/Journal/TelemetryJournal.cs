@@ -42,6 +42,7 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
     private readonly Dictionary<(string DeviceId, long Generation), ReplayWindow> _windows = [];
     private readonly Thread _writer;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly BacklogHold _hold;
     private readonly object _signalLock = new();
     private TaskCompletionSource _appended = NewSignal();
     private long _lastPosition;
@@ -63,6 +64,7 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
         _options = options;
         _windowCapacity = windowCapacity;
         _logger = logger ?? NullLogger.Instance;
+        _hold = new BacklogHold(this, options.MaxBacklog, _logger);
         Hosting.PrivateFile.CreateIfMissing(path, createFolders: true);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using (var connection = Open())
@@ -164,7 +166,7 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
         var changes = new List<WindowChange>(_options.MaxBatch);
         var touched = new List<((string, long) Key, ReplayWindow Window, JournalAppend Last)>();
         long batchNumber = 0;
-        while (Wait(_appends.Reader.WaitToReadAsync()) && Wait(HoldWhileBacklogIsFullAsync()))
+        while (Wait(_appends.Reader.WaitToReadAsync()) && Wait(_hold.WaitAsync(_stopping.Token)))
         {
             batch.Clear();
             changes.Clear();
@@ -252,33 +254,6 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
 
     /// <summary>The writer's thread waits, blocked, for what an asynchronous call will say.</summary>
     private static bool Wait(ValueTask<bool> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-
-    /// <summary>
-    /// Ingest is held back, never dropped (docs/ingress.md, "Backlog"): while the slowest enabled sink
-    /// is <see cref="JournalOptions.MaxBacklog"/> records behind, the writer takes no new batch, so no
-    /// PUBACK is sent; devices reach their Receive Maximum and stop sending (MQTT 5 section 4.9) until
-    /// the relay catches up. False when the journal is stopping.
-    /// </summary>
-    private async ValueTask<bool> HoldWhileBacklogIsFullAsync()
-    {
-        if (Backlog < _options.MaxBacklog)
-        {
-            return true;
-        }
-
-        LogHolding(Backlog, _options.MaxBacklog);
-        try
-        {
-            await WaitForBacklogBelowAsync(_options.MaxBacklog, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        LogResumed(Backlog);
-        return true;
-    }
 
     /// <summary>Applies the replay rules to the batch in order; returns how many were accepted.</summary>
     private int Judge(List<JournalAppend> batch, List<WindowChange> changes, List<((string, long) Key, ReplayWindow Window, JournalAppend Last)> touched, long batchNumber)
@@ -419,12 +394,6 @@ public sealed partial class TelemetryJournal : IJournalWriter, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The journal could not commit {Count} messages; their connections are closed without acknowledgement and the devices resend them")]
     private partial void LogCommitFailed(Exception exception, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest held back: the slowest sink is {Backlog} records behind (Gateway:Journal:MaxBacklog {Limit}); no message is acknowledged until it catches up")]
-    private partial void LogHolding(long backlog, long limit);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest resumed: the backlog is down to {Backlog} records")]
-    private partial void LogResumed(long backlog);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A journal waiter failed")]
     private partial void LogWaiterFailed(Exception exception);

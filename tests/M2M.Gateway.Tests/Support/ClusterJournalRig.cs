@@ -31,14 +31,19 @@ public sealed class ClusterJournalRig : IAsyncDisposable
 
     public static async Task<ClusterJournalRig> StartAsync() => new(await NatsCluster.StartAsync());
 
-    /// <summary>A gateway node's journal connected to the NATS servers <paramref name="urls"/> (default: all of them).</summary>
-    public async Task<ClusterJournal> NodeAsync(string nodeId, string? urls = null)
+    /// <summary>
+    /// A gateway node's journal connected to the NATS servers <paramref name="urls"/> (default: all
+    /// of them), on <paramref name="time"/> (default: the system clock), dropping idle devices' state
+    /// after <paramref name="deviceStateIdle"/> (default: the gateway's).
+    /// </summary>
+    public async Task<ClusterJournal> NodeAsync(string nodeId, string? urls = null, TimeProvider? time = null, TimeSpan? deviceStateIdle = null)
     {
         var connection = Connect(urls ?? Cluster.Urls, nodeId);
         _owned.Add(connection);
         var js = new NatsJSContext(connection);
         var options = new ClusterOptions { Mode = GatewayMode.Cluster, NodeId = nodeId, Replicas = Options.Replicas, Timeout = TimeSpan.FromSeconds(20) };
-        var journal = new ClusterJournal(js, options, new ReplayCheckpoints(js, options, WindowCapacity));
+        options.DeviceStateIdle = deviceStateIdle ?? options.DeviceStateIdle;
+        var journal = new ClusterJournal(js, options, new ReplayCheckpoints(js, options, WindowCapacity), time);
         await journal.StartAsync(CancellationToken.None);
         await journal.ReadMarkAsync("none", CancellationToken.None);
         _owned.Insert(0, journal);
