@@ -18,6 +18,8 @@ namespace M2M.Gateway.Tests;
 /// sent by an HTTP sink built on node B (the relay of a sink runs on whichever node holds its
 /// lease); replaced on A, B's sink sends the new value at its next request; deleted on A, B finds
 /// it missing. The value is stored encrypted in PostgreSQL, never in either node's data folder.
+/// While PostgreSQL is down the sink fails with the named reason credential_store_unavailable (it
+/// is retried with backoff, nothing lost), and sends the value again once PostgreSQL is back.
 /// </summary>
 public sealed class ASinkCredentialSetOnOneClusterNodeIsUsedByEveryOtherTests : IAsyncLifetime
 {
@@ -86,6 +88,32 @@ public sealed class ASinkCredentialSetOnOneClusterNodeIsUsedByEveryOtherTests : 
         }
 
         Assert.Equal(["ok", "ok", "ok"], _a.Audit.Events.Where(e => e.Action.StartsWith("sink.credential.", StringComparison.Ordinal) && e.Target == Name).Select(e => e.Outcome));
+    }
+
+    [Fact]
+    public async Task WhilePostgresIsDownTheSinkFailsNamingTheStoreAndRecoversAfter()
+    {
+        await SetAsync(_adminA, "the-token");
+        using var sinkOnB = _b.Service<HttpSinkClient>().Create("webhook", new HttpAuthOptions { Scheme = "bearer", Credential = Name }, TimeSpan.FromSeconds(10));
+        Assert.Equal("Bearer the-token", await SendAsync(sinkOnB));
+
+        await _cluster.Postgres.StopAsync();
+        Assert.Equal("auth credential_store_unavailable", (await Assert.ThrowsAsync<SinkFailureException>(() => SendAsync(sinkOnB))).Message);
+        Assert.Equal((CredentialLookup.Unavailable, null), await _b.Service<SinkCredentialStore>().RevealAsync(Name, default));
+
+        await _cluster.Postgres.StartAgainAsync();
+        // The pool's first use of a connection that died with the server may fail once more.
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return await SendAsync(sinkOnB) == "Bearer the-token";
+            }
+            catch (SinkFailureException)
+            {
+                return false;
+            }
+        }, "node B's sink to send the credential again once PostgreSQL is back");
     }
 
     private static async Task SetAsync(HttpClient admin, string value)

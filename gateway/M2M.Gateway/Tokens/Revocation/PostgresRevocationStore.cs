@@ -10,15 +10,19 @@ namespace M2M.Gateway.Tokens.Revocation;
 /// sends a notification on <see cref="PostgresTokenState.RevokedChannel"/> (PostgreSQL delivers it
 /// to every listening session at commit, never before). Every node keeps one connection listening
 /// (LISTEN/NOTIFY), so a token revoked at one node is refused by every other as soon as the notice
-/// arrives; the listener reloads the whole table when it (re)connects and after every
-/// <see cref="ReloadInterval"/> without a notice, so a notice missed while a connection was down is
-/// bounded. Revocations arrive only through notices while they flow, since a flowing connection
-/// misses none (PostgreSQL queues them for each listening session).
+/// arrives. A notice can still be lost: one sent while a listener's connection was down, or a row
+/// stored without one. So the listener also reads the whole table when it (re)connects and every
+/// <see cref="ReloadInterval"/> on the injected clock, notices or not, which bounds how long a lost
+/// notice leaves a revoked token accepted.
 /// </summary>
-public sealed partial class PostgresRevocationStore(NpgsqlDataSource dataSource, ILogger<PostgresRevocationStore> logger) : IRevocationStore
+public sealed partial class PostgresRevocationStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresRevocationStore> logger) : IRevocationStore
 {
-    /// <summary>How long the listener waits for a notice before it reads the whole table again.</summary>
+    /// <summary>How often the listener reads the whole table again: the bound on a lost notice.</summary>
     public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(30);
+
+    // Npgsql's wait for a notice times out on the wall clock, so the listener waits at most this
+    // long at a time and then asks the injected clock whether a reload is due (tests advance it).
+    private static readonly TimeSpan ClockCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly PostgresSchema _schema = new(dataSource, PostgresTokenState.Part, PostgresTokenState.Migrations);
     private readonly CancellationTokenSource _stopping = new();
@@ -118,11 +122,19 @@ public sealed partial class PostgresRevocationStore(NpgsqlDataSource dataSource,
 
                     // Listening first, then reading: a revocation committed in between is in one or both.
                     heard(await ReadAllAsync(connection, stopping).ConfigureAwait(false));
+                    var reloadAt = time.GetUtcNow() + ReloadInterval;
                     while (!stopping.IsCancellationRequested)
                     {
-                        if (!await connection.WaitAsync(ReloadInterval, stopping).ConfigureAwait(false))
+                        var left = reloadAt - time.GetUtcNow();
+                        if (left <= TimeSpan.Zero)
                         {
                             heard(await ReadAllAsync(connection, stopping).ConfigureAwait(false));
+                            reloadAt = time.GetUtcNow() + ReloadInterval;
+                        }
+                        else
+                        {
+                            // Notices are delivered to the Notification handler during the wait.
+                            await connection.WaitAsync(left < ClockCheckInterval ? left : ClockCheckInterval, stopping).ConfigureAwait(false);
                         }
                     }
                 }
