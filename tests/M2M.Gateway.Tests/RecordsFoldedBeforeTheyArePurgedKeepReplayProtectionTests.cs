@@ -8,7 +8,10 @@ namespace M2M.Gateway.Tests;
 /// checkpoints first (<c>ReplayCheckpoints.FoldAsync</c>, docs/ingress.md "Cluster mode"), so
 /// purging them never lets a resend or a replay through. The records here were written by a node
 /// that crashed before checkpointing any of them, so the fold is the only place their state is kept.
-/// A fold never moves a checkpoint backwards.
+/// A fold never moves a checkpoint backwards. Every record of the device is purged, so its subject
+/// is empty: the node's first write, expecting the checkpoint's last subject sequence, is refused,
+/// and it must then expect 0 (ClusterJournal.CatchUpAsync's conflict path). Seen failing with that
+/// path keeping the stale expectation (the new message then failed instead of being appended).
 /// </summary>
 public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : IAsyncLifetime
 {
