@@ -24,7 +24,8 @@ namespace M2M.Gateway.Cluster;
 /// reads the device's newer records, folds them into the window, and judges again.
 /// Appends of one device run one at a time in arrival order (one publish in flight per device);
 /// different devices run in parallel. Windows are checkpointed to KV bucket m2m-replay off the
-/// PUBACK path (<see cref="ReplayCheckpoints"/>). While the slowest sink is
+/// PUBACK path (<see cref="ReplayCheckpoints"/>), once per <see cref="ClusterOptions.CheckpointEvery"/>
+/// records of a device, and when it goes idle or the node stops. While the slowest sink is
 /// <see cref="JournalOptions.MaxBacklog"/> records behind, appends wait before they are judged
 /// (<see cref="BacklogHold"/>). A device's state is dropped from memory once it has appended
 /// nothing for <see cref="ClusterOptions.DeviceStateIdle"/> and its checkpoint is written: the
@@ -114,6 +115,11 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     /// <summary>Writes the checkpoints still pending (they only save catch-up work: losing them loses nothing).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        foreach (var lane in _lanes.Values)
+        {
+            QueueCheckpoint(lane, onlyIfDirty: true);
+        }
+
         _dirty.Writer.TryComplete();
         await Task.WhenAll(_checkpointWriters).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -351,7 +357,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 }
 
                 Appended(append, (long)response.Seq, started);
-                MarkDirty(lane);
+                MarkDirty(lane, 1);
                 return;
             }
             catch (Exception exception) when (!_stopping.IsCancellationRequested)
@@ -422,7 +428,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var subject = JournalStreamRecord.Subject(_options.JournalSubjectPrefix, lane.DeviceId);
         var state = lane.State!;
-        var found = false;
+        var found = 0;
         while (await GetAsync(stream, new StreamMsgGetRequest { Seq = state.LastSubjectSeq + 1, NextBySubj = subject }, cancellationToken).ConfigureAwait(false) is { } message)
         {
             var record = Decode(message);
@@ -436,12 +442,12 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 }
             }
 
-            found = true;
+            found++;
         }
 
-        if (found)
+        if (found > 0)
         {
-            MarkDirty(lane);
+            MarkDirty(lane, found);
         }
         else if (conflict)
         {
@@ -484,11 +490,36 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         return JournalStreamRecord.Read(_options.JournalSubjectPrefix, message.Subject, (long)message.Seq, headers, message.Data.ToArray());
     }
 
-    private void MarkDirty(DeviceLane lane)
+    /// <summary>
+    /// Notes that <paramref name="records"/> more records are folded into the lane's state, and
+    /// queues its checkpoint once <see cref="ClusterOptions.CheckpointEvery"/> are not in one. A
+    /// checkpoint only saves catch-up work (the stream holds every record after it), so fewer writes
+    /// cost a node that loads the state at most that many stream reads, while a write after every
+    /// record would double the replicated writes of every message (docs/scaling.md, "Replay
+    /// protection across nodes"). The rest is written when the device goes idle or the node stops.
+    /// </summary>
+    private void MarkDirty(DeviceLane lane, int records)
+    {
+        bool due;
+        lock (lane.Sync)
+        {
+            lane.Dirty = true;
+            lane.Unsaved += records;
+            due = lane.Unsaved >= _options.CheckpointEvery;
+        }
+
+        if (due)
+        {
+            QueueCheckpoint(lane, onlyIfDirty: false);
+        }
+    }
+
+    /// <summary>Queues the lane for a checkpoint writer, once however many records move it meanwhile.</summary>
+    private void QueueCheckpoint(DeviceLane lane, bool onlyIfDirty)
     {
         lock (lane.Sync)
         {
-            if (lane.CheckpointQueued)
+            if (lane.CheckpointQueued || (onlyIfDirty && !lane.Dirty))
             {
                 return;
             }
@@ -510,6 +541,8 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
             lock (lane.Sync)
             {
                 lane.CheckpointQueued = false;
+                lane.Dirty = false;
+                lane.Unsaved = 0;
                 value = lane.State!.ToBytes();
                 last = lane.State.LastSubjectSeq;
                 revision = lane.Revision;
@@ -525,7 +558,12 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // A checkpoint only saves catch-up work; the next append of the device writes one again.
+                // A checkpoint only saves catch-up work; the sweep or the device's next records queue it again.
+                lock (lane.Sync)
+                {
+                    lane.Dirty = true;
+                }
+
                 LogCheckpointFailed(exception, lane.DeviceId);
             }
             catch (OperationCanceledException)
@@ -536,11 +574,11 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     }
 
     /// <summary>
-    /// Drops from memory the state of every device idle for <see cref="ClusterOptions.DeviceStateIdle"/>
-    /// with nothing queued, running or waiting to be checkpointed, so a node's memory follows the
-    /// devices that are active on it, not every device it has ever seen (docs/scaling.md, "Sizing").
-    /// A state whose last checkpoint failed is dropped too: the stream holds every record after the
-    /// older checkpoint, and the next load folds them in again.
+    /// Checkpoints, then drops from memory, the state of every device idle for
+    /// <see cref="ClusterOptions.DeviceStateIdle"/> with nothing queued or running, so a node's
+    /// memory follows the devices that are active on it, not every device it has ever seen
+    /// (docs/scaling.md, "Sizing"). A state is dropped once its checkpoint is written (a later load
+    /// then reads nothing back from the stream); one whose writes keep failing stays until one succeeds.
     /// </summary>
     private async Task SweepIdleDevicesAsync()
     {
@@ -568,8 +606,9 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
                     lock (lane.Sync)
                     {
-                        if (lane.CheckpointQueued)
+                        if (lane.CheckpointQueued || lane.Dirty)
                         {
+                            QueueCheckpoint(lane, onlyIfDirty: true);
                             continue;
                         }
                     }
@@ -640,6 +679,12 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         public ulong Revision { get; set; }
 
         public bool CheckpointQueued { get; set; }
+
+        /// <summary>The state moved since the last checkpoint snapshot (guarded by <see cref="Sync"/>).</summary>
+        public bool Dirty { get; set; }
+
+        /// <summary>Records folded in since the last checkpoint snapshot (guarded by <see cref="Sync"/>).</summary>
+        public int Unsaved { get; set; }
 
         /// <summary>Set (with <see cref="Queue"/>'s lock held) when the sweep drops the lane: an append that finds it takes a new one.</summary>
         public bool Dropped { get; set; }

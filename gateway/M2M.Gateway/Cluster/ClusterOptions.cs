@@ -81,6 +81,14 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan DeviceStateIdle { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A device's replay checkpoint is written after this many of its records (and when it goes
+    /// idle, and when the node stops): a node loading the state reads at most this many records
+    /// back from the stream, and the bucket takes one write per this many messages instead of one
+    /// per message.
+    /// </summary>
+    public int CheckpointEvery { get; set; } = 16;
+
     /// <summary>True in Cluster mode.</summary>
     public bool Enabled => Mode == GatewayMode.Cluster;
 
@@ -120,6 +128,11 @@ public sealed class ClusterOptions
         if (Replicas is < 1 or > 5)
         {
             return $"{Section}:Replicas must be 1 to 5 (JetStream's limit); 3 is the one that survives a node loss.";
+        }
+
+        if (CheckpointEvery is < 1 or > 10_000)
+        {
+            return $"{Section}:CheckpointEvery must be 1 to 10000 records (got {CheckpointEvery}).";
         }
 
         if (DeviceStateIdle < TimeSpan.FromSeconds(1))

@@ -34,15 +34,17 @@ public sealed class ClusterJournalRig : IAsyncDisposable
     /// <summary>
     /// A gateway node's journal connected to the NATS servers <paramref name="urls"/> (default: all
     /// of them), on <paramref name="time"/> (default: the system clock), dropping idle devices' state
-    /// after <paramref name="deviceStateIdle"/> (default: the gateway's).
+    /// after <paramref name="deviceStateIdle"/> and checkpointing every <paramref name="checkpointEvery"/>
+    /// records (defaults: the gateway's).
     /// </summary>
-    public async Task<ClusterJournal> NodeAsync(string nodeId, string? urls = null, TimeProvider? time = null, TimeSpan? deviceStateIdle = null)
+    public async Task<ClusterJournal> NodeAsync(string nodeId, string? urls = null, TimeProvider? time = null, TimeSpan? deviceStateIdle = null, int? checkpointEvery = null)
     {
         var connection = Connect(urls ?? Cluster.Urls, nodeId);
         _owned.Add(connection);
         var js = new NatsJSContext(connection);
         var options = new ClusterOptions { Mode = GatewayMode.Cluster, NodeId = nodeId, Replicas = Options.Replicas, Timeout = TimeSpan.FromSeconds(20) };
         options.DeviceStateIdle = deviceStateIdle ?? options.DeviceStateIdle;
+        options.CheckpointEvery = checkpointEvery ?? options.CheckpointEvery;
         var journal = new ClusterJournal(js, options, new ReplayCheckpoints(js, options, WindowCapacity), time);
         await journal.StartAsync(CancellationToken.None);
         await journal.ReadMarkAsync("none", CancellationToken.None);
