@@ -13,6 +13,13 @@ namespace M2M.Gateway.Tests;
 /// and it must then expect 0 (ClusterJournal.CatchUpAsync's conflict path). Seen failing with that
 /// path keeping the stale expectation (the new message then failed instead of being appended).
 /// </summary>
+/// <remarks>
+/// KNOWN DEFECT (red, not landed): the second purge to nothing below makes the next append fail
+/// for as long as JetStream's duplicate window holds the message id "sensor-1/after/0" of the
+/// record written after the first purge (ClusterJournal.SlotId names the slot by the expected
+/// subject sequence, 0 again once the subject is empty; a purge does not clear JetStream's
+/// de-duplication ids). Passes with the window shortened and waited out.
+/// </remarks>
 public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : IAsyncLifetime
 {
     private ClusterJournalRig _rig = null!;
@@ -46,5 +53,14 @@ public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : 
         Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 2))).Outcome);
         var next = await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 6));
         Assert.Equal((AppendOutcome.Appended, 6L), (next.Outcome, next.Position));
+
+        // Purged to nothing again, now that a node wrote the device's record after an empty subject
+        // (its message id names that slot, and the duplicate window still holds it): the next
+        // message is still appended, the purged ones are still refused.
+        await retention.FoldAsync(await _rig.StoredAsync(), CancellationToken.None);
+        await _rig.PurgeBeforeAsync(7);
+        Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 6))).Outcome);
+        var after = await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 7));
+        Assert.Equal((AppendOutcome.Appended, 7L), (after.Outcome, after.Position));
     }
 }
