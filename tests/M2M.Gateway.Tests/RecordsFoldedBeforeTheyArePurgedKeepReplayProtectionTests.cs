@@ -12,14 +12,13 @@ namespace M2M.Gateway.Tests;
 /// is empty: the node's first write, expecting the checkpoint's last subject sequence, is refused,
 /// and it must then expect 0 (ClusterJournal.CatchUpAsync's conflict path). Seen failing with that
 /// path keeping the stale expectation (the new message then failed instead of being appended).
+/// Purged to nothing twice, the device still appends: the slot's message id names the device's last
+/// record the node folded in, which a purge does not reset (seen failing with the id naming the
+/// expected sequence, 0 both times, still held by JetStream's duplicate window). A node whose view
+/// of the device stops before records another node wrote and retention then purged takes the
+/// checkpoint they were folded into, so their resends stay duplicates (seen failing without it: the
+/// resend was appended a second time).
 /// </summary>
-/// <remarks>
-/// KNOWN DEFECT (red, not landed): the second purge to nothing below makes the next append fail
-/// for as long as JetStream's duplicate window holds the message id "sensor-1/after/0" of the
-/// record written after the first purge (ClusterJournal.SlotId names the slot by the expected
-/// subject sequence, 0 again once the subject is empty; a purge does not clear JetStream's
-/// de-duplication ids). Passes with the window shortened and waited out.
-/// </remarks>
 public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : IAsyncLifetime
 {
     private ClusterJournalRig _rig = null!;
@@ -62,5 +61,33 @@ public sealed class RecordsFoldedBeforeTheyArePurgedKeepReplayProtectionTests : 
         Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 6))).Outcome);
         var after = await ClusterJournalRig.AppendAsync(node, ClusterJournalRig.Message("sensor-1", 1, 7));
         Assert.Equal((AppendOutcome.Appended, 7L), (after.Outcome, after.Position));
+    }
+
+    [Fact]
+    public async Task ANodeBehindRecordsPurgedSinceTakesTheirFoldedState()
+    {
+        var behind = await _rig.NodeAsync("a");
+        var other = await _rig.NodeAsync("b");
+        for (var seq = 1u; seq <= 3; seq++)
+        {
+            Assert.Equal(AppendOutcome.Appended, (await ClusterJournalRig.AppendAsync(behind, ClusterJournalRig.Message("sensor-1", 1, seq))).Outcome);
+        }
+
+        // The device moves to the other node, which writes two more; retention then folds and purges all five.
+        for (var seq = 4u; seq <= 5; seq++)
+        {
+            Assert.Equal(AppendOutcome.Appended, (await ClusterJournalRig.AppendAsync(other, ClusterJournalRig.Message("sensor-1", 1, seq))).Outcome);
+        }
+
+        var retention = _rig.Checkpoints();
+        await retention.FoldAsync(await _rig.StoredAsync(), CancellationToken.None);
+        await _rig.PurgeBeforeAsync(6);
+
+        // Back on the first node, whose view stops at record 3.
+        Assert.Equal(AppendOutcome.Duplicate, (await ClusterJournalRig.AppendAsync(behind, ClusterJournalRig.Message("sensor-1", 1, 5))).Outcome);
+        Assert.Equal(AppendOutcome.Replayed, (await ClusterJournalRig.AppendAsync(behind, ClusterJournalRig.Message("sensor-1", 1, 4, "forged"))).Outcome);
+        var next = await ClusterJournalRig.AppendAsync(behind, ClusterJournalRig.Message("sensor-1", 1, 6));
+        Assert.Equal((AppendOutcome.Appended, 6L), (next.Outcome, next.Position));
+        Assert.Equal([6u], (await _rig.StoredAsync()).Select(r => r.Sequence));
     }
 }

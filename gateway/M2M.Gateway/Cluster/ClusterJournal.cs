@@ -301,7 +301,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 // acknowledged, or read back from the stream or a checkpoint of it), so a Duplicate
                 // above needs no re-publish: its record is stored.
                 published = true;
-                headers[JournalStreamRecord.MessageIdHeader] = SlotId(record.DeviceId, lane.ExpectedLast);
+                headers[JournalStreamRecord.MessageIdHeader] = SlotId(record.DeviceId, state.LastSubjectSeq);
                 var ack = await _js.TryPublishAsync(subject, record.Payload, opts: new NatsJSPubOpts { ExpectedLastSubjectSequence = lane.ExpectedLast }, headers: headers, cancellationToken: _stopping.Token).ConfigureAwait(false);
                 if (!ack.Success)
                 {
@@ -383,7 +383,9 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
     /// <summary>
     /// The Nats-Msg-Id of a device's record written after its record at stream sequence
-    /// <paramref name="expectedLast"/>: one id per slot, so of two nodes appending after the same
+    /// <paramref name="after"/> (the last one folded into the node's state: the expected sequence,
+    /// except once retention purged every record of the device, when that is 0 but this is not, so
+    /// the id of a slot is never used twice): one id per slot, so of two nodes appending after the same
     /// record at the same moment JetStream stores one and answers the other "duplicate". This is
     /// what makes the compare-and-set hold on nats-server before 2.9.21, where
     /// Nats-Expected-Last-Subject-Sequence is checked before the replicated write rather than as
@@ -391,8 +393,8 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     /// still refuses a node whose view is stale. A write retried after a lost acknowledgement names
     /// the same slot, so it is stored once.
     /// </summary>
-    internal static string SlotId(string deviceId, ulong expectedLast) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{deviceId}/after/{expectedLast}");
+    internal static string SlotId(string deviceId, ulong after) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{deviceId}/after/{after}");
 
     private void Appended(JournalAppend append, long position, long started)
     {
@@ -421,7 +423,9 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     /// Folds the device's records after the state's last one into it (each read from the stream
     /// leader, so it is what a quorum stored). After a refused compare-and-set that found nothing
     /// newer (<paramref name="conflict"/>), the device's last record was purged by retention: the
-    /// expected sequence becomes the stream's last record of the subject (0 when none is left).
+    /// state becomes the device's checkpoint when that is further (retention folded the purged
+    /// records into it), and the expected sequence the stream's last record of the subject (0 when
+    /// none is left).
     /// </summary>
     private async Task CatchUpAsync(DeviceLane lane, CancellationToken cancellationToken, bool conflict = false)
     {
@@ -451,6 +455,21 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
         }
         else if (conflict)
         {
+            // The device's last record this node knows is purged. Retention folded it, and any
+            // record of the device another node wrote after it and that was purged too, into the
+            // device's checkpoint before purging: a checkpoint further than this node's state is
+            // the state (nothing of the device is left in the stream after it, or the loop above
+            // would have found it).
+            var (checkpoint, revision) = await _checkpoints.ReadAsync(lane.DeviceId, cancellationToken).ConfigureAwait(false);
+            lock (lane.Sync)
+            {
+                if (checkpoint.LastSubjectSeq > state.LastSubjectSeq)
+                {
+                    lane.State = checkpoint;
+                    lane.Revision = Math.Max(lane.Revision, revision);
+                }
+            }
+
             var last = await GetAsync(stream, new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken).ConfigureAwait(false);
             lock (lane.Sync)
             {
