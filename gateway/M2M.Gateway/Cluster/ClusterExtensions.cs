@@ -51,6 +51,8 @@ public static class ClusterExtensions
         if (IsCluster(configuration))
         {
             services.AddHostedService<SessionNotices>();
+            services.AddProblemDetails();
+            services.AddExceptionHandler<AnswerStoreUnavailable>();
         }
 
         return services;

@@ -103,6 +103,12 @@ public sealed class TokenGateway : IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (admin)
+        {
+            // As Program.cs: errors no endpoint answered become problem details.
+            app.UseExceptionHandler();
+        }
+
         app.MapGatewayHealth();
         app.MapGatewayMetrics();
         app.MapTokenService();
