@@ -117,7 +117,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     {
         foreach (var lane in _lanes.Values)
         {
-            QueueCheckpoint(lane, onlyIfDirty: true);
+            QueueCheckpoint(lane, onlyIfUnsaved: true);
         }
 
         _dirty.Writer.TryComplete();
@@ -252,6 +252,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
         var record = append.Record;
         var subject = JournalStreamRecord.Subject(_options.JournalSubjectPrefix, record.DeviceId);
+        // Built once per append; only the Nats-Msg-Id (the slot, below) changes between attempts.
         var headers = JournalStreamRecord.Headers(record, _options.NodeId);
         var started = _time.GetTimestamp();
         var retry = FirstRetry;
@@ -357,7 +358,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 }
 
                 Appended(append, (long)response.Seq, started);
-                MarkDirty(lane, 1);
+                CountUnsaved(lane, 1);
                 return;
             }
             catch (Exception exception) when (!_stopping.IsCancellationRequested)
@@ -451,7 +452,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
         if (found > 0)
         {
-            MarkDirty(lane, found);
+            CountUnsaved(lane, found);
         }
         else if (conflict)
         {
@@ -517,28 +518,27 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
     /// record would double the replicated writes of every message (docs/scaling.md, "Replay
     /// protection across nodes"). The rest is written when the device goes idle or the node stops.
     /// </summary>
-    private void MarkDirty(DeviceLane lane, int records)
+    private void CountUnsaved(DeviceLane lane, int records)
     {
         bool due;
         lock (lane.Sync)
         {
-            lane.Dirty = true;
             lane.Unsaved += records;
             due = lane.Unsaved >= _options.CheckpointEvery;
         }
 
         if (due)
         {
-            QueueCheckpoint(lane, onlyIfDirty: false);
+            QueueCheckpoint(lane, onlyIfUnsaved: false);
         }
     }
 
     /// <summary>Queues the lane for a checkpoint writer, once however many records move it meanwhile.</summary>
-    private void QueueCheckpoint(DeviceLane lane, bool onlyIfDirty)
+    private void QueueCheckpoint(DeviceLane lane, bool onlyIfUnsaved)
     {
         lock (lane.Sync)
         {
-            if (lane.CheckpointQueued || (onlyIfDirty && !lane.Dirty))
+            if (lane.CheckpointQueued || (onlyIfUnsaved && lane.Unsaved == 0))
             {
                 return;
             }
@@ -557,10 +557,11 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
             byte[] value;
             ulong last;
             ulong revision;
+            int unsaved;
             lock (lane.Sync)
             {
                 lane.CheckpointQueued = false;
-                lane.Dirty = false;
+                unsaved = lane.Unsaved;
                 lane.Unsaved = 0;
                 value = lane.State!.ToBytes();
                 last = lane.State.LastSubjectSeq;
@@ -580,7 +581,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
                 // A checkpoint only saves catch-up work; the sweep or the device's next records queue it again.
                 lock (lane.Sync)
                 {
-                    lane.Dirty = true;
+                    lane.Unsaved += unsaved;
                 }
 
                 LogCheckpointFailed(exception, lane.DeviceId);
@@ -625,9 +626,9 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
                     lock (lane.Sync)
                     {
-                        if (lane.CheckpointQueued || lane.Dirty)
+                        if (lane.CheckpointQueued || lane.Unsaved > 0)
                         {
-                            QueueCheckpoint(lane, onlyIfDirty: true);
+                            QueueCheckpoint(lane, onlyIfUnsaved: true);
                             continue;
                         }
                     }
@@ -699,10 +700,7 @@ public sealed partial class ClusterJournal : IJournalWriter, IHostedService, IAs
 
         public bool CheckpointQueued { get; set; }
 
-        /// <summary>The state moved since the last checkpoint snapshot (guarded by <see cref="Sync"/>).</summary>
-        public bool Dirty { get; set; }
-
-        /// <summary>Records folded in since the last checkpoint snapshot (guarded by <see cref="Sync"/>).</summary>
+        /// <summary>Records folded in since the last checkpoint snapshot, 0 when it holds them all (guarded by <see cref="Sync"/>).</summary>
         public int Unsaved { get; set; }
 
         /// <summary>Set (with <see cref="Queue"/>'s lock held) when the sweep drops the lane: an append that finds it takes a new one.</summary>

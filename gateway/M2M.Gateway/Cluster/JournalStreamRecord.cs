@@ -8,9 +8,9 @@ namespace M2M.Gateway.Cluster;
 /// How a journal record is one message of the cluster's journal stream (docs/scaling.md, "The
 /// journal stream"): on subject <c>{prefix}.{device}</c>, the payload is the device's exact payload
 /// bytes and everything else is in headers. The stream sequence is the record's journal position.
-/// <see cref="Headers"/> sets <c>Nats-Msg-Id</c> to <c>{device}/{generation}/{epoch}/{seq}</c>;
-/// <see cref="ClusterJournal"/> replaces it with the record's place in the device's sequence of
-/// records (<c>{device}/after/{sequence}</c>, docs/scaling.md "Replay protection across nodes").
+/// The writer adds <c>Nats-Msg-Id</c>: <see cref="ClusterJournal"/> names the record's place in the
+/// device's sequence of records (<c>{device}/after/{sequence}</c>, docs/scaling.md "Replay
+/// protection across nodes").
 /// </summary>
 public static class JournalStreamRecord
 {
@@ -34,20 +34,12 @@ public static class JournalStreamRecord
     /// <summary>The device id of a record's subject.</summary>
     public static string DeviceOf(string prefix, string subject) => subject[(prefix.Length + 1)..];
 
-    /// <summary>The message id that makes a second write of the same message a duplicate.</summary>
-    public static string MessageId(JournalRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return string.Create(CultureInfo.InvariantCulture, $"{record.DeviceId}/{record.CredentialGeneration}/{record.Epoch}/{record.Sequence}");
-    }
-
-    /// <summary>The headers of <paramref name="record"/> written by <paramref name="nodeId"/>.</summary>
+    /// <summary>The headers of <paramref name="record"/> written by <paramref name="nodeId"/>, all but <see cref="MessageIdHeader"/>.</summary>
     public static NatsHeaders Headers(JournalRecord record, string nodeId)
     {
         ArgumentNullException.ThrowIfNull(record);
         var headers = new NatsHeaders
         {
-            [MessageIdHeader] = MessageId(record),
             [TenantHeader] = record.Tenant,
             [GenerationHeader] = record.CredentialGeneration.ToString(CultureInfo.InvariantCulture),
             [TopicHeader] = record.Topic,
